@@ -1,0 +1,152 @@
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import type { ChannelSender, SendResult } from '../../core/channel-sender.js';
+import type { OutboxRecord } from '../../core/store.js';
+import type { Logger } from '../../logger.js';
+import { renderLineMessages } from './line-message-renderer.js';
+
+type LineMethod = 'line.replyMessage' | 'line.pushMessage';
+
+/** What one API call came to, before deciding whether a failed reply falls back to push. */
+type CallOutcome =
+  | { kind: 'sent' }
+  | { kind: 'retry'; error: string; retryAfterMs?: number | undefined }
+  | { kind: 'failed'; status: number; error: string };
+
+const BODY_EXCERPT_LENGTH = 200;
+
+/** Delivers outbox items through the Messaging API: a reply while the token is fresh, else a push. */
+export class LineSender implements ChannelSender {
+  readonly channel = 'line' as const;
+  private readonly client: messagingApi.MessagingApiClient;
+  private readonly log: Logger;
+
+  constructor(opts: { channelAccessToken: string; apiBaseUrl: string; logger: Logger }) {
+    this.client = new messagingApi.MessagingApiClient({
+      channelAccessToken: opts.channelAccessToken,
+      baseURL: opts.apiBaseUrl,
+    });
+    this.log = opts.logger.child({ channel: 'line', component: 'line-sender' });
+  }
+
+  async send(item: OutboxRecord, now: Date): Promise<SendResult> {
+    const log = this.log.child({ outboxId: item.id, causedBy: item.causedBy });
+    let messages: messagingApi.Message[];
+    try {
+      messages = renderLineMessages(item.messages);
+    } catch (error) {
+      // A bug in what the core built; retrying cannot fix it, so it goes to the dead letters.
+      log.error({ err: error }, 'outbox item cannot be rendered for LINE');
+      return { kind: 'failed', error: `line.render: ${errorMessage(error)}` };
+    }
+
+    let replyTokenSpent = item.replyTokenSpent === true;
+    const replyToken = item.replyToken;
+    if (replyToken && !replyTokenSpent && item.replyTokenExpiresAt && now < item.replyTokenExpiresAt) {
+      replyTokenSpent = true;
+      // No retry key: LINE answers a reply that carries X-Line-Retry-Key with 400.
+      const reply = await this.call('line.replyMessage', now, () =>
+        this.client.replyMessage({ replyToken, messages }),
+      );
+      // A 400 is an expired, used or unknown token: the push below still reaches the user.
+      if (reply.kind !== 'failed' || reply.status !== 400)
+        return this.finish(log, 'reply', reply, replyTokenSpent);
+      log.info({ error: reply.error }, 'reply token refused, pushing instead');
+    }
+
+    // The outbox id is the retry key, so a push repeated after a lost response is not delivered twice.
+    const push = await this.call('line.pushMessage', now, () =>
+      this.client.pushMessage({ to: item.address, messages }, item.id),
+    );
+    return this.finish(log, 'push', push, replyTokenSpent);
+  }
+
+  async showTyping(address: string, seconds: number): Promise<void> {
+    const loadingSeconds = Math.min(
+      60,
+      Math.max(5, Math.ceil((Number.isFinite(seconds) ? seconds : 0) / 5) * 5),
+    );
+    try {
+      await this.client.showLoadingAnimation({ chatId: address, loadingSeconds });
+    } catch (error) {
+      // Only a hint to the user (and refused outside one-to-one chats): never worth failing over.
+      this.log.debug({ err: summarise(error) }, 'line.showLoadingAnimation failed');
+    }
+  }
+
+  private async call(method: LineMethod, now: Date, request: () => Promise<unknown>): Promise<CallOutcome> {
+    try {
+      await request();
+      return { kind: 'sent' };
+    } catch (error) {
+      return classify(method, error, now);
+    }
+  }
+
+  private finish(
+    log: Logger,
+    via: 'reply' | 'push',
+    outcome: CallOutcome,
+    replyTokenSpent: boolean,
+  ): SendResult {
+    switch (outcome.kind) {
+      case 'sent':
+        log.debug({ via }, 'sent to LINE');
+        return { kind: 'sent' };
+      case 'retry':
+        log.warn(
+          { via, error: outcome.error, retryAfterMs: outcome.retryAfterMs },
+          'LINE send will be retried',
+        );
+        return { kind: 'retry', error: outcome.error, retryAfterMs: outcome.retryAfterMs, replyTokenSpent };
+      case 'failed':
+        log.error({ via, error: outcome.error }, 'LINE refused the message');
+        return { kind: 'failed', error: outcome.error };
+    }
+  }
+}
+
+function classify(method: LineMethod, error: unknown, now: Date): CallOutcome {
+  if (error instanceof HTTPFetchError) {
+    const status = error.status;
+    const message = `${method} ${status}: ${excerpt(error.body)}`;
+    // 409 answers a push whose retry key LINE has already accepted: it was delivered before.
+    if (status === 409 && method === 'line.pushMessage') return { kind: 'sent' };
+    if (status === 429 || status >= 500) {
+      return { kind: 'retry', error: message, retryAfterMs: retryAfterMs(error.headers, now) };
+    }
+    return { kind: 'failed', status, error: message };
+  }
+  // The SDK JSON-parses 2xx bodies after the request succeeded; fetch itself never throws a SyntaxError.
+  if (error instanceof SyntaxError) return { kind: 'sent' };
+  // fetch rejects with a TypeError ("fetch failed") whose cause is the socket error (ECONNRESET...).
+  return { kind: 'retry', error: `${method} network: ${summarise(error)}` };
+}
+
+function retryAfterMs(headers: Headers | undefined, now: Date): number | undefined {
+  const value = typeof headers?.get === 'function' ? headers.get('retry-after')?.trim() : undefined;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+}
+
+function excerpt(body: unknown): string {
+  const text = typeof body === 'string' ? body : '';
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > BODY_EXCERPT_LENGTH
+    ? `${flat.slice(0, BODY_EXCERPT_LENGTH)}…`
+    : flat || '(empty body)';
+}
+
+function summarise(error: unknown): string {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const detail = cause && (typeof cause.code === 'string' ? cause.code : errorMessage(cause));
+  return detail ? `${errorMessage(error)} (${detail})` : errorMessage(error);
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object' && 'message' in error) return String(error.message);
+  return String(error);
+}

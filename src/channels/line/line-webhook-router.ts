@@ -1,0 +1,112 @@
+import { validateSignature } from '@line/bot-sdk';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IncomingEvent } from '../../core/incoming-event.js';
+import type { Logger } from '../../logger.js';
+import { convertLineEvents } from './line-event-converter.js';
+
+export interface LineWebhookRouterOptions {
+  channelSecret: string;
+  /** Largest accepted body, in body-parser's notation ("1mb"). */
+  bodyLimit: string;
+  logger: Logger;
+  /** Persists the events (the core's inbox). The webhook is acknowledged only once this resolves. */
+  ingest: (events: IncomingEvent[]) => Promise<void>;
+}
+
+const LINE_WEBHOOK_PATH = '/webhooks/line';
+
+/**
+ * `POST /webhooks/line`: reads the raw body, verifies the signature before anything looks at the
+ * content, converts, hands the events to the core, and only then says 200. Any non-2xx makes LINE
+ * redeliver (when redelivery is on), so 4xx is kept for bodies that can never succeed.
+ */
+export function createLineWebhookRouter(opts: LineWebhookRouterOptions): express.Router {
+  const log = opts.logger.child({ channel: 'line', component: 'line-webhook' });
+  const router = express.Router();
+
+  router.post(
+    LINE_WEBHOOK_PATH,
+    // Every content type is read as bytes: the signature covers the exact bytes LINE sent.
+    express.raw({ type: () => true, limit: opts.bodyLimit }),
+    async (req: Request, res: Response) => {
+      if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
+        // A parser mounted earlier (express.json) consumed the bytes the signature covers.
+        log.error('LINE webhook body was parsed before this router: mount it before express.json()');
+        res.status(500).json({ error: 'body_already_parsed' });
+        return;
+      }
+      // No body at all (no Content-Length, no chunks) leaves req.body undefined.
+      const body: Buffer = req.body ?? Buffer.alloc(0);
+      const signature = req.get('x-line-signature');
+      if (!signature) {
+        log.warn('webhook without x-line-signature refused');
+        res.status(401).json({ error: 'missing_signature' });
+        return;
+      }
+      if (!validateSignature(body, opts.channelSecret, signature)) {
+        log.warn({ bytes: body.length }, 'webhook with a wrong signature refused');
+        res.status(401).json({ error: 'invalid_signature' });
+        return;
+      }
+
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString('utf8'));
+      } catch {
+        log.warn({ bytes: body.length }, 'signed webhook body is not JSON');
+        res.status(400).json({ error: 'malformed_json' });
+        return;
+      }
+
+      const conversion = convertLineEvents(json);
+      if (conversion.kind === 'invalid') {
+        log.warn({ issues: conversion.details }, 'signed webhook body does not match the LINE schema');
+        res.status(400).json({ error: conversion.error, details: conversion.details });
+        return;
+      }
+      for (const skipped of conversion.ignored) log.debug(skipped, 'LINE event ignored');
+
+      const { events } = conversion;
+      if (events.length > 0) {
+        try {
+          await opts.ingest(events);
+        } catch (error) {
+          // 503 rather than 500: the body is fine and LINE's redelivery will bring it back.
+          log.error({ err: error, eventIds: events.map((e) => e.id) }, 'LINE events could not be stored');
+          res.status(503).json({ error: 'ingest_failed' });
+          return;
+        }
+      }
+      log.debug({ accepted: events.length, ignored: conversion.ignored.length }, 'LINE webhook accepted');
+      res.status(200).json({ ok: true, accepted: events.length });
+    },
+  );
+
+  // Errors raised while reading the body (express.raw) land here, before any handler above ran.
+  router.use(LINE_WEBHOOK_PATH, (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const { status, code } = describeBodyError(err);
+    if (status >= 500) log.error({ err }, 'LINE webhook failed');
+    else log.warn({ status, code }, 'LINE webhook body could not be read');
+    res.status(status).json({ error: code });
+  });
+
+  return router;
+}
+
+function describeBodyError(err: unknown): { status: number; code: string } {
+  const { type, status } = (err ?? {}) as { type?: unknown; status?: unknown };
+  switch (type) {
+    case 'entity.too.large':
+      return { status: 413, code: 'payload_too_large' };
+    case 'encoding.unsupported':
+      return { status: 415, code: 'unsupported_encoding' };
+    case 'request.aborted':
+      return { status: 400, code: 'request_aborted' };
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) return { status, code: 'unreadable_body' };
+  return { status: 500, code: 'internal_error' };
+}

@@ -1,0 +1,141 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root: defaults for files shipped with the service are resolved against it. */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = (fallback: string) => z.string().trim().url().default(fallback);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LINE_CHANNEL_SECRET: optionalString,
+  LINE_CHANNEL_ACCESS_TOKEN: optionalString,
+  LINE_API_BASE_URL: url('https://api.line.me'),
+  LINE_DATA_API_BASE_URL: url('https://api-data.line.me'),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_API_URL: url('https://slack.com/api/'),
+  SLACK_HANDOFF_CHANNEL: optionalString,
+  MONGODB_URI: optionalString,
+  MONGODB_DB: z.string().trim().min(1).default('madoguchi'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  MUNICIPALITY_CONFIG: z
+    .string()
+    .trim()
+    .min(1)
+    .default(path.join(projectRoot, 'config', 'municipality.example.yaml')),
+  WEBHOOK_BODY_LIMIT: z.string().trim().min(1).default('1mb'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface LineSettings {
+  channelSecret: string;
+  channelAccessToken: string;
+  apiBaseUrl: string;
+  dataApiBaseUrl: string;
+}
+
+export interface SlackSettings {
+  signingSecret: string;
+  botToken: string;
+  apiUrl: string;
+  handoffChannel: string | undefined;
+}
+
+export type StorageSettings =
+  | { kind: 'mongo'; uri: string; dbName: string }
+  | { kind: 'embedded'; dataDir: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  webhookBodyLimit: string;
+  /** undefined: the LINE channel is off. */
+  line: LineSettings | undefined;
+  /** undefined: the Slack channel is off. */
+  slack: SlackSettings | undefined;
+  storage: StorageSettings;
+  municipalityConfigPath: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A credential pair is either fully set or fully absent; half a pair is a mistake worth refusing. */
+function pairProblems(name: string, vars: Record<string, string | undefined>): string[] {
+  const set = Object.entries(vars).filter(([, v]) => v !== undefined);
+  if (set.length === 0 || set.length === Object.keys(vars).length) return [];
+  const missing = Object.keys(vars).filter((k) => vars[k] === undefined);
+  return [
+    `${missing.join(', ')}: required because ${set.map(([k]) => k).join(', ')} is set (${name} needs both)`,
+  ];
+}
+
+/** The one reader of process.env. Lists every bad variable in one error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  problems.push(
+    ...pairProblems('the LINE channel', {
+      LINE_CHANNEL_SECRET: e.LINE_CHANNEL_SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: e.LINE_CHANNEL_ACCESS_TOKEN,
+    }),
+    ...pairProblems('the Slack app', {
+      SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET,
+      SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN,
+    }),
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    webhookBodyLimit: e.WEBHOOK_BODY_LIMIT,
+    line:
+      e.LINE_CHANNEL_SECRET && e.LINE_CHANNEL_ACCESS_TOKEN
+        ? {
+            channelSecret: e.LINE_CHANNEL_SECRET,
+            channelAccessToken: e.LINE_CHANNEL_ACCESS_TOKEN,
+            apiBaseUrl: e.LINE_API_BASE_URL,
+            dataApiBaseUrl: e.LINE_DATA_API_BASE_URL,
+          }
+        : undefined,
+    slack:
+      e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN
+        ? {
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            botToken: e.SLACK_BOT_TOKEN,
+            apiUrl: e.SLACK_API_URL,
+            handoffChannel: e.SLACK_HANDOFF_CHANNEL,
+          }
+        : undefined,
+    storage: e.MONGODB_URI
+      ? { kind: 'mongo', uri: e.MONGODB_URI, dbName: e.MONGODB_DB }
+      : { kind: 'embedded', dataDir: path.resolve(e.DATA_DIR) },
+    municipalityConfigPath: path.resolve(e.MUNICIPALITY_CONFIG),
+  };
+}

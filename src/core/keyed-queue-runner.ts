@@ -1,0 +1,157 @@
+import type { Logger } from '../logger.js';
+import type { LeaseRepository } from './store.js';
+
+/**
+ * Work grouped by key (a user, a recipient) where one key's items must be handled one at a time and in
+ * order, while different keys go in parallel. The inbox and the outbox are both such queues.
+ */
+export interface KeyedQueue {
+  readonly name: string;
+  /** Keys with work due now, oldest first. */
+  dueKeys(now: Date, limit: number): Promise<string[]>;
+  /**
+   * Handles the key's due items in order, stopping at the first one that is not due or failed.
+   * `renew` extends the lease and says whether it is still ours: call it before each item.
+   */
+  processKey(key: string, renew: () => Promise<boolean>): Promise<void>;
+}
+
+export interface KeyedQueueRunnerOptions {
+  queue: KeyedQueue;
+  leases: LeaseRepository;
+  /** Identifies this process among instances sharing the store. */
+  owner: string;
+  logger: Logger;
+  now?: () => Date;
+  /** How long a key stays ours without renewal; longer than one item's worst-case handling. */
+  leaseMs?: number;
+  /** How often to look for due work without being kicked (retries, other instances' events). */
+  pollIntervalMs?: number;
+  /** Keys handled at once. */
+  concurrency?: number;
+}
+
+/**
+ * Runs a KeyedQueue: claims keys through leases in the store (so several instances can share it),
+ * keeps a key on one worker at a time, and polls for work that becomes due later.
+ */
+export class KeyedQueueRunner {
+  private readonly queue: KeyedQueue;
+  private readonly leases: LeaseRepository;
+  private readonly owner: string;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private readonly leaseMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly concurrency: number;
+  private readonly active = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(options: KeyedQueueRunnerOptions) {
+    this.queue = options.queue;
+    this.leases = options.leases;
+    this.owner = options.owner;
+    this.logger = options.logger.child({ queue: options.queue.name });
+    this.now = options.now ?? (() => new Date());
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.concurrency = options.concurrency ?? 8;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Asks for a pass as soon as possible (new work was just stored). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Runs passes until nothing is due now. For tests and for draining at shutdown. */
+  async drain(maxPasses = 100): Promise<void> {
+    for (let i = 0; i < maxPasses; i++) {
+      await this.pass;
+      const keys = await this.queue.dueKeys(this.now(), 1);
+      if (keys.length === 0 && this.active.size === 0) return;
+      await this.runPass();
+    }
+  }
+
+  /** Stops polling and waits for the keys in hand to finish their current items. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.pass;
+    await Promise.allSettled(this.active.values());
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.loop();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      await this.runPass();
+    } while (this.again && !this.stopped);
+    if (!this.stopped) this.schedule(this.pollIntervalMs);
+  }
+
+  private runPass(): Promise<void> {
+    this.pass ??= this.claimAndProcess().finally(() => {
+      this.pass = undefined;
+    });
+    return this.pass;
+  }
+
+  private async claimAndProcess(): Promise<void> {
+    let keys: string[];
+    try {
+      keys = await this.queue.dueKeys(this.now(), this.concurrency * 4);
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not list due work; will retry');
+      return;
+    }
+    const started: Promise<void>[] = [];
+    for (const key of keys) {
+      if (this.active.size >= this.concurrency) break;
+      if (this.active.has(key)) continue;
+      const work = this.processWithLease(key).finally(() => this.active.delete(key));
+      this.active.set(key, work);
+      started.push(work);
+    }
+    await Promise.allSettled(started);
+  }
+
+  private async processWithLease(key: string): Promise<void> {
+    const leaseKey = `${this.queue.name}:${key}`;
+    const renew = () =>
+      this.leases.acquire(leaseKey, this.owner, new Date(this.now().getTime() + this.leaseMs), this.now());
+    try {
+      if (!(await renew())) return;
+      try {
+        await this.queue.processKey(key, renew);
+      } finally {
+        await this.leases.release(leaseKey, this.owner);
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'key processing failed; it stays queued');
+    }
+  }
+}

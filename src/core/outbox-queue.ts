@@ -1,0 +1,130 @@
+import type { Logger } from '../logger.js';
+import { type BackoffPolicy, backoffDelay } from './backoff.js';
+import type { ChannelSender, SendResult } from './channel-sender.js';
+import type { ChannelName } from './incoming-event.js';
+import type { KeyedQueue } from './keyed-queue-runner.js';
+import type { ContactRepository, OutboxRecord, OutboxRepository } from './store.js';
+
+export type DeliveryOutcome =
+  | { kind: 'sent' }
+  | { kind: 'dead'; error: string }
+  | { kind: 'retry'; error: string };
+
+export interface OutboxQueueOptions {
+  outbox: OutboxRepository;
+  contacts: ContactRepository;
+  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  logger: Logger;
+  hashId: (id: string) => string;
+  now?: () => Date;
+  /** Attempts before an item becomes a dead letter. */
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+  /**
+   * A send that has not answered by then counts as a network failure to retry. Shorter than the
+   * runner's lease, so a hung connection cannot let another instance take the recipient meanwhile;
+   * a push retried this way carries the same retry key, so the platform drops the duplicate.
+   */
+  sendTimeoutMs?: number;
+  /** Told of every attempt's outcome (delivery marks, metrics). Must not throw. */
+  onOutcome?: (item: OutboxRecord, outcome: DeliveryOutcome) => void;
+}
+
+const keyOf = (channel: ChannelName, address: string) => `${channel}:${address}`;
+
+function parseKey(key: string): { channel: ChannelName; address: string } {
+  const at = key.indexOf(':');
+  return { channel: key.slice(0, at) as ChannelName, address: key.slice(at + 1) };
+}
+
+/** Delivers outbox items through the channel senders, in order per recipient, with retries. */
+export class OutboxQueue implements KeyedQueue {
+  readonly name = 'outbox';
+  private readonly now: () => Date;
+  private readonly maxAttempts: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly sendTimeoutMs: number;
+
+  constructor(private readonly options: OutboxQueueOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.maxAttempts = options.maxAttempts ?? 10;
+    this.backoff = options.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 20_000;
+  }
+
+  async dueKeys(now: Date, limit: number): Promise<string[]> {
+    const due = await this.options.outbox.dueAddresses(now, limit);
+    return due.map((d) => keyOf(d.channel, d.address));
+  }
+
+  async processKey(key: string, renew: () => Promise<boolean>): Promise<void> {
+    const { channel, address } = parseKey(key);
+    const { outbox, contacts, senders } = this.options;
+    const log = this.options.logger.child({ channel, user: this.options.hashId(address) });
+    const sender = senders.get(channel);
+    const contact = await contacts.get(channel, address);
+    if (contact && !contact.following) {
+      const cancelled = await outbox.cancelPending(channel, address, 'recipient unfollowed');
+      log.info({ cancelled }, 'recipient has blocked the account; pending messages cancelled');
+      return;
+    }
+    for (;;) {
+      const item = await outbox.oldestPending(channel, address);
+      if (!item || item.nextAttemptAt > this.now()) return;
+      if (!(await renew())) return;
+      if (!sender) {
+        await this.kill(item, `channel ${channel} is not configured`, log);
+        continue;
+      }
+      const result = await this.sendWithTimeout(sender, item);
+      if (result.kind === 'sent') {
+        await outbox.markSent(item.id, this.now());
+        this.options.onOutcome?.(item, { kind: 'sent' });
+        continue;
+      }
+      if (result.kind === 'failed') {
+        await this.kill(item, result.error, log);
+        continue;
+      }
+      const attempts = item.attempts + 1;
+      if (attempts >= this.maxAttempts) {
+        await this.kill(item, `gave up after ${attempts} attempts: ${result.error}`, log);
+        continue;
+      }
+      const retryAt = new Date(
+        this.now().getTime() + backoffDelay(attempts, this.backoff, result.retryAfterMs),
+      );
+      await outbox.markRetry(item.id, result.error, retryAt, result.replyTokenSpent);
+      log.warn({ itemId: item.id, attempts, retryAt, error: result.error }, 'delivery failed; will retry');
+      this.options.onOutcome?.(item, { kind: 'retry', error: result.error });
+      // Later items wait for this one, so the recipient reads messages in the order they were written.
+      return;
+    }
+  }
+
+  private async sendWithTimeout(sender: ChannelSender, item: OutboxRecord): Promise<SendResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<SendResult>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            kind: 'retry',
+            error: `${sender.channel} send timed out after ${this.sendTimeoutMs} ms`,
+            replyTokenSpent: Boolean(item.replyToken),
+          }),
+        this.sendTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([sender.send(item, this.now()), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async kill(item: OutboxRecord, error: string, log: Logger): Promise<void> {
+    await this.options.outbox.markDead(item.id, error);
+    log.error({ itemId: item.id, error }, 'message parked as a dead letter');
+    this.options.onOutcome?.(item, { kind: 'dead', error });
+  }
+}

@@ -1,0 +1,230 @@
+import type { ChannelName, IncomingEvent } from './incoming-event.js';
+import type { OutgoingMessage } from './outgoing-message.js';
+
+/**
+ * Storage ports. Every backend (embedded, MongoDB) implements these and passes the same contract
+ * suite (test/store/store-contract.ts). Writes that decide ownership are single conditional updates
+ * so that several service instances can share one MongoDB.
+ *
+ * Records carry `expiresAt` where the data has a retention limit; backends never return an expired
+ * record, whether or not their engine has removed it yet.
+ */
+
+// ---------------------------------------------------------------- inbox
+
+export type InboxStatus = 'pending' | 'done' | 'parked';
+
+export interface InboxRecord {
+  id: string;
+  event: IncomingEvent;
+  /** Ordering key: events with the same key are processed one at a time, oldest first. */
+  key: string;
+  status: InboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  receivedAt: Date;
+  processedAt?: Date | undefined;
+  lastError?: string | undefined;
+  expiresAt: Date;
+}
+
+export interface InboxRepository {
+  /** Stores a new pending event. 'duplicate' when one with the same id is already stored (any status). */
+  add(event: IncomingEvent, key: string, receivedAt: Date, expiresAt: Date): Promise<'added' | 'duplicate'>;
+  get(id: string): Promise<InboxRecord | null>;
+  /** Distinct keys that have a pending event due at `now`, oldest event first. */
+  dueKeys(now: Date, limit: number): Promise<string[]>;
+  /** The oldest pending event of a key, due or not (a not-yet-due one blocks the ones after it). */
+  oldestPending(key: string): Promise<InboxRecord | null>;
+  /** pending → done. false when the event was not pending. */
+  markDone(id: string, at: Date): Promise<boolean>;
+  /** Records a failed attempt: pending again at `retryAt`, or parked when `retryAt` is null. */
+  markFailed(id: string, error: string, retryAt: Date | null): Promise<boolean>;
+  countByStatus(): Promise<Record<InboxStatus, number>>;
+}
+
+// ---------------------------------------------------------------- outbox
+
+export type OutboxStatus = 'pending' | 'sent' | 'dead' | 'cancelled';
+
+export interface NewOutboxItem {
+  /** A UUID. Doubles as the idempotency key sent to the platform (LINE X-Line-Retry-Key). */
+  id: string;
+  channel: ChannelName;
+  /** The recipient as the channel addresses them; also the ordering key. */
+  address: string;
+  messages: OutgoingMessage[];
+  /** Single-use reply token, and until when it is worth trying. */
+  replyToken?: string | undefined;
+  replyTokenExpiresAt?: Date | undefined;
+  /** Which inbox event (or other cause) produced this item, for tracing. */
+  causedBy?: string | undefined;
+  createdAt: Date;
+}
+
+export interface OutboxRecord extends NewOutboxItem {
+  /** Monotonic order among the items of one address. */
+  sequence: number;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  sentAt?: Date | undefined;
+  lastError?: string | undefined;
+  /** Set once a reply token was spent or refused: later attempts push. */
+  replyTokenSpent?: boolean | undefined;
+}
+
+export interface OutboxRepository {
+  /** Enqueues items in the given order (they keep it relative to each other and to earlier items). */
+  enqueue(items: NewOutboxItem[]): Promise<void>;
+  get(id: string): Promise<OutboxRecord | null>;
+  /** Distinct addresses (with their channel) that have a pending item due at `now`, oldest first. */
+  dueAddresses(now: Date, limit: number): Promise<Array<{ channel: ChannelName; address: string }>>;
+  /** The oldest pending item for an address, due or not. */
+  oldestPending(channel: ChannelName, address: string): Promise<OutboxRecord | null>;
+  /** pending → sent. false when the item was not pending. */
+  markSent(id: string, at: Date): Promise<boolean>;
+  /** A failed attempt to be retried at `retryAt`. */
+  markRetry(id: string, error: string, retryAt: Date, replyTokenSpent: boolean): Promise<boolean>;
+  /** A permanent failure: parked as a dead letter with its error. */
+  markDead(id: string, error: string): Promise<boolean>;
+  /** Cancels every pending item of an address (e.g. the user blocked the account). Returns how many. */
+  cancelPending(channel: ChannelName, address: string, reason: string): Promise<number>;
+  countByStatus(): Promise<Record<OutboxStatus, number>>;
+}
+
+// ---------------------------------------------------------------- leases
+
+/**
+ * Short leases on a key ("inbox:<key>", "outbox:<channel>:<address>"), so that one instance at a time
+ * works on a user's events or messages. A lease whose holder died expires by itself.
+ */
+export interface LeaseRepository {
+  /** true when `owner` now holds the lease (new, expired, or already its own: then it is extended). */
+  acquire(key: string, owner: string, until: Date, now: Date): Promise<boolean>;
+  release(key: string, owner: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- contacts
+
+export interface ContactRecord {
+  channel: ChannelName;
+  address: string;
+  /** false after the user blocked (unfollowed) the account: nothing more is sent. */
+  following: boolean;
+  updatedAt: Date;
+}
+
+export interface ContactRepository {
+  get(channel: ChannelName, address: string): Promise<ContactRecord | null>;
+  setFollowing(channel: ChannelName, address: string, following: boolean, at: Date): Promise<void>;
+}
+
+// ---------------------------------------------------------------- sessions
+
+export interface SessionRecord {
+  /** e.g. "line:U1234...". */
+  key: string;
+  /** Increments on every save; a save with a stale version is refused. */
+  version: number;
+  /** Conversation state; the engine parses it with its own schema on read. */
+  state: unknown;
+  updatedAt: Date;
+  expiresAt: Date;
+}
+
+export interface SessionRepository {
+  get(key: string, now: Date): Promise<SessionRecord | null>;
+  /**
+   * Saves `state` if the stored version is still `expectedVersion` (null: no session exists yet).
+   * Returns the new record, or 'conflict' when another writer got there first.
+   */
+  save(
+    key: string,
+    state: unknown,
+    expectedVersion: number | null,
+    now: Date,
+    expiresAt: Date,
+  ): Promise<SessionRecord | 'conflict'>;
+  delete(key: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- cases
+
+export type CaseStatus = 'pending' | 'assigned' | 'closed';
+
+export interface NewCase {
+  id: string;
+  /** The resident's session key: never shown to staff. */
+  residentKey: string;
+  channel: ChannelName;
+  windowId: string;
+  fields: string[];
+  urgent: boolean;
+  language: string;
+  /** Structured intake answers (flow-defined). */
+  answers: Record<string, unknown>;
+  createdAt: Date;
+  expiresAt?: Date | undefined;
+}
+
+export interface CaseRecord extends NewCase {
+  /** Human-facing number, e.g. "2026-000123", unique. */
+  number: string;
+  status: CaseStatus;
+  assignee?: string | undefined;
+  version: number;
+  updatedAt: Date;
+}
+
+export interface CaseRepository {
+  /** Creates a case with the next number of its year (from an atomic counter). */
+  create(input: NewCase): Promise<CaseRecord>;
+  get(id: string): Promise<CaseRecord | null>;
+  /**
+   * Applies `changes` only if the case is currently in one of `fromStatuses`: the single
+   * conditional update that makes "accept" exactly-once. null when the condition did not hold.
+   */
+  transition(
+    id: string,
+    fromStatuses: CaseStatus[],
+    changes: Partial<Pick<CaseRecord, 'status' | 'assignee' | 'windowId' | 'urgent'>>,
+    at: Date,
+  ): Promise<CaseRecord | null>;
+  listByStatus(status: CaseStatus, limit: number): Promise<CaseRecord[]>;
+}
+
+// ---------------------------------------------------------------- audit
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  actor: { kind: 'staff' | 'system' | 'resident'; id?: string | undefined };
+  action: string;
+  caseId?: string | undefined;
+  /** Identifiers and flags only: never message bodies. */
+  details?: Record<string, string | number | boolean> | undefined;
+  expiresAt: Date;
+}
+
+export interface AuditRepository {
+  /** Append-only: there is no update or delete. */
+  append(entry: AuditEntry): Promise<void>;
+  listForCase(caseId: string): Promise<AuditEntry[]>;
+}
+
+// ---------------------------------------------------------------- the store
+
+export interface Store {
+  readonly kind: 'embedded' | 'mongo';
+  inbox: InboxRepository;
+  outbox: OutboxRepository;
+  leases: LeaseRepository;
+  contacts: ContactRepository;
+  sessions: SessionRepository;
+  cases: CaseRepository;
+  audit: AuditRepository;
+  /** Throws when the backend cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

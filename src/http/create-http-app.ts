@@ -1,0 +1,87 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Store } from '../core/store.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  store: Store;
+  metrics: Metrics;
+  /** false while starting or shutting down: /readyz answers 503 so load balancers stop sending. */
+  isAccepting: () => boolean;
+  /** Mounts the channel routes (webhooks); they read their own raw bodies. */
+  mountChannels: (app: Express) => void;
+  describe: () => Record<string, unknown>;
+}
+
+/** Counts webhook requests and their latency by channel. */
+export function webhookMetrics(metrics: Metrics, channel: string): RequestHandler {
+  return (_req, res, next) => {
+    const stop = metrics.webhookDuration.startTimer({ channel });
+    res.on('finish', () => {
+      stop();
+      metrics.webhookRequests.inc({ channel, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: options.logger.child({ component: 'http' }),
+      // Bodies and query strings can carry personal data; log the route and outcome only.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (!options.isAccepting()) {
+      res.status(503).json({ status: 'shutting_down' });
+      return;
+    }
+    try {
+      await options.store.ping();
+      res.json({ status: 'ready', store: options.store.kind });
+    } catch {
+      res.status(503).json({ status: 'store_unreachable', store: options.store.kind });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+  });
+
+  options.mountChannels(app);
+
+  app.get('/', (_req, res) => {
+    res.json({ service: 'madoguchi', ...options.describe() });
+  });
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    req.log?.error({ err }, 'unhandled request error');
+    if (res.headersSent) return;
+    const status =
+      typeof err?.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
+    res.status(status).json({ error: status === 500 ? 'internal_error' : (err.type ?? 'bad_request') });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,59 @@
+import i18next from 'i18next';
+import type { Translator } from '../core/translator.js';
+import { type LocaleResources, SOURCE_LANGUAGE } from './load-locales.js';
+
+/**
+ * An i18next instance over already-loaded resources. Keys are flat and dotted, so i18next's key and
+ * namespace separators are off. Interpolation does not escape: each channel escapes for its own
+ * markup (Slack mrkdwn) when it renders.
+ */
+export function createTranslator(resources: LocaleResources): Translator {
+  const instance = i18next.createInstance();
+  const namespaces = Object.keys(resources[SOURCE_LANGUAGE] ?? {});
+  void instance.init({
+    lng: SOURCE_LANGUAGE,
+    fallbackLng: SOURCE_LANGUAGE,
+    load: 'currentOnly',
+    ns: namespaces,
+    defaultNS: namespaces[0] ?? 'common',
+    fallbackNS: namespaces,
+    keySeparator: false,
+    nsSeparator: false,
+    initAsync: false,
+    resources: {},
+    interpolation: { escapeValue: false },
+  });
+  // i18next normalises codes (ja-easy → ja-Easy); register each bundle under the code it will look up.
+  const codeOf = (language: string) =>
+    instance.services.languageUtils.formatLanguageCode(language) ?? language;
+  for (const [language, byNamespace] of Object.entries(resources)) {
+    for (const [ns, keys] of Object.entries(byNamespace))
+      instance.addResourceBundle(codeOf(language), ns, keys);
+  }
+  const languages = [
+    SOURCE_LANGUAGE,
+    ...Object.keys(resources)
+      .filter((l) => l !== SOURCE_LANGUAGE)
+      .sort(),
+  ];
+
+  return {
+    languages,
+    forLanguage(language) {
+      const t = instance.getFixedT(languages.includes(language) ? language : SOURCE_LANGUAGE);
+      return (key, values) => t(key, values ?? {}) as string;
+    },
+    negotiate(tag) {
+      if (!tag) return SOURCE_LANGUAGE;
+      const lower = tag.toLowerCase();
+      const exact = languages.find((l) => l.toLowerCase() === lower);
+      if (exact) return exact;
+      const primary = lower.split('-')[0];
+      // Portuguese speakers in Japan are overwhelmingly Brazilian; Chinese falls back to simplified.
+      const byPrimary = languages.find(
+        (l) => l.toLowerCase() === primary || l.toLowerCase().startsWith(`${primary}-`),
+      );
+      return byPrimary && byPrimary !== 'ja-easy' ? byPrimary : SOURCE_LANGUAGE;
+    },
+  };
+}

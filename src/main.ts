@@ -1,0 +1,62 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createService } from './service.js';
+
+/** Docker sends SIGKILL 10 s after SIGTERM; finish well before that. */
+const SHUTDOWN_GRACE_MS = 8_000;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  if (!config.line)
+    logger.info('LINE channel is off (LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are not set)');
+  if (!config.slack)
+    logger.info('Slack handoff is off (SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set)');
+  logger.info(
+    {
+      store: config.storage.kind,
+      ...(config.storage.kind === 'embedded' ? { dataDir: config.storage.dataDir } : {}),
+    },
+    'opening the store',
+  );
+
+  const service = await createService({ config, logger });
+  service.start();
+  const server: Server = service.app.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ url: `http://${config.host}:${port}/` }, 'madoguchi is listening');
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new requests, finishing work in hand');
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting with work left in the durable queues');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    // In-flight webhooks finish (their events get stored) before the workers and the store stop.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    await service.stop();
+    logger.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+await main();

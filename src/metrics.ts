@@ -1,0 +1,63 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Store } from './core/store.js';
+
+/** Prometheus metrics for one service instance. Store-wide gauges are read at scrape time. */
+export function createMetrics(store: Store) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'madoguchi_' });
+
+  const webhookRequests = new Counter({
+    name: 'madoguchi_webhook_requests_total',
+    help: 'Webhook requests by channel and HTTP status',
+    labelNames: ['channel', 'status'] as const,
+    registers: [registry],
+  });
+  const webhookDuration = new Histogram({
+    name: 'madoguchi_webhook_duration_seconds',
+    help: 'Time to verify, store and acknowledge a webhook request',
+    labelNames: ['channel'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const inboxLag = new Histogram({
+    name: 'madoguchi_inbox_lag_seconds',
+    help: 'From receiving an event to finishing its handling',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+    registers: [registry],
+  });
+  const inboxParked = new Counter({
+    name: 'madoguchi_inbox_parked_total',
+    help: 'Events parked after repeated handling failures',
+    registers: [registry],
+  });
+  const outboxOutcomes = new Counter({
+    name: 'madoguchi_outbox_attempts_total',
+    help: 'Delivery attempts by channel and outcome (sent, retry, dead)',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'madoguchi_inbox_events',
+    help: 'Stored inbox events by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await store.inbox.countByStatus();
+      for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
+  });
+  new Gauge({
+    name: 'madoguchi_outbox_items',
+    help: 'Stored outbox items by status (dead = dead letters)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await store.outbox.countByStatus();
+      for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
+  });
+
+  return { registry, webhookRequests, webhookDuration, inboxLag, inboxParked, outboxOutcomes };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Express } from 'express';
+import { LineSender } from './channels/line/line-sender.js';
+import { createLineWebhookRouter } from './channels/line/line-webhook-router.js';
+import { type Config, projectRoot } from './config.js';
+import { createAcknowledgeHandler } from './core/acknowledge-handler.js';
+import type { ChannelSender } from './core/channel-sender.js';
+import { InboxQueue } from './core/inbox-queue.js';
+import type { ChannelName } from './core/incoming-event.js';
+import { createIngest } from './core/ingest-events.js';
+import { KeyedQueueRunner } from './core/keyed-queue-runner.js';
+import { Outbox } from './core/outbox.js';
+import { OutboxQueue } from './core/outbox-queue.js';
+import type { Store } from './core/store.js';
+import { withWorkingIndicator } from './core/working-indicator.js';
+import { createHttpApp, webhookMetrics } from './http/create-http-app.js';
+import { createTranslator } from './i18n/create-translator.js';
+import { loadLocales } from './i18n/load-locales.js';
+import { createIdHasher, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { openStore } from './store/open-store.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  /** An already open store (tests share one between "instances"); otherwise opened from config. */
+  store?: Store;
+  now?: () => Date;
+  /** Identifies this instance in leases. */
+  instanceId?: string;
+  pollIntervalMs?: number;
+  localesDir?: string;
+}
+
+export interface Service {
+  app: Express;
+  store: Store;
+  metrics: Metrics;
+  inbox: KeyedQueueRunner;
+  outbox: KeyedQueueRunner;
+  /** Starts the background workers; stored work from before a restart is picked up here. */
+  start(): void;
+  /** Stops accepting, lets in-flight work finish, and closes the store if this service opened it. */
+  stop(): Promise<void>;
+}
+
+/** Wires the core to its adapters. The only place that knows every part. */
+export async function createService(options: ServiceOptions): Promise<Service> {
+  const { config, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const instanceId = options.instanceId ?? randomUUID();
+  const hashId = createIdHasher(config.line?.channelSecret);
+  const translator = createTranslator(loadLocales(options.localesDir ?? path.join(projectRoot, 'locales')));
+  const ownsStore = !options.store;
+  const store = options.store ?? (await openStore(config.storage));
+  const metrics = createMetrics(store);
+  let accepting = false;
+
+  const senders = new Map<ChannelName, ChannelSender>();
+  if (config.line) {
+    senders.set(
+      'line',
+      new LineSender({ ...config.line, logger: logger.child({ component: 'line-sender' }) }),
+    );
+  }
+
+  const outboxRunner: KeyedQueueRunner = new KeyedQueueRunner({
+    queue: new OutboxQueue({
+      outbox: store.outbox,
+      contacts: store.contacts,
+      senders,
+      logger,
+      hashId,
+      now,
+      onOutcome: (item, outcome) =>
+        metrics.outboxOutcomes.inc({ channel: item.channel, outcome: outcome.kind }),
+    }),
+    leases: store.leases,
+    owner: instanceId,
+    logger,
+    now,
+    pollIntervalMs: options.pollIntervalMs,
+  });
+  const outbox = new Outbox(store.outbox, now, undefined, () => outboxRunner.kick());
+
+  const handle = withWorkingIndicator(
+    createAcknowledgeHandler({
+      outbox,
+      outboxRepository: store.outbox,
+      contacts: store.contacts,
+      translate: () => translator.forLanguage('ja'),
+      now,
+    }),
+    senders,
+  );
+  const inboxRunner: KeyedQueueRunner = new KeyedQueueRunner({
+    queue: new InboxQueue({
+      inbox: store.inbox,
+      handle,
+      logger,
+      hashId,
+      now,
+      onParked: () => metrics.inboxParked.inc(),
+      onProcessed: (record) =>
+        metrics.inboxLag.observe((now().getTime() - record.receivedAt.getTime()) / 1000),
+    }),
+    leases: store.leases,
+    owner: instanceId,
+    logger,
+    now,
+    pollIntervalMs: options.pollIntervalMs,
+  });
+  const ingest = createIngest({
+    inbox: store.inbox,
+    retentionMs: 7 * DAY_MS,
+    now,
+    onStored: () => inboxRunner.kick(),
+  });
+
+  const app = createHttpApp({
+    logger,
+    store,
+    metrics,
+    isAccepting: () => accepting,
+    describe: () => ({
+      channels: { line: config.line ? 'on' : 'off', slack: config.slack ? 'on' : 'off' },
+      store: store.kind,
+    }),
+    mountChannels: (http) => {
+      if (!config.line) return;
+      http.use('/webhooks/line', webhookMetrics(metrics, 'line'));
+      http.use(
+        createLineWebhookRouter({
+          channelSecret: config.line.channelSecret,
+          bodyLimit: config.webhookBodyLimit,
+          logger: logger.child({ component: 'line-webhook' }),
+          ingest: async (events) => {
+            await ingest(events);
+          },
+        }),
+      );
+    },
+  });
+
+  return {
+    app,
+    store,
+    metrics,
+    inbox: inboxRunner,
+    outbox: outboxRunner,
+    start() {
+      accepting = true;
+      inboxRunner.start();
+      outboxRunner.start();
+    },
+    async stop() {
+      accepting = false;
+      await inboxRunner.stop();
+      // Messages the inbox just produced get one chance to go out; whatever is left stays durable.
+      await outboxRunner.stop();
+      if (ownsStore) await store.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { InboxRepository } from '../../core/store.js';
+import { emptyCounts, INBOX_STATUSES, type InboxDoc, inboxFromDoc } from '../store-documents.js';
+import { type Collection, find, findOne, isUniqueViolation, notExpired } from './nedb-collection.js';
+
+const inboxOrder = { 'event.occurredAt': 1, 'event.sequence': 1, receivedAt: 1 } as const;
+
+export function embeddedInbox(inbox: Collection<InboxDoc>): InboxRepository {
+  return {
+    async add(event, key, receivedAt, expiresAt) {
+      const doc: InboxDoc = {
+        _id: event.id,
+        event,
+        key,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: receivedAt,
+        receivedAt,
+        expiresAt,
+      };
+      try {
+        await inbox.insertAsync(doc);
+        return 'added';
+      } catch (error) {
+        if (isUniqueViolation(error)) return 'duplicate';
+        throw error;
+      }
+    },
+    async get(id) {
+      const doc = await findOne(inbox, { _id: id, ...notExpired() });
+      return doc && inboxFromDoc(doc);
+    },
+    async dueKeys(now, limit) {
+      const due = await find(
+        inbox,
+        { status: 'pending', nextAttemptAt: { $lte: now }, ...notExpired(now) },
+        inboxOrder,
+      );
+      return [...new Set(due.map((d) => d.key))].slice(0, limit);
+    },
+    async oldestPending(key) {
+      const [doc] = await find(inbox, { key, status: 'pending', ...notExpired() }, inboxOrder, 1);
+      return doc ? inboxFromDoc(doc) : null;
+    },
+    async markDone(id, at) {
+      const { numAffected } = await inbox.updateAsync(
+        { _id: id, status: 'pending' },
+        { $set: { status: 'done', processedAt: at } },
+      );
+      return numAffected === 1;
+    },
+    async markFailed(id, error, retryAt) {
+      const $set = retryAt
+        ? { lastError: error, nextAttemptAt: retryAt }
+        : { lastError: error, status: 'parked' };
+      const { numAffected } = await inbox.updateAsync(
+        { _id: id, status: 'pending' },
+        { $set, $inc: { attempts: 1 } },
+      );
+      return numAffected === 1;
+    },
+    async countByStatus() {
+      const counts = emptyCounts(INBOX_STATUSES);
+      for (const status of INBOX_STATUSES)
+        counts[status] = await inbox.countAsync({ status, ...notExpired() });
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { ChannelName } from '../../core/incoming-event.js';
+import type { OutboxRepository } from '../../core/store.js';
+import { nextOutboxSequence } from '../outbox-sequence.js';
+import {
+  contactId,
+  emptyCounts,
+  newOutboxDoc,
+  OUTBOX_STATUSES,
+  type OutboxDoc,
+  outboxFromDoc,
+} from '../store-documents.js';
+import { type Collection, find, findOne, isUniqueViolation } from './nedb-collection.js';
+
+export function embeddedOutbox(outbox: Collection<OutboxDoc>): OutboxRepository {
+  return {
+    async enqueue(items) {
+      // The id is the item's idempotency key: work redone after a crash enqueues the same ids again
+      // and must not send twice, so an id already stored is skipped. One insert per item, in order,
+      // because a batch insert stops at (or, on some servers, discards the batch on) a duplicate.
+      for (const item of items) {
+        try {
+          await outbox.insertAsync(newOutboxDoc(item, nextOutboxSequence()));
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
+      }
+    },
+    async get(id) {
+      const doc = await findOne(outbox, { _id: id });
+      return doc && outboxFromDoc(doc);
+    },
+    async dueAddresses(now, limit) {
+      const due = await find(outbox, { status: 'pending', nextAttemptAt: { $lte: now } }, { sequence: 1 });
+      const seen = new Map<string, { channel: ChannelName; address: string }>();
+      for (const d of due) {
+        const id = contactId(d.channel, d.address);
+        if (!seen.has(id)) seen.set(id, { channel: d.channel, address: d.address });
+        if (seen.size >= limit) break;
+      }
+      return [...seen.values()];
+    },
+    async oldestPending(channel, address) {
+      const [doc] = await find(outbox, { channel, address, status: 'pending' }, { sequence: 1 }, 1);
+      return doc ? outboxFromDoc(doc) : null;
+    },
+    async markSent(id, at) {
+      const { numAffected } = await outbox.updateAsync(
+        { _id: id, status: 'pending' },
+        { $set: { status: 'sent', sentAt: at } },
+      );
+      return numAffected === 1;
+    },
+    async markRetry(id, error, retryAt, replyTokenSpent) {
+      const { numAffected } = await outbox.updateAsync(
+        { _id: id, status: 'pending' },
+        { $set: { lastError: error, nextAttemptAt: retryAt, replyTokenSpent }, $inc: { attempts: 1 } },
+      );
+      return numAffected === 1;
+    },
+    async markDead(id, error) {
+      // A dead letter is the outcome of one more failed attempt, so it is counted like a retry.
+      const { numAffected } = await outbox.updateAsync(
+        { _id: id, status: 'pending' },
+        { $set: { status: 'dead', lastError: error }, $inc: { attempts: 1 } },
+      );
+      return numAffected === 1;
+    },
+    async cancelPending(channel, address, reason) {
+      const { numAffected } = await outbox.updateAsync(
+        { channel, address, status: 'pending' },
+        { $set: { status: 'cancelled', lastError: reason } },
+        { multi: true },
+      );
+      return numAffected;
+    },
+    async countByStatus() {
+      const counts = emptyCounts(OUTBOX_STATUSES);
+      for (const status of OUTBOX_STATUSES) counts[status] = await outbox.countAsync({ status });
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * The single-process backend: one nedb datastore (an append-only file) per repository.
+ *
+ * nedb runs every operation of a datastore through one executor queue, so each `updateAsync` with
+ * its condition in the query is an atomic check-and-set within this process - the same role a
+ * conditional `updateOne` plays in MongoDB. It is therefore only correct for a single instance.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Store } from '../../core/store.js';
+import { caseCounterId, caseYear, formatCaseNumber } from '../case-number.js';
+import { escapeFieldNames } from '../field-names.js';
+import {
+  type AuditDoc,
+  auditFromDoc,
+  auditToDoc,
+  type CaseDoc,
+  type ContactDoc,
+  type CounterDoc,
+  caseFromDoc,
+  caseToDoc,
+  caseTransitionUpdate,
+  contactFromDoc,
+  contactId,
+  type InboxDoc,
+  type LeaseDoc,
+  type OutboxDoc,
+  type SessionDoc,
+  sessionFromDoc,
+} from '../store-documents.js';
+import { embeddedInbox } from './embedded-inbox.js';
+import { embeddedOutbox } from './embedded-outbox.js';
+import {
+  type Collection,
+  caseNotExpired,
+  find,
+  findOne,
+  isUniqueViolation,
+  notExpired,
+  openDatastore,
+  updateOne,
+} from './nedb-collection.js';
+
+export type EmbeddedStoreOptions = { dataDir: string } | { inMemory: true };
+
+/**
+ * The data files are append-only: every update appends a line. Rewriting them every ten minutes
+ * bounds their growth without making a busy instance spend its time compacting.
+ */
+const AUTOCOMPACTION_INTERVAL_MS = 10 * 60 * 1000;
+
+export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Store> {
+  if ('dataDir' in opts) await mkdir(opts.dataDir, { recursive: true });
+  const file = (name: string) => ('dataDir' in opts ? path.join(opts.dataDir, `${name}.db`) : undefined);
+
+  const [inbox, outbox, leases, contacts, sessions, cases, counters, audit] = await Promise.all([
+    openDatastore<InboxDoc>(file('inbox')),
+    openDatastore<OutboxDoc>(file('outbox')),
+    openDatastore<LeaseDoc>(file('leases')),
+    openDatastore<ContactDoc>(file('contacts')),
+    openDatastore<SessionDoc>(file('sessions')),
+    openDatastore<CaseDoc>(file('cases')),
+    openDatastore<CounterDoc>(file('counters')),
+    openDatastore<AuditDoc>(file('audit')),
+  ]);
+  const all: Collection<unknown>[] = [inbox, outbox, leases, contacts, sessions, cases, counters, audit];
+
+  // Natural ids live in `_id`, which nedb already keeps unique. nedb uses one single-field index per
+  // query, so these are the most selective field of each frequent query. TTL indexes remove expired
+  // records lazily, when a query touches them; reads also filter on expiresAt for that reason.
+  await Promise.all([
+    inbox.ensureIndexAsync({ fieldName: 'key' }),
+    inbox.ensureIndexAsync({ fieldName: 'status' }),
+    inbox.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
+    outbox.ensureIndexAsync({ fieldName: 'address' }),
+    outbox.ensureIndexAsync({ fieldName: 'status' }),
+    leases.ensureIndexAsync({ fieldName: 'until', expireAfterSeconds: 0 }),
+    sessions.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
+    cases.ensureIndexAsync({ fieldName: 'number', unique: true }),
+    cases.ensureIndexAsync({ fieldName: 'status' }),
+    cases.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
+    audit.ensureIndexAsync({ fieldName: 'caseId' }),
+    audit.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
+  ]);
+  if ('dataDir' in opts) for (const db of all) db.setAutocompactionInterval(AUTOCOMPACTION_INTERVAL_MS);
+
+  return {
+    kind: 'embedded',
+
+    inbox: embeddedInbox(inbox),
+    outbox: embeddedOutbox(outbox),
+
+    leases: {
+      async acquire(key, owner, until, now) {
+        // When the lease is held by someone else the query matches nothing, the upsert tries to
+        // insert a second document with the same _id, and the unique _id refuses it.
+        try {
+          await leases.updateAsync(
+            { _id: key, $or: [{ until: { $lte: now } }, { owner }] },
+            { $set: { owner, until } },
+            { upsert: true },
+          );
+          return true;
+        } catch (error) {
+          if (isUniqueViolation(error)) return false;
+          throw error;
+        }
+      },
+      async release(key, owner) {
+        await leases.removeAsync({ _id: key, owner }, {});
+      },
+    },
+
+    contacts: {
+      async get(channel, address) {
+        const doc = await findOne(contacts, { _id: contactId(channel, address) });
+        return doc && contactFromDoc(doc);
+      },
+      async setFollowing(channel, address, following, at) {
+        await contacts.updateAsync(
+          { _id: contactId(channel, address) },
+          { $set: { channel, address, following, updatedAt: at } },
+          { upsert: true },
+        );
+      },
+    },
+
+    sessions: {
+      async get(key, now) {
+        const doc = await findOne(sessions, { _id: key, ...notExpired(now) });
+        return doc && sessionFromDoc(doc);
+      },
+      async save(key, state, expectedVersion, now, expiresAt) {
+        const update = {
+          $set: { state: escapeFieldNames(state), updatedAt: now, expiresAt },
+          $inc: { version: 1 },
+        };
+        if (expectedVersion !== null) {
+          const doc = await updateOne(
+            sessions,
+            { _id: key, version: expectedVersion, ...notExpired(now) },
+            update,
+          );
+          return doc ? sessionFromDoc(doc) : 'conflict';
+        }
+        // "No session yet" also covers an expired one that is still stored: it is overwritten, and
+        // its version keeps counting up so a writer still holding an old version cannot match it.
+        try {
+          const doc = await updateOne(sessions, { _id: key, expiresAt: { $lte: now } }, update, true);
+          return doc ? sessionFromDoc(doc) : 'conflict';
+        } catch (error) {
+          if (isUniqueViolation(error)) return 'conflict';
+          throw error;
+        }
+      },
+      async delete(key) {
+        await sessions.removeAsync({ _id: key }, {});
+      },
+    },
+
+    cases: {
+      async create(input) {
+        const year = caseYear(input.createdAt);
+        const counter = await updateOne(counters, { _id: caseCounterId(year) }, { $inc: { seq: 1 } }, true);
+        if (!counter) throw new Error(`case counter ${caseCounterId(year)} was not updated`);
+        const record = {
+          ...input,
+          number: formatCaseNumber(year, counter.seq),
+          status: 'pending' as const,
+          version: 1,
+          updatedAt: input.createdAt,
+        };
+        const doc = caseToDoc(record);
+        await cases.insertAsync(doc);
+        return caseFromDoc(doc);
+      },
+      async get(id) {
+        const doc = await findOne(cases, { _id: id, ...caseNotExpired() });
+        return doc && caseFromDoc(doc);
+      },
+      async transition(id, fromStatuses, changes, at) {
+        const doc = await updateOne(
+          cases,
+          { _id: id, status: { $in: fromStatuses }, ...caseNotExpired(at) },
+          { ...caseTransitionUpdate(changes, at), $inc: { version: 1 } },
+        );
+        return doc && caseFromDoc(doc);
+      },
+      async listByStatus(status, limit) {
+        const docs = await find(cases, { status, ...caseNotExpired() }, { createdAt: 1, number: 1 }, limit);
+        return docs.map(caseFromDoc);
+      },
+    },
+
+    audit: {
+      async append(entry) {
+        try {
+          await audit.insertAsync(auditToDoc(entry));
+        } catch (error) {
+          // Appending the same entry id again (a retried unit of work) leaves the first one as it was.
+          if (!isUniqueViolation(error)) throw error;
+        }
+      },
+      async listForCase(caseId) {
+        const docs = await find(audit, { caseId, ...notExpired() }, { at: 1, _id: 1 });
+        return docs.map(auditFromDoc);
+      },
+    },
+
+    async ping() {
+      // Goes through the executor queue, so it also fails if a datastore is wedged.
+      await inbox.countAsync({ _id: '' });
+    },
+
+    async close() {
+      for (const db of all) db.stopAutocompaction();
+      // A final compaction waits for queued writes and leaves compact files behind.
+      if ('dataDir' in opts) await Promise.all(all.map((db) => db.compactDatafileAsync()));
+    },
+  };
+}

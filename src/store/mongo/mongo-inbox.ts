@@ -1,0 +1,81 @@
+import type { Collection } from 'mongodb';
+import type { InboxRepository, InboxStatus } from '../../core/store.js';
+import { emptyCounts, INBOX_STATUSES, type InboxDoc, inboxFromDoc } from '../store-documents.js';
+import { isDuplicateKey, notExpired } from './mongo-queries.js';
+
+const inboxOrder = { 'event.occurredAt': 1, 'event.sequence': 1, receivedAt: 1 } as const;
+
+export function mongoInbox(inbox: Collection<InboxDoc>): InboxRepository {
+  return {
+    async add(event, key, receivedAt, expiresAt) {
+      try {
+        await inbox.insertOne({
+          _id: event.id,
+          event,
+          key,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: receivedAt,
+          receivedAt,
+          expiresAt,
+        });
+        return 'added';
+      } catch (error) {
+        if (isDuplicateKey(error)) return 'duplicate';
+        throw error;
+      }
+    },
+    async get(id) {
+      const doc = await inbox.findOne({ _id: id, ...notExpired() });
+      return doc && inboxFromDoc(doc);
+    },
+    async dueKeys(now, limit) {
+      const rows = await inbox
+        .aggregate<{ _id: string }>([
+          { $match: { status: 'pending', nextAttemptAt: { $lte: now }, ...notExpired(now) } },
+          { $sort: inboxOrder },
+          {
+            $group: {
+              _id: '$key',
+              occurredAt: { $first: '$event.occurredAt' },
+              sequence: { $first: '$event.sequence' },
+              receivedAt: { $first: '$receivedAt' },
+            },
+          },
+          { $sort: { occurredAt: 1, sequence: 1, receivedAt: 1, _id: 1 } },
+          { $limit: limit },
+        ])
+        .toArray();
+      return rows.map((r) => r._id);
+    },
+    async oldestPending(key) {
+      const doc = await inbox.findOne({ key, status: 'pending', ...notExpired() }, { sort: inboxOrder });
+      return doc && inboxFromDoc(doc);
+    },
+    async markDone(id, at) {
+      const r = await inbox.updateOne(
+        { _id: id, status: 'pending' },
+        { $set: { status: 'done', processedAt: at } },
+      );
+      return r.modifiedCount === 1;
+    },
+    async markFailed(id, error, retryAt) {
+      const $set = retryAt
+        ? { lastError: error, nextAttemptAt: retryAt }
+        : { lastError: error, status: 'parked' as const };
+      const r = await inbox.updateOne({ _id: id, status: 'pending' }, { $set, $inc: { attempts: 1 } });
+      return r.modifiedCount === 1;
+    },
+    async countByStatus() {
+      const rows = await inbox
+        .aggregate<{ _id: InboxStatus; n: number }>([
+          { $match: notExpired() },
+          { $group: { _id: '$status', n: { $sum: 1 } } },
+        ])
+        .toArray();
+      const counts = emptyCounts(INBOX_STATUSES);
+      for (const row of rows) counts[row._id] = row.n;
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { Collection } from 'mongodb';
+import type { ChannelName } from '../../core/incoming-event.js';
+import type { OutboxRepository, OutboxStatus } from '../../core/store.js';
+import { nextOutboxSequence } from '../outbox-sequence.js';
+import {
+  emptyCounts,
+  newOutboxDoc,
+  OUTBOX_STATUSES,
+  type OutboxDoc,
+  outboxFromDoc,
+} from '../store-documents.js';
+import { isDuplicateKey } from './mongo-queries.js';
+
+export function mongoOutbox(outbox: Collection<OutboxDoc>): OutboxRepository {
+  return {
+    async enqueue(items) {
+      // The id is the item's idempotency key: work redone after a crash enqueues the same ids again
+      // and must not send twice, so an id already stored is skipped. One insert per item, in order,
+      // because a batch insert stops at (or, on some servers, discards the batch on) a duplicate.
+      for (const item of items) {
+        try {
+          await outbox.insertOne(newOutboxDoc(item, nextOutboxSequence()));
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+        }
+      }
+    },
+    async get(id) {
+      const doc = await outbox.findOne({ _id: id });
+      return doc && outboxFromDoc(doc);
+    },
+    async dueAddresses(now, limit) {
+      const rows = await outbox
+        .aggregate<{ channel: ChannelName; address: string }>([
+          { $match: { status: 'pending', nextAttemptAt: { $lte: now } } },
+          { $sort: { sequence: 1 } },
+          {
+            $group: {
+              _id: '$addressKey',
+              channel: { $first: '$channel' },
+              address: { $first: '$address' },
+              sequence: { $first: '$sequence' },
+            },
+          },
+          { $sort: { sequence: 1 } },
+          { $limit: limit },
+        ])
+        .toArray();
+      return rows.map((r) => ({ channel: r.channel, address: r.address }));
+    },
+    async oldestPending(channel, address) {
+      const doc = await outbox.findOne({ channel, address, status: 'pending' }, { sort: { sequence: 1 } });
+      return doc && outboxFromDoc(doc);
+    },
+    async markSent(id, at) {
+      const r = await outbox.updateOne(
+        { _id: id, status: 'pending' },
+        { $set: { status: 'sent', sentAt: at } },
+      );
+      return r.modifiedCount === 1;
+    },
+    async markRetry(id, error, retryAt, replyTokenSpent) {
+      const r = await outbox.updateOne(
+        { _id: id, status: 'pending' },
+        { $set: { lastError: error, nextAttemptAt: retryAt, replyTokenSpent }, $inc: { attempts: 1 } },
+      );
+      return r.modifiedCount === 1;
+    },
+    async markDead(id, error) {
+      // A dead letter is the outcome of one more failed attempt, so it is counted like a retry.
+      const r = await outbox.updateOne(
+        { _id: id, status: 'pending' },
+        { $set: { status: 'dead', lastError: error }, $inc: { attempts: 1 } },
+      );
+      return r.modifiedCount === 1;
+    },
+    async cancelPending(channel, address, reason) {
+      const r = await outbox.updateMany(
+        { channel, address, status: 'pending' },
+        { $set: { status: 'cancelled', lastError: reason } },
+      );
+      return r.modifiedCount;
+    },
+    async countByStatus() {
+      const rows = await outbox
+        .aggregate<{ _id: OutboxStatus; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }])
+        .toArray();
+      const counts = emptyCounts(OUTBOX_STATUSES);
+      for (const row of rows) counts[row._id] = row.n;
+      return counts;
+    },
+  };
+}

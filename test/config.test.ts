@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with no variables at all', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.line).toBeUndefined();
+    expect(config.slack).toBeUndefined();
+    expect(config.storage.kind).toBe('embedded');
+    expect(config.municipalityConfigPath).toMatch(/config[/\\]municipality\.example\.yaml$/);
+  });
+
+  it('turns the LINE channel on when both LINE variables are set, with the public API as default', () => {
+    const config = loadConfig({ LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' });
+    expect(config.line).toEqual({
+      channelSecret: 's',
+      channelAccessToken: 't',
+      apiBaseUrl: 'https://api.line.me',
+      dataApiBaseUrl: 'https://api-data.line.me',
+    });
+  });
+
+  it('refuses half a LINE pair, naming the missing variable', () => {
+    expect(() => loadConfig({ LINE_CHANNEL_SECRET: 'secret' })).toThrowError(
+      /LINE_CHANNEL_ACCESS_TOKEN: required/,
+    );
+  });
+
+  it('refuses half a Slack pair, naming the missing variable', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrowError(/SLACK_SIGNING_SECRET: required/);
+  });
+
+  it('lists every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', LINE_API_BASE_URL: 'not a url' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/^PORT:/m);
+    expect(problems).toMatch(/^LOG_LEVEL:/m);
+    expect(problems).toMatch(/^LINE_API_BASE_URL:/m);
+  });
+
+  it('treats empty strings as unset and chooses MongoDB when MONGODB_URI is set', () => {
+    const config = loadConfig({ LINE_CHANNEL_SECRET: '', MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0' });
+    expect(config.line).toBeUndefined();
+    expect(config.storage).toEqual({
+      kind: 'mongo',
+      uri: 'mongodb://db:27017/?replicaSet=rs0',
+      dbName: 'madoguchi',
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChannelSender, SendResult } from '../../src/core/channel-sender.js';
+import { KeyedQueueRunner } from '../../src/core/keyed-queue-runner.js';
+import { Outbox } from '../../src/core/outbox.js';
+import { OutboxQueue } from '../../src/core/outbox-queue.js';
+import type { OutboxRecord, Store } from '../../src/core/store.js';
+import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { silentLogger } from '../support/silent-logger.js';
+
+/** A sender that answers from a script and records what it was asked to send. */
+class ScriptedSender implements ChannelSender {
+  readonly channel = 'line' as const;
+  readonly sent: string[] = [];
+  constructor(private readonly script: Array<SendResult | 'hang'>) {}
+  async send(item: OutboxRecord): Promise<SendResult> {
+    const next = this.script.shift() ?? { kind: 'sent' };
+    this.sent.push(item.messages.map((m) => m.text).join('+'));
+    if (next === 'hang') return new Promise(() => {});
+    return next;
+  }
+}
+
+describe('OutboxQueue', () => {
+  let store: Store;
+  let clock: FakeClock;
+
+  beforeEach(async () => {
+    store = await openEmbeddedStore({ inMemory: true });
+    clock = new FakeClock();
+  });
+  afterEach(() => store.close());
+
+  function runner(sender: ChannelSender, extra: { maxAttempts?: number; sendTimeoutMs?: number } = {}) {
+    return new KeyedQueueRunner({
+      queue: new OutboxQueue({
+        outbox: store.outbox,
+        contacts: store.contacts,
+        senders: new Map([['line', sender]]),
+        logger: silentLogger,
+        hashId: (id) => id,
+        now: clock.now,
+        backoff: { baseMs: 1_000, maxMs: 8_000 },
+        ...extra,
+      }),
+      leases: store.leases,
+      owner: 'me',
+      logger: silentLogger,
+      now: clock.now,
+    });
+  }
+
+  const push = (address: string, text: string) =>
+    new Outbox(store.outbox, clock.now).push('line', address, [{ type: 'text', text }]);
+
+  it('keeps a recipient’s messages in order: a retrying message holds back the ones after it', async () => {
+    const sender = new ScriptedSender([
+      { kind: 'retry', error: 'line.pushMessage 500', replyTokenSpent: false },
+    ]);
+    await push('U1', 'first');
+    await push('U1', 'second');
+    const r = runner(sender);
+    await r.drain();
+    expect(sender.sent).toEqual(['first']);
+    clock.advance(5_000);
+    await r.drain();
+    expect(sender.sent).toEqual(['first', 'first', 'second']);
+    expect(await store.outbox.countByStatus()).toMatchObject({ sent: 2, pending: 0 });
+  });
+
+  it('waits at least as long as Retry-After before the next attempt', async () => {
+    const sender = new ScriptedSender([
+      { kind: 'retry', error: 'line.pushMessage 429', retryAfterMs: 30_000, replyTokenSpent: false },
+    ]);
+    await push('U1', 'x');
+    const r = runner(sender);
+    await r.drain();
+    clock.advance(29_000);
+    await r.drain();
+    expect(sender.sent).toHaveLength(1);
+    clock.advance(1_000);
+    await r.drain();
+    expect(sender.sent).toHaveLength(2);
+  });
+
+  it('turns a permanent failure into a dead letter and goes on with the next message', async () => {
+    const sender = new ScriptedSender([{ kind: 'failed', error: 'line.pushMessage 400: bad' }]);
+    await push('U1', 'bad');
+    await push('U1', 'good');
+    await runner(sender).drain();
+    const counts = await store.outbox.countByStatus();
+    expect(counts).toMatchObject({ dead: 1, sent: 1 });
+    expect(sender.sent).toEqual(['bad', 'good']);
+  });
+
+  it('gives up after the last attempt and keeps the error', async () => {
+    const retry: SendResult = { kind: 'retry', error: 'line.pushMessage 503', replyTokenSpent: false };
+    const sender = new ScriptedSender([retry, retry, retry]);
+    await push('U1', 'x');
+    const r = runner(sender, { maxAttempts: 3 });
+    for (let i = 0; i < 3; i++) {
+      await r.drain();
+      clock.advance(60_000);
+    }
+    const counts = await store.outbox.countByStatus();
+    expect(counts).toMatchObject({ dead: 1, pending: 0 });
+  });
+
+  it('treats a send that hangs as a failure to retry, so the lease never outlives it', async () => {
+    const sender = new ScriptedSender(['hang']);
+    await push('U1', 'x');
+    const r = runner(sender, { sendTimeoutMs: 20 });
+    await r.drain();
+    const counts = await store.outbox.countByStatus();
+    expect(counts).toMatchObject({ pending: 1, sent: 0 });
+    clock.advance(60_000);
+    await r.drain();
+    expect(await store.outbox.countByStatus()).toMatchObject({ pending: 0, sent: 1 });
+  });
+
+  it('sends nothing to a recipient who blocked the account', async () => {
+    const sender = new ScriptedSender([]);
+    await push('U1', 'x');
+    await store.contacts.setFollowing('line', 'U1', false, clock.now());
+    await runner(sender).drain();
+    expect(sender.sent).toEqual([]);
+    expect(await store.outbox.countByStatus()).toMatchObject({ cancelled: 1, pending: 0 });
+  });
+});

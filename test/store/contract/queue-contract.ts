@@ -1,0 +1,260 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/core/store.js';
+import { at, DAY, event, item, retention, SECOND } from './contract-fixtures.js';
+
+/** Inbox and outbox cases of the store contract. */
+export function describeQueueContract(getStore: () => Store) {
+  let store: Store;
+  beforeEach(() => {
+    store = getStore();
+  });
+
+  describe('inbox', () => {
+    it('stores a pending event and returns it unchanged, Dates included', async () => {
+      const e = event('e1', at(-5 * SECOND), 2);
+      expect(await store.inbox.add(e, 'k1', at(-4 * SECOND), retention)).toBe('added');
+      const record = await store.inbox.get('e1');
+      expect(record).toEqual({
+        id: 'e1',
+        event: e,
+        key: 'k1',
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: at(-4 * SECOND),
+        receivedAt: at(-4 * SECOND),
+        expiresAt: retention,
+      });
+      expect(record?.event.occurredAt).toBeInstanceOf(Date);
+      expect(Object.keys(record ?? {})).not.toContain('_id');
+      expect(await store.inbox.get('nope')).toBeNull();
+    });
+
+    it('refuses a duplicate id, also after the event was done', async () => {
+      const e = event('e1', at(-5 * SECOND));
+      await store.inbox.add(e, 'k1', at(-4 * SECOND), retention);
+      expect(await store.inbox.add(e, 'k1', at(-3 * SECOND), retention)).toBe('duplicate');
+      expect(await store.inbox.markDone('e1', at(0))).toBe(true);
+      expect(await store.inbox.add(e, 'k1', at(-2 * SECOND), retention)).toBe('duplicate');
+      expect((await store.inbox.get('e1'))?.status).toBe('done');
+    });
+
+    it('lists distinct due keys, the one with the oldest pending event first', async () => {
+      await store.inbox.add(event('a2', at(-3 * SECOND)), 'ka', at(-3 * SECOND), retention);
+      await store.inbox.add(event('b1', at(-5 * SECOND)), 'kb', at(-5 * SECOND), retention);
+      await store.inbox.add(event('a1', at(-6 * SECOND)), 'ka', at(-2 * SECOND), retention);
+      await store.inbox.add(event('c1', at(-9 * SECOND)), 'kc', at(-9 * SECOND), retention);
+      await store.inbox.add(event('d1', at(-8 * SECOND)), 'kd', at(-8 * SECOND), retention);
+      await store.inbox.markFailed('c1', 'boom', at(60 * SECOND));
+      await store.inbox.markDone('d1', at(0));
+      await store.inbox.add(event('f1', at(-1 * SECOND)), 'kf', at(10 * SECOND), retention);
+
+      expect(await store.inbox.dueKeys(at(0), 10)).toEqual(['ka', 'kb']);
+      expect(await store.inbox.dueKeys(at(0), 1)).toEqual(['ka']);
+      expect(await store.inbox.dueKeys(at(60 * SECOND), 10)).toEqual(['kc', 'ka', 'kb', 'kf']);
+    });
+
+    it('orders pending events of a key by occurredAt, sequence, then receivedAt', async () => {
+      const t = at(-10 * SECOND);
+      await store.inbox.add(event('late', at(-5 * SECOND)), 'k', at(-5 * SECOND), retention);
+      await store.inbox.add(event('seq1', t, 1), 'k', at(-4 * SECOND), retention);
+      await store.inbox.add(event('seq0-b', t, 0), 'k', at(-2 * SECOND), retention);
+      await store.inbox.add(event('seq0-a', t, 0), 'k', at(-3 * SECOND), retention);
+      await store.inbox.add(event('other', at(-60 * SECOND)), 'k2', at(-60 * SECOND), retention);
+
+      const order: string[] = [];
+      for (let r = await store.inbox.oldestPending('k'); r; r = await store.inbox.oldestPending('k')) {
+        order.push(r.id);
+        expect(await store.inbox.markDone(r.id, at(0))).toBe(true);
+      }
+      expect(order).toEqual(['seq0-a', 'seq0-b', 'seq1', 'late']);
+    });
+
+    it('returns the oldest pending event even when it is not due yet', async () => {
+      await store.inbox.add(event('first', at(-5 * SECOND)), 'k', at(-5 * SECOND), retention);
+      await store.inbox.add(event('second', at(-4 * SECOND)), 'k', at(-4 * SECOND), retention);
+      await store.inbox.markFailed('first', 'later', at(60 * SECOND));
+      expect((await store.inbox.oldestPending('k'))?.id).toBe('first');
+    });
+
+    it('marks done only from pending', async () => {
+      await store.inbox.add(event('e1', at(-5 * SECOND)), 'k', at(-5 * SECOND), retention);
+      expect(await store.inbox.markDone('e1', at(0))).toBe(true);
+      expect(await store.inbox.markDone('e1', at(SECOND))).toBe(false);
+      expect(await store.inbox.markDone('missing', at(0))).toBe(false);
+      const record = await store.inbox.get('e1');
+      expect(record).toMatchObject({ status: 'done', processedAt: at(0), attempts: 0 });
+      expect(await store.inbox.oldestPending('k')).toBeNull();
+    });
+
+    it('records failures: retried later, or parked so they stop blocking the key', async () => {
+      await store.inbox.add(event('e1', at(-5 * SECOND)), 'k', at(-5 * SECOND), retention);
+      await store.inbox.add(event('e2', at(-4 * SECOND)), 'k', at(-4 * SECOND), retention);
+
+      expect(await store.inbox.markFailed('e1', 'timeout', at(30 * SECOND))).toBe(true);
+      expect(await store.inbox.get('e1')).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastError: 'timeout',
+        nextAttemptAt: at(30 * SECOND),
+      });
+      expect((await store.inbox.oldestPending('k'))?.id).toBe('e1');
+
+      expect(await store.inbox.markFailed('e1', 'bad data', null)).toBe(true);
+      expect(await store.inbox.get('e1')).toMatchObject({
+        status: 'parked',
+        attempts: 2,
+        lastError: 'bad data',
+      });
+      expect((await store.inbox.oldestPending('k'))?.id).toBe('e2');
+
+      expect(await store.inbox.markFailed('e1', 'again', null)).toBe(false);
+      expect(await store.inbox.markDone('e1', at(0))).toBe(false);
+      expect((await store.inbox.get('e1'))?.attempts).toBe(2);
+    });
+
+    it('counts by status', async () => {
+      expect(await store.inbox.countByStatus()).toEqual({ pending: 0, done: 0, parked: 0 });
+      for (const id of ['a', 'b', 'c', 'd'])
+        await store.inbox.add(event(id, at(-SECOND)), id, at(0), retention);
+      await store.inbox.markDone('a', at(0));
+      await store.inbox.markFailed('b', 'x', null);
+      expect(await store.inbox.countByStatus()).toEqual({ pending: 2, done: 1, parked: 1 });
+    });
+
+    it('never returns or counts expired records', async () => {
+      await store.inbox.add(event('old', at(-10 * DAY)), 'k', at(-10 * DAY), at(-SECOND));
+      await store.inbox.add(event('new', at(-SECOND)), 'k2', at(-SECOND), retention);
+      expect(await store.inbox.get('old')).toBeNull();
+      expect(await store.inbox.dueKeys(at(0), 10)).toEqual(['k2']);
+      expect(await store.inbox.oldestPending('k')).toBeNull();
+      expect(await store.inbox.countByStatus()).toEqual({ pending: 1, done: 0, parked: 0 });
+    });
+  });
+
+  describe('outbox', () => {
+    it('enqueues items that round-trip exactly', async () => {
+      const it1 = item('U1', 'こんにちは', {
+        replyToken: 'rt',
+        replyTokenExpiresAt: at(30 * SECOND),
+        causedBy: 'e1',
+      });
+      await store.outbox.enqueue([it1]);
+      const record = await store.outbox.get(it1.id);
+      expect(record).toEqual({
+        ...it1,
+        sequence: expect.any(Number),
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: it1.createdAt,
+      });
+      expect(record?.replyTokenExpiresAt).toBeInstanceOf(Date);
+      expect(Object.keys(record ?? {})).not.toContain('_id');
+      expect(await store.outbox.get('missing')).toBeNull();
+    });
+
+    it('keeps the order of an address across enqueue calls', async () => {
+      const batch1 = [item('U1', 'one'), item('U1', 'two')];
+      const batch2 = [item('U1', 'three')];
+      await store.outbox.enqueue(batch1);
+      await store.outbox.enqueue(batch2);
+      const all = [...batch1, ...batch2];
+      const sequences = await Promise.all(
+        all.map(async (i) => (await store.outbox.get(i.id))?.sequence ?? 0),
+      );
+      for (let n = 1; n < sequences.length; n++) expect(sequences[n]).toBeGreaterThan(sequences[n - 1] ?? 0);
+
+      const sent: string[] = [];
+      for (
+        let r = await store.outbox.oldestPending('line', 'U1');
+        r;
+        r = await store.outbox.oldestPending('line', 'U1')
+      ) {
+        sent.push(r.messages[0]?.text ?? '');
+        expect(await store.outbox.markSent(r.id, at(0))).toBe(true);
+      }
+      expect(sent).toEqual(['one', 'two', 'three']);
+    });
+
+    it('skips items whose id is already stored (the id is the idempotency key)', async () => {
+      const [first, second] = [item('U1', 'one'), item('U1', 'two')];
+      await store.outbox.enqueue([first, second]);
+      await store.outbox.markSent(first.id, at(0));
+      const before = await store.outbox.get(second.id);
+
+      const third = item('U1', 'three');
+      await store.outbox.enqueue([{ ...first, messages: [] }, second, third]);
+      expect((await store.outbox.get(first.id))?.status).toBe('sent');
+      expect((await store.outbox.get(first.id))?.messages).toEqual(first.messages);
+      expect(await store.outbox.get(second.id)).toEqual(before);
+      expect((await store.outbox.get(third.id))?.sequence).toBeGreaterThan(before?.sequence ?? Infinity);
+      expect(await store.outbox.countByStatus()).toEqual({ pending: 2, sent: 1, dead: 0, cancelled: 0 });
+    });
+
+    it('lists distinct due addresses, oldest first', async () => {
+      await store.outbox.enqueue([item('A', '1'), item('A', '2')]);
+      await store.outbox.enqueue([item('B', '1')]);
+      await store.outbox.enqueue([item('A', '3')]);
+      const c = item('C', '1');
+      await store.outbox.enqueue([c, item('D', '1', { channel: 'local', createdAt: at(20 * SECOND) })]);
+      await store.outbox.markRetry(c.id, '429', at(60 * SECOND), false);
+
+      expect(await store.outbox.dueAddresses(at(0), 10)).toEqual([
+        { channel: 'line', address: 'A' },
+        { channel: 'line', address: 'B' },
+      ]);
+      expect(await store.outbox.dueAddresses(at(0), 1)).toEqual([{ channel: 'line', address: 'A' }]);
+      expect(await store.outbox.dueAddresses(at(60 * SECOND), 10)).toEqual([
+        { channel: 'line', address: 'A' },
+        { channel: 'line', address: 'B' },
+        { channel: 'line', address: 'C' },
+        { channel: 'local', address: 'D' },
+      ]);
+    });
+
+    it('marks sent, retry and dead only from pending', async () => {
+      const [a, b, c] = [item('U1', 'a', { replyToken: 'rt' }), item('U1', 'b'), item('U1', 'c')];
+      await store.outbox.enqueue([a, b, c]);
+
+      expect(await store.outbox.markRetry(a.id, 'Invalid reply token', at(5 * SECOND), true)).toBe(true);
+      expect(await store.outbox.get(a.id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastError: 'Invalid reply token',
+        nextAttemptAt: at(5 * SECOND),
+        replyTokenSpent: true,
+      });
+      expect(await store.outbox.markSent(a.id, at(6 * SECOND))).toBe(true);
+      expect(await store.outbox.get(a.id)).toMatchObject({
+        status: 'sent',
+        sentAt: at(6 * SECOND),
+        attempts: 1,
+      });
+      expect(await store.outbox.markSent(a.id, at(7 * SECOND))).toBe(false);
+      expect(await store.outbox.markRetry(a.id, 'x', at(8 * SECOND), false)).toBe(false);
+      expect(await store.outbox.markDead(a.id, 'x')).toBe(false);
+
+      expect(await store.outbox.markDead(b.id, '400 bad request')).toBe(true);
+      expect(await store.outbox.get(b.id)).toMatchObject({ status: 'dead', lastError: '400 bad request' });
+      expect(await store.outbox.markDead(b.id, 'again')).toBe(false);
+      expect(await store.outbox.markSent(b.id, at(0))).toBe(false);
+      expect((await store.outbox.oldestPending('line', 'U1'))?.id).toBe(c.id);
+    });
+
+    it("cancels only that address's pending items", async () => {
+      const [a1, a2, a3] = [item('A', '1'), item('A', '2'), item('A', '3')];
+      const b1 = item('B', '1');
+      const otherChannel = item('A', 'x', { channel: 'local' });
+      await store.outbox.enqueue([a1, a2, a3, b1, otherChannel]);
+      await store.outbox.markSent(a1.id, at(0));
+
+      expect(await store.outbox.cancelPending('line', 'A', 'unfollowed')).toBe(2);
+      expect(await store.outbox.get(a2.id)).toMatchObject({ status: 'cancelled' });
+      expect((await store.outbox.get(a1.id))?.status).toBe('sent');
+      expect((await store.outbox.get(b1.id))?.status).toBe('pending');
+      expect((await store.outbox.get(otherChannel.id))?.status).toBe('pending');
+      expect(await store.outbox.oldestPending('line', 'A')).toBeNull();
+      expect(await store.outbox.cancelPending('line', 'A', 'unfollowed')).toBe(0);
+      expect(await store.outbox.countByStatus()).toEqual({ pending: 2, sent: 1, dead: 0, cancelled: 2 });
+    });
+  });
+}

@@ -1,0 +1,38 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/core/store.js';
+import { describeQueueContract } from './contract/queue-contract.js';
+import { describeRecordContract } from './contract/record-contract.js';
+
+/**
+ * The storage contract: every Store backend must pass these same cases. `open` must give a store
+ * with no data in it each time it is called.
+ */
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<Store>,
+  opts: { skip?: string } = {},
+) {
+  if (opts.skip) {
+    describe.skip(`${name} store contract (skipped: ${opts.skip})`, () => {
+      it('is skipped', () => {});
+    });
+    return;
+  }
+
+  describe(`${name} store contract`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describeQueueContract(() => store);
+    describeRecordContract(() => store);
+
+    it('pings', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
