@@ -8,8 +8,10 @@ import { startServerProcess } from './start-server-process.js';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const fixedRate = Number(process.env.BENCH_RATE ?? 500);
 
+const lineApi = await startServerProcess('fake-line-api');
+
 async function measure(mode: 'baseline' | 'madoguchi') {
-  const server = await startServerProcess(mode);
+  const server = await startServerProcess(mode, { BENCH_LINE_API_URL: `http://127.0.0.1:${lineApi.port}` });
   try {
     await loadLineWebhook(server.port, { seconds: 2 }); // warm-up: JIT, store files, connection pools
     const max = await loadLineWebhook(server.port, { seconds });
@@ -24,6 +26,7 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 const baseline = await measure('baseline');
 const madoguchi = await measure('madoguchi');
+await lineApi.stop();
 
 console.log(`\nPOST /webhooks/line, signed text events, ${seconds} s per run, 10 connections`);
 console.log('| measure | baseline (HMAC + 200) | madoguchi (verify + store + 200) | ratio |');

@@ -1,12 +1,14 @@
 /**
  * A server under test, in its own process so that the load generator does not share its event loop.
  * `baseline`: a bare Express route that verifies the same HMAC and answers 200.
- * `madoguchi`: the real service (embedded store in a temp dir, workers on, LINE API faked on loopback).
+ * `madoguchi`: the real service (embedded store in a temp dir, workers on, LINE API at BENCH_LINE_API_URL).
+ * `fake-line-api`: a stand-in for api.line.me that accepts every message.
  * Prints "READY <port>" when listening; exits on SIGTERM.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,11 +40,10 @@ async function serveBaseline(): Promise<{ server: Server; cleanup: () => Promise
 
 async function serveMadoguchi(): Promise<{ server: Server; cleanup: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'madoguchi-bench-'));
-  const lineApi = await startFakeLineApi();
   const config = loadConfig({
     LINE_CHANNEL_SECRET: SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: 'bench-token',
-    LINE_API_BASE_URL: lineApi.url,
+    LINE_API_BASE_URL: process.env.BENCH_LINE_API_URL,
     DATA_DIR: dataDir,
   });
   const service = await createService({ config, logger: pino({ level: 'silent' }) });
@@ -52,18 +53,45 @@ async function serveMadoguchi(): Promise<{ server: Server; cleanup: () => Promis
     server,
     cleanup: async () => {
       await service.stop();
-      await lineApi.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-const { server, cleanup } = mode === 'baseline' ? await serveBaseline() : await serveMadoguchi();
-server.on('listening', () => {
-  console.log(`READY ${(server.address() as AddressInfo).port}`);
-});
-process.on('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-  void cleanup().then(() => process.exit(0));
-});
+/** BENCH_CPU_PROF=<dir>: a V8 CPU profile of this server process, to find hot spots. */
+const profiler = process.env.BENCH_CPU_PROF ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
+async function writeProfile(): Promise<void> {
+  if (!profiler || !process.env.BENCH_CPU_PROF) return;
+  const { profile } = await profiler.post('Profiler.stop');
+  mkdirSync(process.env.BENCH_CPU_PROF, { recursive: true });
+  writeFileSync(
+    path.join(process.env.BENCH_CPU_PROF, `${mode}-${process.pid}.cpuprofile`),
+    JSON.stringify(profile),
+  );
+}
+
+if (mode === 'fake-line-api') {
+  const lineApi = await startFakeLineApi();
+  console.log(`READY ${new URL(lineApi.url).port}`);
+  process.on('SIGTERM', () => {
+    console.error(`fake LINE API: ${lineApi.delivered()} messages delivered`);
+    void lineApi.close().then(() => process.exit(0));
+  });
+} else {
+  const { server, cleanup } = mode === 'baseline' ? await serveBaseline() : await serveMadoguchi();
+  server.on('listening', () => {
+    console.log(`READY ${(server.address() as AddressInfo).port}`);
+  });
+  process.on('SIGTERM', () => {
+    server.close();
+    server.closeAllConnections();
+    void writeProfile()
+      .then(cleanup)
+      .then(() => process.exit(0));
+  });
+}

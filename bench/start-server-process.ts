@@ -6,14 +6,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Starts bench/serve.ts in a child process and resolves with its port once it listens. */
 export async function startServerProcess(
-  mode: 'baseline' | 'madoguchi',
+  mode: 'baseline' | 'madoguchi' | 'fake-line-api',
+  env: Record<string, string> = {},
 ): Promise<{ port: number; stop: () => Promise<void> }> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(here, 'serve.ts'), mode],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, ...env, NODE_ENV: 'production' },
     },
   );
   const port = await new Promise<number>((resolve, reject) => {

@@ -84,7 +84,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     now,
     pollIntervalMs: options.pollIntervalMs,
   });
-  const outbox = new Outbox(store.outbox, now, undefined, () => outboxRunner.kick());
+  const outbox = new Outbox(store.outbox, now, undefined, (key) => outboxRunner.kick([key]));
 
   const handle = withWorkingIndicator(
     createAcknowledgeHandler({
@@ -117,7 +117,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     inbox: store.inbox,
     retentionMs: 7 * DAY_MS,
     now,
-    onStored: () => inboxRunner.kick(),
+    onStored: (keys) => inboxRunner.kick(keys),
   });
 
   const app = createHttpApp({

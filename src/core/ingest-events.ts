@@ -19,23 +19,28 @@ export function createIngest(options: {
   inbox: InboxRepository;
   retentionMs: number;
   now?: () => Date;
-  onStored?: () => void;
+  /** Told which conversations just got new events. */
+  onStored?: (keys: Set<string>) => void;
 }): (events: IncomingEvent[]) => Promise<IngestResult> {
   const now = options.now ?? (() => new Date());
   return async (events) => {
     const result: IngestResult = { added: 0, duplicates: 0 };
+    const keys = new Set<string>();
     for (const event of events) {
       const receivedAt = now();
+      const key = conversationKey(event);
       const outcome = await options.inbox.add(
         event,
-        conversationKey(event),
+        key,
         receivedAt,
         new Date(receivedAt.getTime() + options.retentionMs),
       );
-      if (outcome === 'added') result.added++;
-      else result.duplicates++;
+      if (outcome === 'added') {
+        result.added++;
+        keys.add(key);
+      } else result.duplicates++;
     }
-    if (result.added > 0) options.onStored?.();
+    if (keys.size > 0) options.onStored?.(keys);
     return result;
   };
 }

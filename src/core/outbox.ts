@@ -23,7 +23,8 @@ export class Outbox {
     private readonly now: () => Date = () => new Date(),
     /** How long after an event its reply token is still worth spending. */
     private readonly replyWindowMs = 20_000,
-    private readonly onEnqueued: () => void = () => {},
+    /** Told the queue key (`channel:address`) that just got messages. */
+    private readonly onEnqueued: (key: string) => void = () => {},
   ) {}
 
   /** Answers an incoming event: the reply token (if any) goes with the first batch. */
@@ -71,6 +72,6 @@ export class Outbox {
       });
     }
     await this.repository.enqueue(items);
-    this.onEnqueued();
+    this.onEnqueued(`${channel}:${address}`);
   }
 }

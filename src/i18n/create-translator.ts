@@ -1,5 +1,5 @@
 import i18next from 'i18next';
-import type { Translator } from '../core/translator.js';
+import type { Translate, Translator } from '../core/translator.js';
 import { type LocaleResources, SOURCE_LANGUAGE } from './load-locales.js';
 
 /**
@@ -37,12 +37,16 @@ export function createTranslator(resources: LocaleResources): Translator {
       .sort(),
   ];
 
+  const bound = new Map<string, Translate>();
+  for (const language of languages) {
+    const t = instance.getFixedT(language);
+    bound.set(language, (key, values) => t(key, values ?? {}) as string);
+  }
+  const source = bound.get(SOURCE_LANGUAGE) as Translate;
+
   return {
     languages,
-    forLanguage(language) {
-      const t = instance.getFixedT(languages.includes(language) ? language : SOURCE_LANGUAGE);
-      return (key, values) => t(key, values ?? {}) as string;
-    },
+    forLanguage: (language) => bound.get(language) ?? source,
     negotiate(tag) {
       if (!tag) return SOURCE_LANGUAGE;
       const lower = tag.toLowerCase();

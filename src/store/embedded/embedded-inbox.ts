@@ -1,6 +1,13 @@
 import type { InboxRepository } from '../../core/store.js';
 import { emptyCounts, INBOX_STATUSES, type InboxDoc, inboxFromDoc } from '../store-documents.js';
-import { type Collection, find, findOne, isUniqueViolation, notExpired } from './nedb-collection.js';
+import {
+  type Collection,
+  find,
+  findOne,
+  isUniqueViolation,
+  notExpired,
+  pendingById,
+} from './nedb-collection.js';
 
 const inboxOrder = { 'event.occurredAt': 1, 'event.sequence': 1, receivedAt: 1 } as const;
 
@@ -38,24 +45,21 @@ export function embeddedInbox(inbox: Collection<InboxDoc>): InboxRepository {
       return [...new Set(due.map((d) => d.key))].slice(0, limit);
     },
     async oldestPending(key) {
-      const [doc] = await find(inbox, { key, status: 'pending', ...notExpired() }, inboxOrder, 1);
+      // nedb answers from one index: the last indexed field of the query, so `key` goes last.
+      const [doc] = await find(inbox, { status: 'pending', ...notExpired(), key }, inboxOrder, 1);
       return doc ? inboxFromDoc(doc) : null;
     },
     async markDone(id, at) {
-      const { numAffected } = await inbox.updateAsync(
-        { _id: id, status: 'pending' },
-        { $set: { status: 'done', processedAt: at } },
-      );
+      const { numAffected } = await inbox.updateAsync(pendingById(id), {
+        $set: { status: 'done', processedAt: at },
+      });
       return numAffected === 1;
     },
     async markFailed(id, error, retryAt) {
       const $set = retryAt
         ? { lastError: error, nextAttemptAt: retryAt }
         : { lastError: error, status: 'parked' };
-      const { numAffected } = await inbox.updateAsync(
-        { _id: id, status: 'pending' },
-        { $set, $inc: { attempts: 1 } },
-      );
+      const { numAffected } = await inbox.updateAsync(pendingById(id), { $set, $inc: { attempts: 1 } });
       return numAffected === 1;
     },
     async countByStatus() {

@@ -9,7 +9,7 @@ import {
   type OutboxDoc,
   outboxFromDoc,
 } from '../store-documents.js';
-import { type Collection, find, findOne, isUniqueViolation } from './nedb-collection.js';
+import { type Collection, find, findOne, isUniqueViolation, pendingById } from './nedb-collection.js';
 
 export function embeddedOutbox(outbox: Collection<OutboxDoc>): OutboxRepository {
   return {
@@ -40,34 +40,34 @@ export function embeddedOutbox(outbox: Collection<OutboxDoc>): OutboxRepository 
       return [...seen.values()];
     },
     async oldestPending(channel, address) {
-      const [doc] = await find(outbox, { channel, address, status: 'pending' }, { sequence: 1 }, 1);
+      // nedb answers from one index: the last indexed field of the query, so `address` goes last.
+      const [doc] = await find(outbox, { status: 'pending', channel, address }, { sequence: 1 }, 1);
       return doc ? outboxFromDoc(doc) : null;
     },
     async markSent(id, at) {
-      const { numAffected } = await outbox.updateAsync(
-        { _id: id, status: 'pending' },
-        { $set: { status: 'sent', sentAt: at } },
-      );
+      const { numAffected } = await outbox.updateAsync(pendingById(id), {
+        $set: { status: 'sent', sentAt: at },
+      });
       return numAffected === 1;
     },
     async markRetry(id, error, retryAt, replyTokenSpent) {
-      const { numAffected } = await outbox.updateAsync(
-        { _id: id, status: 'pending' },
-        { $set: { lastError: error, nextAttemptAt: retryAt, replyTokenSpent }, $inc: { attempts: 1 } },
-      );
+      const { numAffected } = await outbox.updateAsync(pendingById(id), {
+        $set: { lastError: error, nextAttemptAt: retryAt, replyTokenSpent },
+        $inc: { attempts: 1 },
+      });
       return numAffected === 1;
     },
     async markDead(id, error) {
       // A dead letter is the outcome of one more failed attempt, so it is counted like a retry.
-      const { numAffected } = await outbox.updateAsync(
-        { _id: id, status: 'pending' },
-        { $set: { status: 'dead', lastError: error }, $inc: { attempts: 1 } },
-      );
+      const { numAffected } = await outbox.updateAsync(pendingById(id), {
+        $set: { status: 'dead', lastError: error },
+        $inc: { attempts: 1 },
+      });
       return numAffected === 1;
     },
     async cancelPending(channel, address, reason) {
       const { numAffected } = await outbox.updateAsync(
-        { channel, address, status: 'pending' },
+        { status: 'pending', channel, address },
         { $set: { status: 'cancelled', lastError: reason } },
         { multi: true },
       );

@@ -56,7 +56,9 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
   const [inbox, outbox, leases, contacts, sessions, cases, counters, audit] = await Promise.all([
     openDatastore<InboxDoc>(file('inbox')),
     openDatastore<OutboxDoc>(file('outbox')),
-    openDatastore<LeaseDoc>(file('leases')),
+    // Leases only coordinate workers inside this one process (nedb files cannot be shared between
+    // processes), so they live in memory: no file write per claim, and none survive a crash.
+    openDatastore<LeaseDoc>(undefined),
     openDatastore<ContactDoc>(file('contacts')),
     openDatastore<SessionDoc>(file('sessions')),
     openDatastore<CaseDoc>(file('cases')),

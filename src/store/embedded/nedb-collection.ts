@@ -35,6 +35,15 @@ export async function updateOne<T>(
   return (affectedDocuments as T | null | undefined) ?? null;
 }
 
+/**
+ * The pending record with this id. nedb answers a query from the index of its *last* indexed
+ * equality field, so `_id` must come after `status`: the other way round, every update would scan
+ * all pending records, which is the whole backlog under load.
+ */
+export function pendingById(id: string) {
+  return { status: 'pending', _id: id };
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   return (error as { errorType?: unknown } | null)?.errorType === 'uniqueViolated';
 }
