@@ -39,9 +39,7 @@ describe('embedded store files', () => {
 
     expect((await readdir(dataDir)).sort()).toEqual(
       // Leases coordinate one process's workers only, so they are kept in memory.
-      ['audit', 'cases', 'contacts', 'counters', 'inbox', 'outbox', 'sessions'].map(
-        (n) => `${n}.db`,
-      ),
+      ['audit', 'cases', 'contacts', 'counters', 'inbox', 'outbox', 'sessions'].map((n) => `${n}.db`),
     );
 
     const second = await openEmbeddedStore({ dataDir });
