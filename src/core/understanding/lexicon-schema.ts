@@ -1,0 +1,294 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { normalizeText } from './normalize-text.js';
+
+/**
+ * The dictionaries behind free-text understanding (flows/lexicon/*.yaml), as data that a
+ * municipality can review and extend without touching code. Every phrase is normalized here, at
+ * load time, so authors may write katakana, full width or spaces as they like.
+ */
+
+export const FIELD_IDS = [
+  'elderly',
+  'disability',
+  'children',
+  'livelihood',
+  'isolation',
+  'violence',
+  'unknown',
+] as const;
+export type FieldId = (typeof FIELD_IDS)[number];
+/** `unknown` is what "no match" maps to, so no dictionary may claim it. */
+export const MATCHABLE_FIELD_IDS = FIELD_IDS.filter((id) => id !== 'unknown') as Exclude<
+  FieldId,
+  'unknown'
+>[];
+export type MatchableFieldId = Exclude<FieldId, 'unknown'>;
+
+export const PATTERN_IDS = ['8050', 'double_care', 'hoarding', 'hikikomori'] as const;
+export type PatternId = (typeof PATTERN_IDS)[number];
+
+export const OBSERVATION_IDS = [
+  'not_seen',
+  'mail_piling',
+  'smell',
+  'shouting',
+  'child_crying',
+  'rubbish',
+  'unwell_confused',
+  'child_alone',
+  'other',
+] as const;
+export type ObservationId = (typeof OBSERVATION_IDS)[number];
+/** `other` is a menu choice for the neighbour, never something text can be matched to. */
+export const MATCHABLE_OBSERVATION_IDS = OBSERVATION_IDS.filter((id) => id !== 'other') as Exclude<
+  ObservationId,
+  'other'
+>[];
+export type MatchableObservationId = Exclude<ObservationId, 'other'>;
+
+export const CRISIS_CATEGORIES = [
+  'suicide',
+  'violence',
+  'child_abuse',
+  'elder_abuse',
+  'domestic_violence',
+  'medical',
+] as const;
+export type CrisisCategory = (typeof CRISIS_CATEGORIES)[number];
+
+const GROUP_NAME = /^[a-z][a-z0-9_]*$/;
+const GROUP_REF_PREFIX = '@';
+
+type Issues = { issues: z.core.$ZodRawIssue[] };
+
+/**
+ * Normalizes one dictionary phrase, reporting at `path` (relative to the value being transformed)
+ * when nothing is left. Normalization runs after the shape has been checked, outside any union, so
+ * that this message is not swallowed by the union's generic one.
+ */
+function normalizePhrase(raw: string, ctx: Issues, path: PropertyKey[] = []): string {
+  const normalized = normalizeText(raw);
+  if (normalized === '') {
+    ctx.issues.push({ code: 'custom', message: `"${raw}" is empty after normalization`, input: raw, path });
+  }
+  return normalized;
+}
+
+const phrase = z.string().transform((raw, ctx) => normalizePhrase(raw, ctx));
+
+/** A requiresAll part: a phrase, `@name` for any phrase of the group `name`, or inline alternatives. */
+const rawFragment = z.union([z.string(), z.array(z.string()).min(1)]);
+
+function normalizeFragment(fragment: string | string[], ctx: Issues, path: PropertyKey[]): string | string[] {
+  if (Array.isArray(fragment)) return fragment.map((alt, i) => normalizePhrase(alt, ctx, [...path, i]));
+  if (!fragment.startsWith(GROUP_REF_PREFIX)) return normalizePhrase(fragment, ctx, path);
+  if (!GROUP_NAME.test(fragment.slice(GROUP_REF_PREFIX.length))) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `"${fragment}" is not a valid group reference`,
+      input: fragment,
+      path,
+    });
+  }
+  return fragment;
+}
+
+// Weights only order results and let weak hints (below the file's threshold) need company; a
+// negative weight would make "more evidence" mean "less likely", which nobody can review.
+const weight = z.number().positive().max(100);
+
+/** Most unions fail on the scalar form, so say what the common form is rather than "Invalid input". */
+const scalarOrObject = (scalar: string, object: string) => (issue: { input?: unknown }) =>
+  typeof issue.input === 'object' && issue.input !== null && !Array.isArray(issue.input) ? object : scalar;
+
+const term = z
+  .union([z.string(), z.strictObject({ term: z.string(), weight: weight.default(1) })], {
+    error: scalarOrObject('expected string', 'expected { term, weight }'),
+  })
+  .transform((input, ctx) =>
+    typeof input === 'string'
+      ? { term: normalizePhrase(input, ctx), weight: 1 }
+      : { term: normalizePhrase(input.term, ctx, ['term']), weight: input.weight },
+  );
+
+const requirement = z
+  .union(
+    [
+      z.array(rawFragment).min(2),
+      z.strictObject({ all: z.array(rawFragment).min(2), weight: weight.default(1) }),
+    ],
+    {
+      error: scalarOrObject('expected a list of at least two parts', 'expected { all, weight }'),
+    },
+  )
+  .transform((input, ctx) => {
+    const [parts, base, weightOf] = Array.isArray(input)
+      ? [input, [], 1]
+      : [input.all, ['all'], input.weight];
+    return { all: parts.map((part, i) => normalizeFragment(part, ctx, [...base, i])), weight: weightOf };
+  });
+
+const labelShape = {
+  /** Substrings of the normalized message; each distinct one found adds its weight. */
+  terms: z.array(term).default([]),
+  /** Phrases masked out before matching this label, so a term inside them does not count. */
+  exclude: z.array(phrase).default([]),
+  /** Each entry adds its weight when every part is present (any one alternative of a list or @group). */
+  requiresAll: z.array(requirement).default([]),
+};
+
+const labelSchema = z.strictObject(labelShape);
+const impliesFields = z.array(z.enum(MATCHABLE_FIELD_IDS));
+const patternLabelSchema = z.strictObject({ ...labelShape, impliesFields: impliesFields.min(1) });
+const crisisLabelSchema = z.strictObject({ ...labelShape, impliesFields: impliesFields.default([]) });
+
+const fileShape = {
+  version: z.literal(1),
+  /** Named phrase lists that requiresAll fragments can refer to as `@name`. */
+  groups: z
+    .record(z.string().regex(GROUP_NAME, 'group names are lower_snake_case'), z.array(phrase).min(1))
+    .default({}),
+  /** Masked out for every label of the file: false friends that no label should ever see. */
+  exclude: z.array(phrase).default([]),
+  /** A label is reported when its score reaches this; weights below it are hints needing company. */
+  threshold: z.number().positive().default(1),
+};
+
+/** One lexicon file as written in flows/lexicon/*.yaml, parsed into its normalized form. */
+export const lexiconFileSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      ...fileShape,
+      kind: z.literal('fields'),
+      fields: z.partialRecord(z.enum(MATCHABLE_FIELD_IDS), labelSchema),
+    }),
+    z.strictObject({
+      ...fileShape,
+      kind: z.literal('patterns'),
+      patterns: z.partialRecord(z.enum(PATTERN_IDS), patternLabelSchema),
+    }),
+    z.strictObject({
+      ...fileShape,
+      kind: z.literal('observations'),
+      observations: z.partialRecord(z.enum(MATCHABLE_OBSERVATION_IDS), labelSchema),
+    }),
+    z.strictObject({
+      ...fileShape,
+      kind: z.literal('crisis'),
+      crisis: z.partialRecord(z.enum(CRISIS_CATEGORIES), crisisLabelSchema),
+    }),
+  ])
+  .superRefine((file, ctx) => {
+    for (const [labelId, label] of labelEntries(file)) {
+      label.requiresAll.forEach((req, index) => {
+        for (const part of req.all) {
+          if (
+            typeof part === 'string' &&
+            part.startsWith(GROUP_REF_PREFIX) &&
+            !(part.slice(1) in file.groups)
+          ) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `unknown group "${part}"`,
+              path: [file.kind, labelId, 'requiresAll', index],
+            });
+          }
+        }
+      });
+    }
+  });
+
+export type LexiconFile = z.infer<typeof lexiconFileSchema>;
+export type LexiconKind = LexiconFile['kind'];
+export type LexiconLabel = z.infer<typeof labelSchema>;
+export type FieldsLexicon = Extract<LexiconFile, { kind: 'fields' }>;
+export type PatternsLexicon = Extract<LexiconFile, { kind: 'patterns' }>;
+export type ObservationsLexicon = Extract<LexiconFile, { kind: 'observations' }>;
+export type CrisisLexicon = Extract<LexiconFile, { kind: 'crisis' }>;
+
+/** The labels of any lexicon file with the fields every kind shares (impliesFields aside). */
+export function labelEntries(file: LexiconFile): [string, LexiconLabel][] {
+  const labels: Partial<Record<string, LexiconLabel>> =
+    file.kind === 'fields'
+      ? file.fields
+      : file.kind === 'patterns'
+        ? file.patterns
+        : file.kind === 'observations'
+          ? file.observations
+          : file.crisis;
+  return Object.entries(labels).filter((entry): entry is [string, LexiconLabel] => entry[1] !== undefined);
+}
+
+export type LexiconErrorCode = 'LEXICON_UNREADABLE' | 'LEXICON_INVALID';
+
+export class LexiconError extends Error {
+  override readonly name = 'LexiconError';
+  constructor(
+    readonly code: LexiconErrorCode,
+    readonly file: string,
+    readonly problems: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(problems.map((problem) => `${file}: ${problem}`).join('\n'), options);
+  }
+}
+
+/** fields.elderly.terms[3] */
+function formatPath(issuePath: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of issuePath) {
+    out += typeof key === 'number' ? `[${key}]` : `${out === '' ? '' : '.'}${String(key)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+function displayName(filePath: string): string {
+  const relative = path.relative(process.cwd(), filePath);
+  return relative.startsWith('..') || path.isAbsolute(relative)
+    ? filePath
+    : relative.split(path.sep).join('/');
+}
+
+/**
+ * Reads and validates one lexicon file; throws a LexiconError naming the file and every bad path.
+ * With `expectedKind`, a file of another kind is refused too (a copied file with the wrong kind
+ * would otherwise leave a whole vocabulary silently empty).
+ */
+export function loadLexicon(filePath: string): LexiconFile;
+export function loadLexicon<K extends LexiconKind>(
+  filePath: string,
+  expectedKind: K,
+): Extract<LexiconFile, { kind: K }>;
+export function loadLexicon(filePath: string, expectedKind?: LexiconKind): LexiconFile {
+  const file = displayName(filePath);
+  let source: string;
+  try {
+    source = readFileSync(filePath, 'utf8');
+  } catch (cause) {
+    throw new LexiconError('LEXICON_UNREADABLE', file, [`cannot read: ${(cause as Error).message}`], {
+      cause,
+    });
+  }
+  let data: unknown;
+  try {
+    data = parse(source);
+  } catch (cause) {
+    throw new LexiconError('LEXICON_INVALID', file, [`invalid YAML: ${(cause as Error).message}`], { cause });
+  }
+  const result = lexiconFileSchema.safeParse(data);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}`,
+    );
+    throw new LexiconError('LEXICON_INVALID', file, problems, { cause: result.error });
+  }
+  if (expectedKind !== undefined && result.data.kind !== expectedKind) {
+    throw new LexiconError('LEXICON_INVALID', file, [
+      `kind: expected "${expectedKind}", found "${result.data.kind}"`,
+    ]);
+  }
+  return result.data;
+}
