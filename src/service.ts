@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { Express } from 'express';
+import { createLineLanguageLookup } from './channels/line/line-language-lookup.js';
 import { LineSender } from './channels/line/line-sender.js';
 import { createLineWebhookRouter } from './channels/line/line-webhook-router.js';
 import { type Config, projectRoot } from './config.js';
-import { createAcknowledgeHandler } from './core/acknowledge-handler.js';
+import { CaseDesk } from './core/cases/case-desk.js';
+import { createLoggingHandoffListener } from './core/cases/handoff-listener.js';
 import type { ChannelSender } from './core/channel-sender.js';
+import { createConversationHandler, type LanguageLookup } from './core/conversation/conversation-engine.js';
 import { InboxQueue } from './core/inbox-queue.js';
 import type { ChannelName } from './core/incoming-event.js';
 import { createIngest } from './core/ingest-events.js';
@@ -15,8 +17,7 @@ import { OutboxQueue } from './core/outbox-queue.js';
 import type { Store } from './core/store.js';
 import { withWorkingIndicator } from './core/working-indicator.js';
 import { createHttpApp, webhookMetrics } from './http/create-http-app.js';
-import { createTranslator } from './i18n/create-translator.js';
-import { loadLocales } from './i18n/load-locales.js';
+import { loadConversationContent } from './load-conversation-content.js';
 import { createIdHasher, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openStore } from './store/open-store.js';
@@ -32,7 +33,8 @@ export interface ServiceOptions {
   /** Identifies this instance in leases. */
   instanceId?: string;
   pollIntervalMs?: number;
-  localesDir?: string;
+  /** Where locales/, flows/ and the lexicons are read from (the repository root by default). */
+  rootDir?: string;
 }
 
 export interface Service {
@@ -53,7 +55,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const now = options.now ?? (() => new Date());
   const instanceId = options.instanceId ?? randomUUID();
   const hashId = createIdHasher(config.line?.channelSecret);
-  const translator = createTranslator(loadLocales(options.localesDir ?? path.join(projectRoot, 'locales')));
+  const { translator, municipality, flows, classifier, commands } = loadConversationContent(
+    options.rootDir ?? projectRoot,
+    config.municipalityConfigPath,
+  );
   const ownsStore = !options.store;
   const store = options.store ?? (await openStore(config.storage));
   const metrics = createMetrics(store);
@@ -86,12 +91,27 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   const outbox = new Outbox(store.outbox, now, undefined, (key) => outboxRunner.kick([key]));
 
+  const handoff = createLoggingHandoffListener(logger);
+  const desk = new CaseDesk(store.cases, store.audit, municipality, handoff, now);
+  const lookupLanguage: LanguageLookup | undefined = config.line
+    ? createLineLanguageLookup({ ...config.line, logger: logger.child({ component: 'line-profile' }) })
+    : undefined;
   const handle = withWorkingIndicator(
-    createAcknowledgeHandler({
-      outbox,
-      outboxRepository: store.outbox,
+    createConversationHandler({
+      flows,
+      translator,
+      classifier,
+      commands,
+      config: municipality,
+      sessions: store.sessions,
       contacts: store.contacts,
-      translate: () => translator.forLanguage('ja'),
+      outboxRepository: store.outbox,
+      outbox,
+      desk,
+      handoff,
+      lookupLanguage,
+      settings: { resumeAfterMs: 30 * 60_000, sessionTtlMs: 30 * DAY_MS },
+      logger,
       now,
     }),
     senders,

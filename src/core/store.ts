@@ -118,6 +118,8 @@ export interface ContactRecord {
 export interface ContactRepository {
   get(channel: ChannelName, address: string): Promise<ContactRecord | null>;
   setFollowing(channel: ChannelName, address: string, following: boolean, at: Date): Promise<void>;
+  /** Forgets the contact (e.g. when the resident's data is erased). Deleting a missing one is a no-op. */
+  delete(channel: ChannelName, address: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- sessions
@@ -153,17 +155,41 @@ export interface SessionRepository {
 
 export type CaseStatus = 'pending' | 'assigned' | 'closed';
 
+/** Who is consulting: the resident about themselves, a family member, or a neighbour who noticed something. */
+export type CaseOrigin = 'self' | 'family' | 'neighbour';
+
+/**
+ * The answer keys that hold no free text (choices, flags, ids), so they survive erasure and keep
+ * anonymised counts possible. Every other answer key (a location, a phone number, attachments, ...)
+ * is dropped when the resident's data is erased.
+ */
+export const ANONYMISED_ANSWER_KEYS = [
+  'subject',
+  'urgency',
+  'contact',
+  'contactable',
+  'observations',
+  'fields',
+] as const;
+
 export interface NewCase {
   id: string;
   /** The resident's session key: never shown to staff. */
   residentKey: string;
   channel: ChannelName;
+  origin: CaseOrigin;
+  /** The resident asked not to be identified to staff. */
+  anonymous: boolean;
   windowId: string;
   fields: string[];
+  /** Household patterns (vocabulary PatternId) recognised in the consultation. */
+  patterns: string[];
   urgent: boolean;
   language: string;
   /** Structured intake answers (flow-defined). */
   answers: Record<string, unknown>;
+  /** The resident's own words, as they wrote them; absent when they wrote none (or were erased). */
+  ownWords?: string | undefined;
   createdAt: Date;
   expiresAt?: Date | undefined;
 }
@@ -175,6 +201,23 @@ export interface CaseRecord extends NewCase {
   assignee?: string | undefined;
   version: number;
   updatedAt: Date;
+  /** Set when the resident's data was erased (see CaseRepository.eraseResident). */
+  erasedAt?: Date | undefined;
+}
+
+/**
+ * What CaseRepository.amend may change. A field left out (or given as undefined) stays as it is;
+ * `answers` is merged key by key; `ownWords: null` removes the resident's own words.
+ */
+export interface CaseAmendment {
+  answers?: Record<string, unknown> | undefined;
+  fields?: string[] | undefined;
+  patterns?: string[] | undefined;
+  ownWords?: string | null | undefined;
+  windowId?: string | undefined;
+  urgent?: boolean | undefined;
+  origin?: CaseOrigin | undefined;
+  anonymous?: boolean | undefined;
 }
 
 export interface CaseRepository {
@@ -191,7 +234,24 @@ export interface CaseRepository {
     changes: Partial<Pick<CaseRecord, 'status' | 'assignee' | 'windowId' | 'urgent'>>,
     at: Date,
   ): Promise<CaseRecord | null>;
+  /**
+   * Edits a case's content whatever its status (status changes go through `transition`): `answers`
+   * is merged shallowly (a given key replaces the stored one; a key given as undefined is removed),
+   * the other given fields are replaced. Bumps version and updatedAt. null when the case does not
+   * exist, has expired, or was erased (an erased case must not take personal data again).
+   */
+  amend(id: string, changes: CaseAmendment, at: Date): Promise<CaseRecord | null>;
   listByStatus(status: CaseStatus, limit: number): Promise<CaseRecord[]>;
+  /** The resident's cases, newest first, without expired ones. */
+  listByResident(residentKey: string): Promise<CaseRecord[]>;
+  /**
+   * Erases the resident's personal data from every one of their cases (expired ones included):
+   * removes `ownWords`, keeps only the ANONYMISED_ANSWER_KEYS of `answers`, replaces `residentKey`
+   * with `erased:<case id>` so the case can no longer be linked to them, sets `erasedAt` (and bumps
+   * version and updatedAt). Number, window, fields, patterns, status and the audit trail stay, so
+   * anonymised counts remain possible. Returns how many cases were changed.
+   */
+  eraseResident(residentKey: string, at: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------- audit

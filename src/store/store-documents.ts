@@ -5,17 +5,20 @@
  */
 import type { ChannelName, IncomingEvent } from '../core/incoming-event.js';
 import type { OutgoingMessage } from '../core/outgoing-message.js';
-import type {
-  AuditEntry,
-  CaseRecord,
-  CaseStatus,
-  ContactRecord,
-  InboxRecord,
-  InboxStatus,
-  NewOutboxItem,
-  OutboxRecord,
-  OutboxStatus,
-  SessionRecord,
+import {
+  ANONYMISED_ANSWER_KEYS,
+  type AuditEntry,
+  type CaseAmendment,
+  type CaseOrigin,
+  type CaseRecord,
+  type CaseStatus,
+  type ContactRecord,
+  type InboxRecord,
+  type InboxStatus,
+  type NewOutboxItem,
+  type OutboxRecord,
+  type OutboxStatus,
+  type SessionRecord,
 } from '../core/store.js';
 import { escapeFieldNames, unescapeFieldNames } from './field-names.js';
 
@@ -84,18 +87,23 @@ export interface CaseDoc {
   number: string;
   residentKey: string;
   channel: ChannelName;
+  origin: CaseOrigin;
+  anonymous: boolean;
   windowId: string;
   fields: string[];
+  patterns: string[];
   urgent: boolean;
   language: string;
   /** Field names escaped (see field-names.ts). */
   answers: Record<string, unknown>;
+  ownWords?: string | undefined;
   createdAt: Date;
   expiresAt?: Date | undefined;
   status: CaseStatus;
   assignee?: string | undefined;
   version: number;
   updatedAt: Date;
+  erasedAt?: Date | undefined;
 }
 
 export interface CounterDoc {
@@ -197,17 +205,22 @@ export function caseFromDoc(d: CaseDoc): CaseRecord {
     number: d.number,
     residentKey: d.residentKey,
     channel: d.channel,
+    origin: d.origin,
+    anonymous: d.anonymous,
     windowId: d.windowId,
     fields: d.fields,
+    patterns: d.patterns,
     urgent: d.urgent,
     language: d.language,
     answers: unescapeFieldNames(d.answers) as Record<string, unknown>,
+    ownWords: d.ownWords,
     createdAt: d.createdAt,
     expiresAt: d.expiresAt,
     status: d.status,
     assignee: d.assignee,
     version: d.version,
     updatedAt: d.updatedAt,
+    erasedAt: d.erasedAt,
   });
 }
 
@@ -261,6 +274,72 @@ export function caseTransitionUpdate(
   // An empty $unset is an error on older MongoDB servers, so it is only sent when needed.
   return Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
 }
+
+/** A `$set`/`$unset` update of a case, valid for both nedb and MongoDB. */
+export interface CaseUpdate {
+  $set: Record<string, unknown>;
+  $unset?: Record<string, ''>;
+}
+
+/** The stored document after `update`, so a compare-and-set need not read the case back. */
+export function applyCaseUpdate(doc: CaseDoc, update: CaseUpdate): CaseDoc {
+  const after: Record<string, unknown> = { ...doc, ...update.$set };
+  for (const field of Object.keys(update.$unset ?? {})) delete after[field];
+  return after as unknown as CaseDoc;
+}
+
+/** The fields CaseRepository.amend replaces when given; `answers` and `ownWords` are handled apart. */
+const AMEND_FIELDS = ['fields', 'patterns', 'windowId', 'urgent', 'origin', 'anonymous'] as const;
+
+/**
+ * CaseRepository.amend applied to the case as read (`current`): meant for a compare-and-set on
+ * `current.version`, which is why it sets the next version rather than incrementing it.
+ */
+export function caseAmendUpdate(current: CaseDoc, changes: CaseAmendment, at: Date): CaseUpdate {
+  const $set: Record<string, unknown> = { updatedAt: at, version: current.version + 1 };
+  const $unset: Record<string, ''> = {};
+  for (const field of AMEND_FIELDS) {
+    const value = changes[field];
+    if (value !== undefined) $set[field] = value;
+  }
+  if (changes.ownWords === null) $unset.ownWords = '';
+  else if (changes.ownWords !== undefined) $set.ownWords = changes.ownWords;
+  if (changes.answers !== undefined) {
+    // Escaping is one-to-one on keys, so merging the escaped forms merges the answers themselves.
+    const given = escapeFieldNames(changes.answers) as Record<string, unknown>;
+    $set.answers = compact({ ...current.answers, ...given });
+  }
+  return Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
+}
+
+/** What stands in for the resident's key on an erased case: unique, and linked to no one. */
+export function erasedResidentKey(caseId: string): string {
+  return `erased:${caseId}`;
+}
+
+const ANONYMISED_ANSWERS: ReadonlySet<string> = new Set(ANONYMISED_ANSWER_KEYS);
+
+/** CaseRepository.eraseResident for one case as read, for a compare-and-set on `current.version`. */
+export function caseEraseUpdate(current: CaseDoc, at: Date): CaseUpdate {
+  const answers = unescapeFieldNames(current.answers) as Record<string, unknown>;
+  const kept = Object.fromEntries(Object.entries(answers).filter(([key]) => ANONYMISED_ANSWERS.has(key)));
+  return {
+    $set: {
+      answers: escapeFieldNames(kept),
+      residentKey: erasedResidentKey(current._id),
+      erasedAt: at,
+      updatedAt: at,
+      version: current.version + 1,
+    },
+    $unset: { ownWords: '' },
+  };
+}
+
+/**
+ * A compare-and-set only fails because another writer succeeded in between, so a caller retries
+ * at most once per competing writer; this bound only turns a bug into an error instead of a spin.
+ */
+export const MAX_CAS_ATTEMPTS = 1000;
 
 /** Zeroes for every status, so a status with no records still appears in the counts. */
 export function emptyCounts<S extends string>(statuses: readonly S[]): Record<S, number> {

@@ -32,16 +32,19 @@ describe('createTranslator', () => {
 
   it('returns real text, not the key (a wrong path would silently return keys)', () => {
     const t = translator.forLanguage('ja');
-    expect(t('reply.follow')).toContain('相談');
-    expect(translator.forLanguage('en')('reply.follow')).toMatch(/welfare/);
+    expect(t('welcome.notice.about')).toContain('相談');
+    expect(translator.forLanguage('en')('welcome.notice.about')).toMatch(/welfare/);
+    expect(translator.forLanguage('ja-easy')('welcome.notice.about')).not.toBe(t('welcome.notice.about'));
   });
 
   it('interpolates without HTML escaping (channels escape for their own markup)', () => {
-    expect(translator.forLanguage('ja')('reply.text', { text: '<b>&' })).toContain('<b>&');
+    expect(translator.forLanguage('ja')('proposal.question', { about: '<b>&' })).toContain('「<b>&」');
   });
 
   it('falls back to Japanese for an unsupported language', () => {
-    expect(translator.forLanguage('xx')('reply.follow')).toBe(translator.forLanguage('ja')('reply.follow'));
+    expect(translator.forLanguage('xx')('welcome.notice.about')).toBe(
+      translator.forLanguage('ja')('welcome.notice.about'),
+    );
   });
 
   it('negotiates platform language tags to supported languages', () => {

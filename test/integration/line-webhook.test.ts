@@ -52,7 +52,7 @@ describe('POST /webhooks/line', () => {
     const reply = nock(LINE_API)
       .post(
         '/v2/bot/message/reply',
-        (b) => b.replyToken === event.replyToken && replyBody(b)[0]?.includes('こんにちは'),
+        (b) => b.replyToken === event.replyToken && replyBody(b)[0]?.includes('福祉の相談窓口'),
       )
       .reply(200, {});
 
@@ -148,9 +148,11 @@ describe('POST /webhooks/line', () => {
 
     await post(service, webhookBody([first, second]));
     await settle(service);
+    // The first message of a new conversation gets the notice; the second, read after it, a gentle
+    // pointer to the menu the first one showed.
     expect(seen).toHaveLength(2);
-    expect(seen[0]).toContain('一つ目');
-    expect(seen[1]).toContain('二つ目');
+    expect(seen[0]).toContain('福祉の相談窓口');
+    expect(seen[1]).toContain('書いてくださった内容は担当者に伝えます');
   });
 
   it('greets a new follower and stops sending to a user who unfollowed', async () => {

@@ -1,49 +1,37 @@
 import { z } from 'zod';
+import {
+  CRISIS_CATEGORIES,
+  type CrisisCategory,
+  KNOWN_FIELD_IDS,
+  type KnownFieldId,
+  LOCALES,
+  type Locale,
+  OBSERVATION_IDS,
+  type ObservationId,
+} from '../vocabulary.js';
+
+// The vocabulary is defined once, in core/vocabulary.ts; re-exported so existing imports keep working.
+export {
+  CRISIS_CATEGORIES,
+  type CrisisCategory,
+  FIELD_IDS,
+  type FieldId,
+  KNOWN_FIELD_IDS,
+  type KnownFieldId,
+  LOCALES,
+  type Locale,
+  OBSERVATION_IDS,
+  type ObservationId,
+  PATTERN_IDS,
+  type PatternId,
+} from '../vocabulary.js';
 
 type Ctx = z.RefinementCtx;
 const issue = (ctx: Ctx, path: (string | number)[], message: string) =>
   ctx.addIssue({ code: 'custom', message, path });
 
-/** Fields a window can serve: `unknown` always goes to the coordination window, so no window lists it. */
-export const KNOWN_FIELD_IDS = [
-  'elderly',
-  'disability',
-  'children',
-  'livelihood',
-  'isolation',
-  'violence',
-] as const;
-/** The fixed vocabulary shared by flows, routing and reports (ids never change; labels live in locales). */
-export const FIELD_IDS = [...KNOWN_FIELD_IDS, 'unknown'] as const;
-export const PATTERN_IDS = ['8050', 'double_care', 'hoarding', 'hikikomori'] as const;
-export const OBSERVATION_IDS = [
-  'not_seen',
-  'mail_piling',
-  'smell',
-  'shouting',
-  'child_crying',
-  'rubbish',
-  'unwell_confused',
-  'child_alone',
-  'other',
-] as const;
-export const LOCALES = ['ja', 'en', 'ja-easy', 'zh', 'vi', 'pt-BR', 'ko'] as const;
-export const CRISIS_CATEGORIES = [
-  'suicide',
-  'violence',
-  'child_abuse',
-  'elder_abuse',
-  'domestic_violence',
-  'medical',
-] as const;
 export const WEEKDAY_KEYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
-export type FieldId = (typeof FIELD_IDS)[number];
-export type KnownFieldId = (typeof KNOWN_FIELD_IDS)[number];
-export type PatternId = (typeof PATTERN_IDS)[number];
-export type ObservationId = (typeof OBSERVATION_IDS)[number];
-export type Locale = (typeof LOCALES)[number];
-export type CrisisCategory = (typeof CRISIS_CATEGORIES)[number];
 export type WeekdayKey = (typeof WEEKDAY_KEYS)[number];
 
 const knownField = z.enum(KNOWN_FIELD_IDS, {

@@ -2,6 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import {
+  CRISIS_CATEGORIES,
+  KNOWN_FIELD_IDS,
+  type KnownFieldId,
+  MATCHABLE_OBSERVATION_IDS,
+  PATTERN_IDS,
+} from '../vocabulary.js';
 import { normalizeText } from './normalize-text.js';
 
 /**
@@ -10,54 +17,22 @@ import { normalizeText } from './normalize-text.js';
  * load time, so authors may write katakana, full width or spaces as they like.
  */
 
-export const FIELD_IDS = [
-  'elderly',
-  'disability',
-  'children',
-  'livelihood',
-  'isolation',
-  'violence',
-  'unknown',
-] as const;
-export type FieldId = (typeof FIELD_IDS)[number];
-/** `unknown` is what "no match" maps to, so no dictionary may claim it. */
-export const MATCHABLE_FIELD_IDS = FIELD_IDS.filter((id) => id !== 'unknown') as Exclude<
-  FieldId,
-  'unknown'
->[];
-export type MatchableFieldId = Exclude<FieldId, 'unknown'>;
-
-export const PATTERN_IDS = ['8050', 'double_care', 'hoarding', 'hikikomori'] as const;
-export type PatternId = (typeof PATTERN_IDS)[number];
-
-export const OBSERVATION_IDS = [
-  'not_seen',
-  'mail_piling',
-  'smell',
-  'shouting',
-  'child_crying',
-  'rubbish',
-  'unwell_confused',
-  'child_alone',
-  'other',
-] as const;
-export type ObservationId = (typeof OBSERVATION_IDS)[number];
-/** `other` is a menu choice for the neighbour, never something text can be matched to. */
-export const MATCHABLE_OBSERVATION_IDS = OBSERVATION_IDS.filter((id) => id !== 'other') as Exclude<
-  ObservationId,
-  'other'
->[];
-export type MatchableObservationId = Exclude<ObservationId, 'other'>;
-
-export const CRISIS_CATEGORIES = [
-  'suicide',
-  'violence',
-  'child_abuse',
-  'elder_abuse',
-  'domestic_violence',
-  'medical',
-] as const;
-export type CrisisCategory = (typeof CRISIS_CATEGORIES)[number];
+// The vocabulary is defined once, in core/vocabulary.ts; re-exported so existing imports keep working.
+export {
+  CRISIS_CATEGORIES,
+  type CrisisCategory,
+  FIELD_IDS,
+  type FieldId,
+  MATCHABLE_OBSERVATION_IDS,
+  type MatchableObservationId,
+  OBSERVATION_IDS,
+  type ObservationId,
+  PATTERN_IDS,
+  type PatternId,
+} from '../vocabulary.js';
+/** `unknown` is what "no match" maps to, so no dictionary may claim it: the fields a window can serve. */
+export const MATCHABLE_FIELD_IDS = KNOWN_FIELD_IDS;
+export type MatchableFieldId = KnownFieldId;
 
 const GROUP_NAME = /^[a-z][a-z0-9_]*$/;
 const GROUP_REF_PREFIX = '@';

@@ -12,11 +12,14 @@ import { caseCounterId, caseYear, formatCaseNumber } from '../case-number.js';
 import { escapeFieldNames } from '../field-names.js';
 import {
   type AuditDoc,
+  applyCaseUpdate,
   auditFromDoc,
   auditToDoc,
   type CaseDoc,
   type ContactDoc,
   type CounterDoc,
+  caseAmendUpdate,
+  caseEraseUpdate,
   caseFromDoc,
   caseToDoc,
   caseTransitionUpdate,
@@ -24,6 +27,7 @@ import {
   contactId,
   type InboxDoc,
   type LeaseDoc,
+  MAX_CAS_ATTEMPTS,
   type OutboxDoc,
   type SessionDoc,
   sessionFromDoc,
@@ -80,11 +84,29 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
     sessions.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
     cases.ensureIndexAsync({ fieldName: 'number', unique: true }),
     cases.ensureIndexAsync({ fieldName: 'status' }),
+    cases.ensureIndexAsync({ fieldName: 'residentKey' }),
     cases.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
     audit.ensureIndexAsync({ fieldName: 'caseId' }),
     audit.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
   ]);
   if ('dataDir' in opts) for (const db of all) db.setAutocompactionInterval(AUTOCOMPACTION_INTERVAL_MS);
+
+  /**
+   * Erases one case of `residentKey` as a compare-and-set on its version. false when it no longer
+   * belongs to the resident: a concurrent erase got there first, so that one counts it.
+   */
+  async function eraseCase(found: CaseDoc, residentKey: string, at: Date): Promise<boolean> {
+    let current: CaseDoc | null = found;
+    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+      if (!current) return false;
+      // `_id` last: nedb answers from the index of the last indexed equality field.
+      const query = { residentKey, _id: current._id, version: current.version };
+      const r = await cases.updateAsync(query, caseEraseUpdate(current, at), {});
+      if (r.numAffected === 1) return true;
+      current = await findOne(cases, { _id: current._id, residentKey });
+    }
+    throw new Error(`case ${found._id}: still contended after ${MAX_CAS_ATTEMPTS} attempts`);
+  }
 
   return {
     kind: 'embedded',
@@ -124,6 +146,9 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
           { $set: { channel, address, following, updatedAt: at } },
           { upsert: true },
         );
+      },
+      async delete(channel, address) {
+        await contacts.removeAsync({ _id: contactId(channel, address) }, {});
       },
     },
 
@@ -188,9 +213,36 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
         );
         return doc && caseFromDoc(doc);
       },
+      async amend(id, changes, at) {
+        // A compare-and-set on the version read just before: the merge needs the stored answers, and
+        // the read and the update are two separate operations of nedb's queue.
+        for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+          const current = await findOne(cases, {
+            _id: id,
+            erasedAt: { $exists: false },
+            ...caseNotExpired(at),
+          });
+          if (!current) return null;
+          const update = caseAmendUpdate(current, changes, at);
+          const r = await cases.updateAsync({ _id: id, version: current.version }, update, {});
+          if (r.numAffected === 1) return caseFromDoc(applyCaseUpdate(current, update));
+        }
+        throw new Error(`case ${id}: still contended after ${MAX_CAS_ATTEMPTS} attempts`);
+      },
       async listByStatus(status, limit) {
         const docs = await find(cases, { status, ...caseNotExpired() }, { createdAt: 1, number: 1 }, limit);
         return docs.map(caseFromDoc);
+      },
+      async listByResident(residentKey) {
+        const docs = await find(cases, { residentKey, ...caseNotExpired() }, { createdAt: -1, number: -1 });
+        return docs.map(caseFromDoc);
+      },
+      async eraseResident(residentKey, at) {
+        // Expired cases too, as long as the engine still stores them.
+        const found = await find(cases, { residentKey }, { createdAt: 1, number: 1 });
+        let erased = 0;
+        for (const doc of found) if (await eraseCase(doc, residentKey, at)) erased++;
+        return erased;
       },
     },
 

@@ -15,8 +15,5 @@ export function caseNotExpired(now: Date = new Date()) {
   return { $or: [{ expiresAt: { $exists: false } }, { expiresAt: { $gt: now } }] };
 }
 
-/**
- * A compare-and-set only fails because another writer succeeded in between, so a caller retries
- * at most once per competing writer; this bound only turns a bug into an error instead of a spin.
- */
-export const MAX_CAS_ATTEMPTS = 1000;
+// Shared with the embedded backend, which compare-and-sets cases the same way.
+export { MAX_CAS_ATTEMPTS } from '../store-documents.js';

@@ -9,7 +9,7 @@
  * executes findOneAndUpdate as a find followed by an update, so under concurrency two callers can
  * both "win" a claim or read the same counter value. Its updateOne and insertOne are atomic, and
  * this costs one extra read on real MongoDB for operations that are rare (accepting a case,
- * numbering one, saving a session).
+ * numbering, amending or erasing one, saving a session).
  */
 import { type Db, MongoClient } from 'mongodb';
 import type { Store } from '../../core/store.js';
@@ -17,11 +17,14 @@ import { caseCounterId, caseYear, formatCaseNumber } from '../case-number.js';
 import { escapeFieldNames } from '../field-names.js';
 import {
   type AuditDoc,
+  applyCaseUpdate,
   auditFromDoc,
   auditToDoc,
   type CaseDoc,
   type ContactDoc,
   type CounterDoc,
+  caseAmendUpdate,
+  caseEraseUpdate,
   caseFromDoc,
   caseToDoc,
   caseTransitionUpdate,
@@ -69,6 +72,7 @@ async function createIndexes(db: Db): Promise<void> {
       .createIndexes([
         { key: { number: 1 }, unique: true },
         { key: { status: 1, createdAt: 1 } },
+        { key: { residentKey: 1, createdAt: -1 } },
         { key: ttl, expireAfterSeconds: 0 },
       ]),
     db
@@ -118,6 +122,22 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
     throw new Error(`case counter ${_id}: still contended after ${MAX_CAS_ATTEMPTS} attempts`);
   }
 
+  /**
+   * Erases one case of `residentKey` as a compare-and-set on its version. false when it no longer
+   * belongs to the resident: a concurrent erase got there first, so that one counts it.
+   */
+  async function eraseCase(found: CaseDoc, residentKey: string, at: Date): Promise<boolean> {
+    let current: CaseDoc | null = found;
+    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+      if (!current) return false;
+      const filter = { _id: current._id, residentKey, version: current.version };
+      const r = await cases.updateOne(filter, caseEraseUpdate(current, at));
+      if (r.modifiedCount === 1) return true;
+      current = await cases.findOne({ _id: current._id, residentKey });
+    }
+    throw new Error(`case ${found._id}: still contended after ${MAX_CAS_ATTEMPTS} attempts`);
+  }
+
   return {
     kind: 'mongo',
 
@@ -156,6 +176,9 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
           { $set: { channel, address, following, updatedAt: at } },
           { upsert: true },
         );
+      },
+      async delete(channel, address) {
+        await contacts.deleteOne({ _id: contactId(channel, address) });
       },
     },
 
@@ -242,6 +265,21 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
         }
         throw new Error(`case ${id}: still contended after ${MAX_CAS_ATTEMPTS} attempts`);
       },
+      async amend(id, changes, at) {
+        for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+          const current = await cases.findOne({
+            _id: id,
+            erasedAt: { $exists: false },
+            ...caseNotExpired(at),
+          });
+          if (!current) return null;
+          const update = caseAmendUpdate(current, changes, at);
+          const r = await cases.updateOne({ _id: id, version: current.version }, update);
+          if (r.modifiedCount === 1) return caseFromDoc(applyCaseUpdate(current, update));
+          // Another write got in first: merge into what it left.
+        }
+        throw new Error(`case ${id}: still contended after ${MAX_CAS_ATTEMPTS} attempts`);
+      },
       async listByStatus(status, limit) {
         const docs = await cases
           .find({ status, ...caseNotExpired() })
@@ -249,6 +287,20 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
           .limit(limit)
           .toArray();
         return docs.map(caseFromDoc);
+      },
+      async listByResident(residentKey) {
+        const docs = await cases
+          .find({ residentKey, ...caseNotExpired() })
+          .sort({ createdAt: -1, number: -1 })
+          .toArray();
+        return docs.map(caseFromDoc);
+      },
+      async eraseResident(residentKey, at) {
+        // Expired cases too, as long as the TTL monitor has not removed them.
+        const found = await cases.find({ residentKey }).sort({ createdAt: 1, number: 1 }).toArray();
+        let erased = 0;
+        for (const doc of found) if (await eraseCase(doc, residentKey, at)) erased++;
+        return erased;
       },
     },
 

@@ -59,6 +59,24 @@ export function describeRecordContract(getStore: () => Store) {
       });
       expect(await store.contacts.get('local', 'U1')).toBeNull();
     });
+
+    it('deletes one contact', async () => {
+      await store.contacts.setFollowing('line', 'U1', true, at(0));
+      await store.contacts.setFollowing('line', 'U2', true, at(0));
+      await store.contacts.setFollowing('local', 'U1', true, at(0));
+      await store.contacts.delete('line', 'U1');
+      expect(await store.contacts.get('line', 'U1')).toBeNull();
+      expect((await store.contacts.get('line', 'U2'))?.following).toBe(true);
+      expect((await store.contacts.get('local', 'U1'))?.following).toBe(true);
+      await store.contacts.delete('line', 'U1');
+      await store.contacts.setFollowing('line', 'U1', false, at(SECOND));
+      expect(await store.contacts.get('line', 'U1')).toEqual({
+        channel: 'line',
+        address: 'U1',
+        following: false,
+        updatedAt: at(SECOND),
+      });
+    });
   });
 
   describe('sessions', () => {
@@ -191,6 +209,179 @@ export function describeRecordContract(getStore: () => Store) {
         { ...b, status: 'closed', version: 2, updatedAt: at(0) },
       ]);
       expect(await store.cases.listByStatus('assigned', 10)).toEqual([]);
+    });
+
+    it('keeps a case without own words as it was created', async () => {
+      const { ownWords: _, ...input } = newCase({ origin: 'neighbour', anonymous: true, patterns: [] });
+      const created = await store.cases.create(input);
+      expect(created).not.toHaveProperty('ownWords');
+      expect(created).not.toHaveProperty('erasedAt');
+      expect(await store.cases.get(input.id)).toEqual(created);
+    });
+
+    it('amends content whatever the status, merging answers and bumping the version', async () => {
+      const c = await store.cases.create(newCase());
+      const assigned = await store.cases.transition(
+        c.id,
+        ['pending'],
+        { status: 'assigned', assignee: 'S1' },
+        at(0),
+      );
+      const amended = await store.cases.amend(
+        c.id,
+        {
+          answers: { age: 8, 'contact.phone': '090-1234-5678', nested: undefined },
+          fields: ['elderly'],
+          patterns: ['8050', 'hikikomori'],
+          ownWords: '父と兄のことで相談したいです。',
+          windowId: 'chiiki',
+          urgent: true,
+          origin: 'family',
+          anonymous: true,
+        },
+        at(SECOND),
+      );
+      const { nested: _, ...kept } = c.answers;
+      expect(amended).toEqual({
+        ...assigned,
+        answers: { ...kept, age: 8, 'contact.phone': '090-1234-5678' },
+        fields: ['elderly'],
+        patterns: ['8050', 'hikikomori'],
+        ownWords: '父と兄のことで相談したいです。',
+        windowId: 'chiiki',
+        urgent: true,
+        origin: 'family',
+        anonymous: true,
+        version: 3,
+        updatedAt: at(SECOND),
+      });
+      expect(await store.cases.get(c.id)).toEqual(amended);
+
+      // Fields left out stay; ownWords: null removes the resident's words.
+      const cleared = await store.cases.amend(c.id, { ownWords: null }, at(2 * SECOND));
+      expect(cleared).not.toHaveProperty('ownWords');
+      const { ownWords: __, ...rest } = amended ?? {};
+      expect(cleared).toEqual({ ...rest, version: 4, updatedAt: at(2 * SECOND) });
+      expect(await store.cases.get(c.id)).toEqual(cleared);
+      expect(await store.cases.amend(c.id, {}, at(3 * SECOND))).toEqual({
+        ...cleared,
+        version: 5,
+        updatedAt: at(3 * SECOND),
+      });
+    });
+
+    it('amends nothing when the case does not exist', async () => {
+      expect(await store.cases.amend('missing', { urgent: true }, at(0))).toBeNull();
+      expect(await store.cases.get('missing')).toBeNull();
+    });
+
+    it('loses no answer when amends run concurrently', async () => {
+      const c = await store.cases.create(newCase({ answers: {} }));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, n) => store.cases.amend(c.id, { answers: { [`q${n}`]: n } }, at(n))),
+      );
+      expect(results.every((r) => r !== null)).toBe(true);
+      const stored = await store.cases.get(c.id);
+      expect(stored?.answers).toEqual(Object.fromEntries(Array.from({ length: 10 }, (_, n) => [`q${n}`, n])));
+      expect(stored?.version).toBe(11);
+    });
+
+    it("lists a resident's cases, newest first, without expired ones or anyone else's", async () => {
+      const may = (day: number) => new Date(`2026-05-0${day}T00:00:00+09:00`);
+      const first = await store.cases.create(newCase({ createdAt: may(1) }));
+      const third = await store.cases.create(newCase({ createdAt: may(3) }));
+      const second = await store.cases.create(newCase({ createdAt: may(2), expiresAt: retention }));
+      await store.cases.create(newCase({ createdAt: may(4), expiresAt: at(-SECOND) }));
+      const other = await store.cases.create(newCase({ residentKey: 'line:U2', createdAt: may(5) }));
+      const closed = await store.cases.transition(third.id, ['pending'], { status: 'closed' }, at(0));
+
+      expect(await store.cases.listByResident('line:U1')).toEqual([closed, second, first]);
+      expect(await store.cases.listByResident('line:U2')).toEqual([other]);
+      expect(await store.cases.listByResident('line:U3')).toEqual([]);
+    });
+
+    it("erases a resident's personal data but keeps what anonymised counts need", async () => {
+      const answers = {
+        subject: 'parent',
+        urgency: 'this_week',
+        contact: 'line',
+        contactable: true,
+        observations: ['not_seen', 'mail_piling'],
+        fields: ['elderly'],
+        location: { latitude: 35.6812, longitude: 139.7671, address: '東京都千代田区' },
+        phone: '090-1234-5678',
+        attachments: ['image-1'],
+        'intake.note': '隣の山田さん',
+      };
+      const a = await store.cases.create(newCase({ answers, createdAt: new Date('2026-05-01T00:00:00Z') }));
+      const b = await store.cases.create(newCase({ createdAt: new Date('2026-05-02T00:00:00Z') }));
+      const assigned = await store.cases.transition(
+        b.id,
+        ['pending'],
+        { status: 'assigned', assignee: 'S1' },
+        at(0),
+      );
+      const other = await store.cases.create(
+        newCase({ residentKey: 'line:U2', createdAt: new Date('2026-05-03T00:00:00Z') }),
+      );
+
+      expect(await store.cases.eraseResident('line:U1', at(5 * SECOND))).toBe(2);
+
+      expect(await store.cases.listByResident('line:U1')).toEqual([]);
+      const { ownWords: _, ...aKept } = a;
+      const erasedA = await store.cases.get(a.id);
+      expect(erasedA).toEqual({
+        ...aKept,
+        residentKey: `erased:${a.id}`,
+        answers: {
+          subject: 'parent',
+          urgency: 'this_week',
+          contact: 'line',
+          contactable: true,
+          observations: ['not_seen', 'mail_piling'],
+          fields: ['elderly'],
+        },
+        erasedAt: at(5 * SECOND),
+        version: 2,
+        updatedAt: at(5 * SECOND),
+      });
+      expect(erasedA).not.toHaveProperty('ownWords');
+      const erasedB = await store.cases.get(b.id);
+      expect(erasedB).toMatchObject({
+        number: b.number,
+        status: 'assigned',
+        assignee: 'S1',
+        windowId: b.windowId,
+        fields: b.fields,
+        patterns: b.patterns,
+        residentKey: `erased:${b.id}`,
+        answers: {},
+        erasedAt: at(5 * SECOND),
+        version: (assigned?.version ?? 0) + 1,
+      });
+      expect(erasedB).not.toHaveProperty('ownWords');
+      expect(await store.cases.get(other.id)).toEqual(other);
+      expect(await store.cases.listByResident('line:U2')).toEqual([other]);
+      // Anonymised counts stay possible.
+      expect((await store.cases.listByStatus('pending', 10)).map((c) => c.id)).toEqual([a.id, other.id]);
+
+      // Nothing left to erase, and an erased case takes no personal data again.
+      expect(await store.cases.eraseResident('line:U1', at(6 * SECOND))).toBe(0);
+      expect(await store.cases.amend(a.id, { ownWords: 'また相談です' }, at(7 * SECOND))).toBeNull();
+      expect(await store.cases.get(a.id)).toEqual(erasedA);
+      // Staff can still move the case along.
+      expect(
+        await store.cases.transition(b.id, ['assigned'], { status: 'closed' }, at(8 * SECOND)),
+      ).toMatchObject({ status: 'closed', residentKey: `erased:${b.id}` });
+    });
+
+    it('counts each erased case once when erasures run concurrently', async () => {
+      for (let n = 0; n < 3; n++) await store.cases.create(newCase());
+      const counts = await Promise.all(
+        Array.from({ length: 5 }, () => store.cases.eraseResident('line:U1', at(SECOND))),
+      );
+      expect(counts.reduce((sum, n) => sum + n, 0)).toBe(3);
+      expect(await store.cases.listByResident('line:U1')).toEqual([]);
     });
   });
 

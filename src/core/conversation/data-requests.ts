@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { ConversationDeps } from './conversation-engine.js';
+import type { Turn } from './turn.js';
+
+const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** "What do you keep about me" and "erase my data". */
+export class DataRequests {
+  constructor(
+    private readonly deps: ConversationDeps,
+    private readonly now: () => Date,
+  ) {}
+
+  async describe(turn: Turn): Promise<void> {
+    const cases = await this.deps.desk.casesOf(turn.key);
+    const lines = [turn.t('data.kept.language', { language: turn.t(`language.name.${turn.language}`) })];
+    const answers = Object.keys(turn.state.answers).length;
+    lines.push(turn.t(answers > 0 ? 'data.kept.answers' : 'data.kept.no-answers'));
+    for (const record of cases) {
+      lines.push(
+        turn.t('data.kept.case', {
+          number: record.number,
+          status: turn.t(`case.status.${record.status}`),
+          words: turn.t(record.ownWords ? 'data.kept.words-yes' : 'data.kept.words-no'),
+        }),
+      );
+    }
+    if (cases.length === 0) lines.push(turn.t('data.kept.no-cases'));
+    lines.push(
+      turn.t('data.kept.retention', {
+        days: this.deps.config.retention.conversationDaysAfterClose,
+        sessionDays: Math.round(this.deps.settings.sessionTtlMs / 86_400_000),
+      }),
+    );
+    turn.sayText(`${turn.t('data.kept.heading')}\n${lines.map((l) => `・${l}`).join('\n')}`);
+  }
+
+  /**
+   * Erases the conversation (session and answers), the resident's words in their cases and the link
+   * between their LINE account and those cases. What stays: anonymised counts and the audit entry
+   * saying that an erasure happened.
+   */
+  async erase(turn: Turn): Promise<void> {
+    const { channel, address } = turn.event;
+    const cases = await this.deps.desk.eraseResident(turn.key);
+    await this.deps.sessions.delete(turn.key);
+    await this.deps.contacts.delete(channel, address);
+    const at = this.now();
+    await this.deps.desk.audit({
+      id: randomUUID(),
+      at,
+      actor: { kind: 'resident' },
+      action: 'resident.data-erased',
+      details: { cases },
+      expiresAt: new Date(at.getTime() + this.deps.config.retention.auditYears * YEAR_MS),
+    });
+    turn.erased = true;
+    turn.state.position = undefined;
+    turn.say('data.erased');
+  }
+}

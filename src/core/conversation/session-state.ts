@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * What the engine keeps between messages, parsed with zod on every read: stored state is input like
+ * any other. `schema` versions this shape; each flow position carries the version of the flow it
+ * was made with, so a session from an older flow restarts politely instead of landing on a step
+ * that no longer exists.
+ */
+export const SESSION_SCHEMA_VERSION = 1;
+
+const answerValue = z.union([z.string(), z.boolean(), z.array(z.string())]);
+
+export const flowPositionSchema = z.object({
+  flowId: z.string(),
+  flowVersion: z.number().int(),
+  stepId: z.string(),
+});
+export type FlowPosition = z.infer<typeof flowPositionSchema>;
+
+export const sessionStateSchema = z.object({
+  schema: z.literal(SESSION_SCHEMA_VERSION),
+  language: z.string(),
+  /** Where the language came from: the resident's own choice wins over the LINE profile. */
+  languageSource: z.enum(['default', 'profile', 'chosen']),
+  position: flowPositionSchema.optional(),
+  answers: z.record(z.string(), answerValue).default({}),
+  /** A guess from free text awaiting the resident's yes or no. */
+  proposal: z
+    .object({
+      kind: z.enum(['fields', 'observations', 'start-self', 'start-neighbour']),
+      values: z.array(z.string()),
+    })
+    .optional(),
+  /** Set while asking whether to resume an interrupted flow. */
+  resumePending: z.boolean().optional(),
+  /** The open case this conversation is handed off to. */
+  caseId: z.string().optional(),
+  urgent: z.boolean().default(false),
+  lastActiveAt: z.string().datetime(),
+});
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
+export function newSessionState(
+  language: string,
+  languageSource: SessionState['languageSource'],
+  now: Date,
+): SessionState {
+  return {
+    schema: SESSION_SCHEMA_VERSION,
+    language,
+    languageSource,
+    answers: {},
+    urgent: false,
+    lastActiveAt: now.toISOString(),
+  };
+}
+
+/** Parses stored state; anything unreadable (older schema, corruption) yields null and a fresh start. */
+export function parseSessionState(raw: unknown): SessionState | null {
+  const parsed = sessionStateSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}

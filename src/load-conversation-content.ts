@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { type CommandWords, loadCommandWords } from './core/conversation/command-words.js';
+import { type FlowSet, loadFlows } from './core/conversation/load-flows.js';
+import { loadMunicipalityConfig } from './core/municipality/load-municipality-config.js';
+import type { MunicipalityConfig } from './core/municipality/municipality-config-schema.js';
+import type { Translator } from './core/translator.js';
+import type { TextClassifier } from './core/understanding/classify-text.js';
+import { loadUnderstanding } from './core/understanding/load-understanding.js';
+import { createTranslator } from './i18n/create-translator.js';
+import { findLocaleGaps, LocaleError, type LocaleResources, loadLocales } from './i18n/load-locales.js';
+
+export interface ConversationContent {
+  locales: LocaleResources;
+  translator: Translator;
+  municipality: MunicipalityConfig;
+  flows: FlowSet;
+  classifier: TextClassifier;
+  commands: CommandWords;
+}
+
+/**
+ * Everything a conversation is made of, read and checked together: locales (complete in every
+ * language), the city's config, flows, lexicons and command words. A city's mistake in any of them
+ * throws with the file and the path inside it named, before the service opens its store.
+ */
+export function loadConversationContent(root: string, municipalityConfigPath: string): ConversationContent {
+  const locales = loadLocales(path.join(root, 'locales'));
+  const gaps = findLocaleGaps(locales);
+  if (gaps.length > 0)
+    throw new LocaleError(`Incomplete locales:\n${gaps.map((g) => `  - locales/${g}`).join('\n')}`);
+  return {
+    locales,
+    translator: createTranslator(locales),
+    municipality: loadMunicipalityConfig(municipalityConfigPath),
+    flows: loadFlows(path.join(root, 'flows'), locales),
+    classifier: loadUnderstanding(path.join(root, 'flows', 'lexicon')),
+    commands: loadCommandWords(path.join(root, 'flows', 'commands.yaml')),
+  };
+}

@@ -1,0 +1,274 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConversationHarness, type Resident } from '../../support/conversation-harness.js';
+import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';
+
+/** Every message a channel gets must fit LINE: at most 13 quick replies, labels of at most 20. */
+function expectWithinLineLimits(resident: Resident): void {
+  for (const message of resident.last) {
+    const replies = message.quickReplies ?? [];
+    expect(replies.length).toBeLessThanOrEqual(13);
+    for (const r of replies) expect([...r.label].length, r.label).toBeLessThanOrEqual(20);
+  }
+  expect(resident.last.length).toBeLessThanOrEqual(5);
+}
+
+describe('conversation flows', () => {
+  let h: ConversationHarness;
+  // A Wednesday morning: every window of the example city is open.
+  beforeEach(async () => {
+    h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(3, '10:00')) });
+  });
+  afterEach(() => h.close());
+
+  it('greets a new follower with the notice, the emergency numbers and the menu', async () => {
+    const r = h.resident();
+    await r.follow();
+    expect(r.text()).toContain('福祉の相談窓口');
+    expect(r.text()).toContain('名前は書かなくても大丈夫');
+    expect(r.text()).toContain('119');
+    expect(r.buttons().map((b) => b.label)).toEqual([
+      '自分や家族のこと',
+      '近所・知人の心配',
+      '緊急のとき',
+      '記録について',
+      'Language / 言語',
+    ]);
+    expectWithinLineLimits(r);
+  });
+
+  it('walks "about myself" to a case at the livelihood window, and tells the resident its number', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    expect(r.text()).toContain('どなたのこと');
+    await r.tap('自分のこと');
+    await r.tap('お金・仕事・住まい');
+    expect(r.buttons()[0]?.label).toBe('これで決定');
+    expect(r.buttons().some((b) => b.label === '✓ お金・仕事・住まい')).toBe(true);
+    await r.tap('これで決定');
+    expect(r.text()).toContain('あなたの言葉');
+    await r.say('仕事がなくなって、来月の家賃が払えそうにありません');
+    await r.tap('数日のうちに');
+    await r.tap('このLINEで');
+    await r.tap('とばす');
+    expect(r.text()).toContain('お聞きした内容');
+    expect(r.text()).toContain('お金・仕事・住まい');
+    expect(r.text()).toContain('家賃が払えそうにありません');
+    expectWithinLineLimits(r);
+    await r.tap('伝える');
+
+    const [record] = await h.store.cases.listByResident(r.key);
+    expect(record).toMatchObject({
+      windowId: 'kurashi-support',
+      fields: ['livelihood'],
+      origin: 'self',
+      anonymous: true,
+      urgent: false,
+      status: 'pending',
+      language: 'ja',
+    });
+    expect(record?.ownWords).toContain('家賃');
+    expect(record?.answers).toMatchObject({ subject: 'self', urgency: 'soon', contact: 'line' });
+    expect(r.text()).toContain(`受付番号は ${record?.number}`);
+    expect(r.text()).toContain('くらしサポート');
+    expect(r.text()).toContain('このLINEでお返事します');
+    expect(h.handoff.events).toEqual([{ kind: 'opened', caseNumber: record?.number, detail: 'open' }]);
+  });
+
+  it('sends several fields, or "don\'t know", to the multi-agency coordinator', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('家族のこと');
+    await r.tap('高齢・介護');
+    await r.tap('こども・子育て');
+    await r.tap('これで決定');
+    await r.tap('とばす');
+    await r.tap('急がない');
+    await r.tap('返事はいらない');
+    await r.tap('とばす');
+    await r.tap('伝える');
+    const [record] = await h.store.cases.listByResident(r.key);
+    expect(record).toMatchObject({
+      windowId: 'takikan-kyodo',
+      origin: 'family',
+      fields: ['elderly', 'children'],
+    });
+    expect(r.text()).toContain('お返事はしませんが');
+  });
+
+  it('lets "don\'t know" clear the other choices, and a tap toggle a choice off', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('自分のこと');
+    await r.tap('障害');
+    await r.tap('わからない');
+    expect(
+      r
+        .buttons()
+        .filter((b) => b.label.startsWith('✓'))
+        .map((b) => b.label),
+    ).toEqual(['✓ わからない・その他']);
+    await r.tap('✓ わからない');
+    expect(r.buttons().some((b) => b.label.startsWith('✓'))).toBe(false);
+    await r.tap('障害');
+    await r.tap('これで決定');
+    expect(r.text()).toContain('あなたの言葉');
+  });
+
+  it('asks for one choice at least before moving on', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('自分のこと');
+    await r.tap('障害');
+    await r.tap('✓ 障害');
+    // The done button only shows once something is chosen; a stale done tap is refused politely.
+    await r.send({ type: 'choice', data: 'd|intake-self|fields' });
+    expect(r.text()).toContain('ひとつ以上選んで');
+  });
+
+  it("walks a neighbour report anonymously to the area's elderly care centre", async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('近所・知人の心配');
+    expect(r.text()).toContain('あなたの名前は聞きません');
+    await r.tap('しばらく姿を見ない');
+    await r.tap('郵便や新聞がたまる');
+    await r.tap('これで決定');
+    await r.say('一人暮らしのおばあさんを一週間ほど見かけません');
+    await r.say('若葉町の公園の近くです');
+    await r.tap('名乗らない');
+    expect(r.text()).toContain('しばらく姿を見ない');
+    await r.tap('伝える');
+
+    const [record] = await h.store.cases.listByResident(r.key);
+    expect(record).toMatchObject({ windowId: 'houkatsu-north', origin: 'neighbour', anonymous: true });
+    expect(record?.answers).toMatchObject({
+      observations: ['not_seen', 'mail_piling'],
+      contactable: 'no',
+      area: 'north',
+    });
+    expect(record?.answers.location).toBe('若葉町の公園の近くです');
+    expect(r.text()).toContain('相手の方に伝わることはありません');
+  });
+
+  it('accepts a shared LINE location as the place of a neighbour report', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('近所・知人の心配');
+    await r.tap('子どもの泣き声');
+    await r.tap('これで決定');
+    await r.tap('とばす');
+    await r.send({ type: 'location', latitude: 35.1234567, longitude: 137.0123456, address: '栄町1-2' });
+    await r.tap('連絡してもよい');
+    await r.tap('伝える');
+    const [record] = await h.store.cases.listByResident(r.key);
+    expect(record?.answers.location).toBe('栄町1-2 (35.12346, 137.01235)');
+    expect(record).toMatchObject({ windowId: 'kodomo-katei', anonymous: false });
+  });
+
+  it('sends a neighbour worry it cannot place to outreach', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('近所・知人の心配');
+    await r.tap('その他');
+    await r.tap('これで決定');
+    await r.tap('とばす');
+    await r.tap('とばす');
+    await r.tap('名乗らない');
+    await r.tap('伝える');
+    const [record] = await h.store.cases.listByResident(r.key);
+    expect(record?.windowId).toBe('machi-no-mamoribito');
+  });
+
+  it('proposes a field from free text and lets the resident confirm it, never deciding alone', async () => {
+    const r = h.resident();
+    await r.say('母の物忘れがひどくて、介護のことで相談したいです');
+    expect(r.text()).toContain('福祉の相談窓口');
+    expect(r.text()).toContain('「高齢・介護」のことでしょうか');
+    expect(r.buttons().map((b) => b.label)).toEqual(['はい', 'ちがう']);
+    expect(await h.store.cases.listByResident(r.key)).toEqual([]);
+    await r.tap('はい');
+    await r.tap('家族のこと');
+    expect(r.buttons().some((b) => b.label === '✓ 高齢・介護')).toBe(true);
+  });
+
+  it('recognises a household pattern in the own words and routes it to coordination', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('家族のこと');
+    await r.tap('高齢・介護');
+    await r.tap('これで決定');
+    await r.say('80代の親と、仕事をしていない50代の息子がずっと家にこもっています');
+    await r.tap('急がない');
+    await r.tap('このLINEで');
+    await r.tap('とばす');
+    await r.tap('伝える');
+    const [record] = await h.store.cases.listByResident(r.key);
+    expect(record?.patterns).toContain('8050');
+    expect(record?.windowId).toBe('takikan-kyodo');
+  });
+
+  it('offers to change what is understood from free text at the fields step', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('自分のこと');
+    await r.say('仕事をクビになってお金がない');
+    expect(r.text()).toContain('お金・仕事・住まい');
+    await r.tap('はい');
+    expect(r.buttons().some((b) => b.label === '✓ お金・仕事・住まい')).toBe(true);
+  });
+
+  it('answers a sticker at a question kindly and asks the question again', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.send({ type: 'sticker' });
+    expect(r.text()).toContain('スタンプありがとうございます');
+    expect(r.text()).toContain('どなたのこと');
+  });
+
+  it('recognises a tap on an old button and shows the current question', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('自分のこと');
+    await r.send({ type: 'choice', data: 'o|intake-self|who|family' });
+    expect(r.text()).toContain('前の質問へのお返事');
+    expect(r.text()).toContain('どんなことでお困りですか');
+  });
+
+  it('ignores postback data it did not make', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.send({ type: 'choice', data: 'o|welcome|menu|../../admin' });
+    expect(r.text()).toContain('どんなご相談ですか');
+    expect(await h.store.cases.listByResident(r.key)).toEqual([]);
+  });
+});
+
+describe('after hours', () => {
+  it('tells the resident when a person will read it, with the 24-hour numbers', async () => {
+    const h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(6, '10:00')) });
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('自分のこと');
+    await r.tap('障害');
+    await r.tap('これで決定');
+    await r.tap('とばす');
+    await r.tap('急がない');
+    await r.tap('このLINEで');
+    await r.tap('とばす');
+    await r.tap('伝える');
+    expect(r.text()).toMatch(/月曜 8:30 以降に担当者が確認します/);
+    expect(r.buttons().map((b) => b.kind)).toEqual(expect.arrayContaining(['call']));
+    expect(r.buttons().some((b) => b.kind === 'call' && b.phone === '0120-279-338')).toBe(true);
+    expect(h.handoff.events[0]?.detail).toBe('after-hours');
+    await h.close();
+  });
+});

@@ -1,0 +1,229 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConversationHarness } from '../../support/conversation-harness.js';
+import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';
+
+describe('crisis safety, in every state', () => {
+  let h: ConversationHarness;
+  beforeEach(async () => {
+    h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(3, '10:00')) });
+  });
+  afterEach(() => h.close());
+
+  it('answers a first message about suicide with the safety message and an urgent case at once', async () => {
+    const r = h.resident();
+    await r.say('もう消えたい。生きていてもしかたない');
+    expect(r.last).toHaveLength(1);
+    expect(r.text()).toContain('あなたの安全がいちばん大切です');
+    expect(r.text()).toContain('0120-279-338');
+    const calls = r.buttons().filter((b) => b.kind === 'call');
+    expect(calls.slice(0, 2).map((b) => (b.kind === 'call' ? b.phone : ''))).toEqual(['119', '110']);
+    expect(calls.some((b) => b.kind === 'call' && b.phone === '0120-279-338')).toBe(true);
+    const [record] = await h.store.cases.listByResident(r.key);
+    expect(record).toMatchObject({ urgent: true, status: 'pending' });
+    expect(record?.ownWords).toContain('消えたい');
+    expect(h.handoff.events).toEqual([{ kind: 'opened', caseNumber: record?.number, detail: 'open' }]);
+  });
+
+  it('is robust to width, kana and spacing variants', async () => {
+    const r = h.resident();
+    await r.say('し に た い');
+    expect(r.text()).toContain('あなたの安全');
+    const s = h.resident();
+    await s.say('ｼﾆﾀｲ');
+    expect(s.text()).toContain('あなたの安全');
+  });
+
+  it('interrupts a flow without losing it, then completes the same case instead of opening another', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('自分のこと');
+    await r.tap('DV・虐待');
+    await r.tap('これで決定');
+    await r.say('夫に殴られて、殺されるかもしれない');
+    expect(r.text()).toContain('110');
+    expect(r.text()).toContain('#8008');
+    expect(r.buttons().at(-1)?.label).toBe('ここで話を続ける');
+    await r.tap('ここで話を続ける');
+    // The words were the answer to the question on screen, so the flow moved on to the next one.
+    expect(r.text()).toContain('どのくらい急ぎますか');
+    await r.tap('今日じゅうに');
+    await r.tap('このLINEで');
+    await r.tap('とばす');
+    await r.tap('伝える');
+
+    const cases = await h.store.cases.listByResident(r.key);
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ urgent: true, fields: ['violence'] });
+    expect(cases[0]?.ownWords).toContain('殴られて');
+    expect(h.handoff.events.map((e) => e.kind)).toEqual(['opened', 'intake-completed']);
+  });
+
+  it('still reacts after the handoff: the open case becomes urgent and staff are told again', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('自分のこと');
+    await r.tap('こころ・孤立');
+    await r.tap('これで決定');
+    await r.tap('とばす');
+    await r.tap('急がない');
+    await r.tap('このLINEで');
+    await r.tap('とばす');
+    await r.tap('伝える');
+    await r.say('やっぱりもう死にたい');
+    expect(r.text()).toContain('あなたの安全');
+    const [record] = await h.store.cases.listByResident(r.key);
+    expect(record?.urgent).toBe(true);
+    expect(h.handoff.events.map((e) => e.kind)).toEqual(['opened', 'crisis']);
+  });
+
+  it('does not treat ordinary worries as a crisis', async () => {
+    const r = h.resident();
+    await r.say('仕事が忙しくて死ぬほど疲れた');
+    expect(r.text()).not.toContain('あなたの安全');
+    expect(await h.store.cases.listByResident(r.key)).toEqual([]);
+  });
+});
+
+describe('after the handoff', () => {
+  it('relays what the resident writes to staff and stays quiet', async () => {
+    const h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(3, '10:00')) });
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('自分のこと');
+    await r.tap('障害');
+    await r.tap('これで決定');
+    await r.tap('とばす');
+    await r.tap('急がない');
+    await r.tap('このLINEで');
+    await r.tap('とばす');
+    await r.tap('伝える');
+    await r.say('追加で伝えたいことがあります');
+    expect(r.last).toEqual([]);
+    await r.send({ type: 'media', media: 'image', contentId: '1234' });
+    expect(r.last).toEqual([]);
+    expect(h.handoff.events.map((e) => `${e.kind}:${e.detail}`)).toEqual([
+      'opened:open',
+      'resident-message:text',
+      'resident-message:media',
+    ]);
+    await h.close();
+  });
+});
+
+describe('commands, languages and resuming', () => {
+  let h: ConversationHarness;
+  beforeEach(async () => {
+    h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(3, '10:00')) });
+  });
+  afterEach(() => h.close());
+
+  it('"最初から", "やめる" and "language" work at any step, typed in any width', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('近所・知人の心配');
+    await r.say('最初から');
+    expect(r.text()).toContain('どんなご相談ですか');
+    await r.tap('自分や家族のこと');
+    await r.say('やめる');
+    expect(r.text()).toContain('ここで終わりにしますね');
+    await r.say('ＬＡＮＧＵＡＧＥ');
+    expect(r.buttons().map((b) => b.label)).toContain('Tiếng Việt');
+  });
+
+  it('does not take a sentence containing a command word as the command', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.say('仕事をやめるべきか悩んでいます');
+    expect(r.text()).not.toContain('ここで終わりにしますね');
+  });
+
+  it('switches language from the menu and keeps using it', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('Language');
+    await r.tap('English');
+    expect(r.text()).toContain('We will continue in English');
+    expect(r.buttons().map((b) => b.label)).toContain('Me or my family');
+    await r.tap('Me or my family');
+    expect(r.text()).toContain('Who is this about?');
+  });
+
+  it("starts in the LINE profile's language when the resident allows LINE to share it", async () => {
+    const r = h.resident();
+    h.profileLanguages.set(r.address, 'en-US');
+    await r.follow();
+    expect(r.text()).toContain("city's welfare consultation service");
+  });
+
+  it('asks whether to resume after a long pause, and resumes where it was', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    await r.tap('自分のこと');
+    h.clock.advance(2 * 60 * 60 * 1000);
+    await r.say('こんにちは');
+    expect(r.text()).toContain('前回の続きから始めますか');
+    await r.tap('続きから');
+    expect(r.text()).toContain('どんなことでお困りですか');
+  });
+
+  it('restarts politely when the flow changed since the conversation began', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tap('自分や家族のこと');
+    const stored = await h.store.sessions.get(r.key, h.clock.now());
+    const state = stored?.state as { position: { flowVersion: number } };
+    state.position.flowVersion = 999;
+    await h.store.sessions.save(
+      r.key,
+      state,
+      stored?.version ?? null,
+      h.clock.now(),
+      new Date(h.clock.now().getTime() + 86_400_000),
+    );
+    await r.tap('自分のこと');
+    expect(r.text()).toContain('ご案内の内容が新しくなりました');
+    expect(r.text()).toContain('どんなご相談ですか');
+  });
+});
+
+describe('what is kept, and erasing it', () => {
+  it('describes what is kept and erases it on request, leaving only the trail of the erasure', async () => {
+    const h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(3, '10:00')) });
+    const r = h.resident();
+    await r.follow();
+    await r.tap('近所・知人の心配');
+    await r.tap('においが気になる');
+    await r.tap('これで決定');
+    await r.say('夏からずっと強いにおいがします');
+    await r.say('本町3丁目のアパート');
+    await r.tap('名乗らない');
+    await r.tap('伝える');
+    const [record] = await h.store.cases.listByResident(r.key);
+    h.clock.advance(60_000);
+
+    await r.say('メニュー');
+    await r.tap('記録について');
+    await r.tap('記録の内容を見る');
+    expect(r.text()).toContain(`受付番号 ${record?.number}`);
+    expect(r.text()).toContain('あなたが書いた言葉: あり');
+    await r.tap('記録を消す');
+    await r.tap('消す');
+    expect(r.text()).toContain('記録を消しました');
+
+    expect(await h.store.sessions.get(r.key, h.clock.now())).toBeNull();
+    expect(await h.store.cases.listByResident(r.key)).toEqual([]);
+    const erased = await h.store.cases.get(record?.id ?? '');
+    expect(erased?.ownWords).toBeUndefined();
+    expect(erased?.answers.location).toBeUndefined();
+    expect(erased?.erasedAt).toBeInstanceOf(Date);
+    expect(erased?.number).toBe(record?.number);
+    const trail = await h.store.audit.listForCase(record?.id ?? '');
+    expect(trail.map((e) => e.action)).toEqual(['case.opened', 'case.data-erased']);
+    await h.close();
+  });
+});

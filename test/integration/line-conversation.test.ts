@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import nock from 'nock';
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Service } from '../../src/service.js';
+import { FakeClock, nextTokyoWeekday } from '../support/fake-clock.js';
+import { signLineBody, userSource, webhookBody } from '../support/line-webhook-bodies.js';
+import { LINE_API, startTestService, tempDataDir } from '../support/test-service.js';
+
+interface LineMessage {
+  type: string;
+  text: string;
+  quickReply?: {
+    items: Array<{
+      action: { type: string; label: string; data?: string; uri?: string; displayText?: string };
+    }>;
+  };
+}
+
+/** A LINE user driving the real service over signed webhooks, reading what LINE would have shown. */
+class LineUser {
+  last: LineMessage[] = [];
+  constructor(
+    private readonly service: Service,
+    private readonly clock: FakeClock,
+    private readonly inbox: LineMessage[][],
+    readonly userId = `U${randomUUID().replaceAll('-', '')}`,
+  ) {}
+
+  private async deliver(event: Record<string, unknown>): Promise<LineMessage[]> {
+    const body = webhookBody([
+      {
+        mode: 'active',
+        timestamp: this.clock.now().getTime(),
+        source: userSource(this.userId),
+        webhookEventId: randomUUID(),
+        deliveryContext: { isRedelivery: false },
+        replyToken: randomUUID().replaceAll('-', ''),
+        ...event,
+      },
+    ]);
+    const res = await request(this.service.app)
+      .post('/webhooks/line')
+      .set('content-type', 'application/json')
+      .set('x-line-signature', signLineBody(body))
+      .send(body);
+    expect(res.status).toBe(200);
+    this.inbox.length = 0;
+    await this.service.inbox.drain();
+    await this.service.outbox.drain();
+    this.last = this.inbox.flat();
+    for (const m of this.last) {
+      const items = m.quickReply?.items ?? [];
+      expect(items.length).toBeLessThanOrEqual(13);
+      for (const i of items) expect([...i.action.label].length, i.action.label).toBeLessThanOrEqual(20);
+    }
+    return this.last;
+  }
+
+  follow() {
+    return this.deliver({ type: 'follow', follow: { isUnblocked: false } });
+  }
+
+  say(text: string) {
+    return this.deliver({
+      type: 'message',
+      message: { id: randomUUID(), type: 'text', quoteToken: 'q', text },
+    });
+  }
+
+  /** Taps a quick reply: LINE sends its postback data back, exactly as the service wrote it. */
+  tap(label: string) {
+    const item = this.items().find((i) => i.action.label.includes(label));
+    if (!item?.action.data) throw new Error(`no "${label}" button in: ${this.labels().join(' | ')}`);
+    return this.deliver({ type: 'postback', postback: { data: item.action.data } });
+  }
+
+  items() {
+    return this.last.at(-1)?.quickReply?.items ?? [];
+  }
+
+  labels() {
+    return this.items().map((i) => i.action.label);
+  }
+
+  text() {
+    return this.last.map((m) => m.text).join('\n');
+  }
+}
+
+describe('conversations over the LINE webhook', () => {
+  let clock: FakeClock;
+  let data: ReturnType<typeof tempDataDir>;
+  let service: Service;
+  const sent: LineMessage[][] = [];
+
+  beforeEach(async () => {
+    clock = new FakeClock(nextTokyoWeekday(3, '10:00'));
+    data = tempDataDir();
+    service = await startTestService({ dataDir: data.dir, clock });
+    service.start();
+    nock(LINE_API)
+      .persist()
+      .post('/v2/bot/message/reply')
+      .reply(200, (_uri, body) => {
+        sent.push((body as { messages: LineMessage[] }).messages);
+        return {};
+      })
+      .get(/\/v2\/bot\/profile\/.*/)
+      .reply(200, { displayName: '山田花子', userId: 'U', language: 'ja' });
+  });
+
+  afterEach(async () => {
+    await service.stop();
+    data.remove();
+    nock.cleanAll();
+  });
+
+  it('walks the neighbour flow end to end; the reporter stays anonymous and no display name is kept', async () => {
+    const user = new LineUser(service, clock, sent);
+    await user.follow();
+    expect(user.labels()).toEqual([
+      '自分や家族のこと',
+      '近所・知人の心配',
+      '緊急のとき',
+      '記録について',
+      'Language / 言語',
+    ]);
+    await user.tap('近所・知人の心配');
+    expect(user.text()).toContain('あなたの名前は聞きません');
+    expect(user.labels()).toContain('ごみがたまっている');
+    await user.tap('ごみがたまっている');
+    expect(user.labels()).toContain('✓ ごみがたまっている');
+    expect(user.labels()[0]).toBe('これで決定');
+    await user.tap('これで決定');
+    await user.say('ベランダにもごみ袋が積み上がっていて、住んでいる方の姿を最近見ません');
+    await user.tap('とばす');
+    expect(user.labels()).toEqual(['名乗らない', '連絡してもよい']);
+    await user.tap('名乗らない');
+    expect(user.text()).toContain('ごみがたまっている');
+    await user.tap('伝える');
+    expect(user.text()).toMatch(/受付番号は \d{4}-\d{6} です/);
+
+    const [record] = await service.store.cases.listByStatus('pending', 10);
+    expect(record).toMatchObject({ origin: 'neighbour', anonymous: true, status: 'pending' });
+    expect(JSON.stringify(record)).not.toContain('山田花子');
+    const session = await service.store.sessions.get(`line:${user.userId}`, clock.now());
+    expect(JSON.stringify(session)).not.toContain('山田花子');
+  });
+
+  it('walks the emergency flow: tap-to-call buttons dial the numbers', async () => {
+    const user = new LineUser(service, clock, sent);
+    await user.follow();
+    await user.tap('緊急のとき');
+    const calls = user.items().filter((i) => i.action.type === 'uri');
+    expect(calls.map((c) => c.action.uri)).toEqual(
+      expect.arrayContaining(['tel:119', 'tel:110', 'tel:189', 'tel:%238008', 'tel:0120-279-338']),
+    );
+    await user.tap('終わる');
+    expect(user.text()).toContain('どうかご無事で');
+  });
+
+  it('walks the language flow and answers in the chosen language', async () => {
+    const user = new LineUser(service, clock, sent);
+    await user.follow();
+    await user.tap('Language');
+    await user.tap('English');
+    expect(user.text()).toContain('We will continue in English');
+    expect(user.labels()).toContain('Me or my family');
+  });
+
+  it('walks "what do you keep" and "erase my data"', async () => {
+    const user = new LineUser(service, clock, sent);
+    await user.follow();
+    await user.tap('記録について');
+    await user.tap('記録の内容を見る');
+    expect(user.text()).toContain('受け付けた相談はありません');
+    await user.tap('記録を消す');
+    await user.tap('消す');
+    expect(user.text()).toContain('記録を消しました');
+    expect(await service.store.sessions.get(`line:${user.userId}`, clock.now())).toBeNull();
+  });
+
+  it('sends the safety message at once when a message speaks of danger', async () => {
+    const user = new LineUser(service, clock, sent);
+    await user.say('子どもが夜中に外に出されて泣いています、虐待だと思う');
+    expect(user.text()).toContain('189');
+    expect(user.items().some((i) => i.action.uri === 'tel:189')).toBe(true);
+    const [record] = await service.store.cases.listByStatus('pending', 10);
+    expect(record?.urgent).toBe(true);
+  });
+});
