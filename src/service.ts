@@ -4,8 +4,12 @@ import { createLineLanguageLookup } from './channels/line/line-language-lookup.j
 import { LineSender } from './channels/line/line-sender.js';
 import { createLineWebhookRouter } from './channels/line/line-webhook-router.js';
 import { type Config, projectRoot } from './config.js';
+import { CaseActions } from './core/cases/case-actions.js';
+import { CaseAudit } from './core/cases/case-audit.js';
 import { CaseDesk } from './core/cases/case-desk.js';
-import { createLoggingHandoffListener } from './core/cases/handoff-listener.js';
+import { EscalationTimers } from './core/cases/escalation-timers.js';
+import { createLoggingHandoffListener, type HandoffListener } from './core/cases/handoff-listener.js';
+import { StaffHandoff } from './core/cases/staff-handoff.js';
 import type { ChannelSender } from './core/channel-sender.js';
 import { createConversationHandler, type LanguageLookup } from './core/conversation/conversation-engine.js';
 import { InboxQueue } from './core/inbox-queue.js';
@@ -23,6 +27,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { openStore } from './store/open-store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Escalations are minutes apart; checking twice a minute is plenty. */
+const ESCALATION_POLL_MS = 30_000;
 
 export interface ServiceOptions {
   config: Config;
@@ -43,6 +49,9 @@ export interface Service {
   metrics: Metrics;
   inbox: KeyedQueueRunner;
   outbox: KeyedQueueRunner;
+  /** Staff-side actions, when a staff channel is on. */
+  caseActions: CaseActions | undefined;
+  escalation: EscalationTimers | undefined;
   /** Starts the background workers; stored work from before a restart is picked up here. */
   start(): void;
   /** Stops accepting, lets in-flight work finish, and closes the store if this service opened it. */
@@ -63,6 +72,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const store = options.store ?? (await openStore(config.storage));
   const metrics = createMetrics(store);
   let accepting = false;
+  let escalationTimer: NodeJS.Timeout | undefined;
 
   const senders = new Map<ChannelName, ChannelSender>();
   if (config.line) {
@@ -80,8 +90,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       logger,
       hashId,
       now,
-      onOutcome: (item, outcome) =>
-        metrics.outboxOutcomes.inc({ channel: item.channel, outcome: outcome.kind }),
+      onOutcome: (item, outcome) => {
+        metrics.outboxOutcomes.inc({ channel: item.channel, outcome: outcome.kind });
+        if (outcome.kind !== 'retry') {
+          caseActions?.delivered(item, outcome).catch((err) => logger.error({ err }, 'delivery mark failed'));
+        }
+      },
     }),
     leases: store.leases,
     owner: instanceId,
@@ -91,8 +105,21 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
   const outbox = new Outbox(store.outbox, now, undefined, (key) => outboxRunner.kick([key]));
 
-  const handoff = createLoggingHandoffListener(logger);
-  const desk = new CaseDesk(store.cases, store.audit, municipality, handoff, now);
+  const audit = new CaseAudit(store.audit, municipality.retention.auditYears, now);
+  // Cases go to people through a staff channel when there is one; otherwise they are stored and logged.
+  const staffChannel: ChannelName | undefined = senders.has('slack') ? 'slack' : undefined;
+  const escalation = staffChannel
+    ? new EscalationTimers(store.timers, store.cases, municipality, outbox, staffChannel, audit, logger, now)
+    : undefined;
+  const handoff: HandoffListener =
+    staffChannel && escalation
+      ? new StaffHandoff(outbox, staffChannel, escalation)
+      : createLoggingHandoffListener(logger);
+  const caseActions =
+    staffChannel && escalation
+      ? new CaseActions(store.cases, outbox, staffChannel, escalation, audit, municipality, translator, now)
+      : undefined;
+  const desk = new CaseDesk(store.cases, audit, municipality, handoff, now);
   const lookupLanguage: LanguageLookup | undefined = config.line
     ? createLineLanguageLookup({ ...config.line, logger: logger.child({ component: 'line-profile' }) })
     : undefined;
@@ -171,13 +198,22 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     metrics,
     inbox: inboxRunner,
     outbox: outboxRunner,
+    caseActions,
+    escalation,
     start() {
       accepting = true;
       inboxRunner.start();
       outboxRunner.start();
+      if (escalation) {
+        escalationTimer = setInterval(() => {
+          escalation.fireDue().catch((err) => logger.error({ err }, 'escalation timers could not run'));
+        }, ESCALATION_POLL_MS);
+        escalationTimer.unref();
+      }
     },
     async stop() {
       accepting = false;
+      clearInterval(escalationTimer);
       await inboxRunner.stop();
       // Messages the inbox just produced get one chance to go out; whatever is left stays durable.
       await outboxRunner.stop();

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { StaffNotice } from './cases/staff-notice.js';
 import type { ChannelName, IncomingEvent } from './incoming-event.js';
 import type { OutgoingMessage } from './outgoing-message.js';
 import type { NewOutboxItem, OutboxRepository } from './store.js';
@@ -46,6 +47,26 @@ export class Outbox {
     cause?: string,
   ): Promise<void> {
     await this.enqueue(channel, address, messages, cause ?? `push:${randomUUID()}`);
+  }
+
+  /**
+   * Tells staff something about a case, through the staff channel. Addressed to the case, so the
+   * notices of one case arrive in order. `cause` makes it idempotent, as for push.
+   */
+  async notify(channel: ChannelName, notice: StaffNotice, cause: string): Promise<void> {
+    const address = `case:${notice.caseId}`;
+    await this.repository.enqueue([
+      {
+        id: nameBasedUuid(`notice:${cause}`),
+        channel,
+        address,
+        messages: [],
+        notice,
+        causedBy: cause,
+        createdAt: this.now(),
+      },
+    ]);
+    this.onEnqueued(`${channel}:${address}`);
   }
 
   private async enqueue(

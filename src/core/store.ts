@@ -1,3 +1,4 @@
+import type { StaffNotice } from './cases/staff-notice.js';
 import type { ChannelName, IncomingEvent } from './incoming-event.js';
 import type { OutgoingMessage } from './outgoing-message.js';
 
@@ -59,6 +60,8 @@ export interface NewOutboxItem {
   replyTokenExpiresAt?: Date | undefined;
   /** Which inbox event (or other cause) produced this item, for tracing. */
   causedBy?: string | undefined;
+  /** For staff channels: what staff must be told (then `messages` is empty). */
+  notice?: StaffNotice | undefined;
   createdAt: Date;
 }
 
@@ -194,6 +197,12 @@ export interface NewCase {
   expiresAt?: Date | undefined;
 }
 
+/** Where a case's alert lives in the staff channel (a Slack channel id and message ts). */
+export interface StaffThreadRef {
+  channel: string;
+  ts: string;
+}
+
 export interface CaseRecord extends NewCase {
   /** Human-facing number, e.g. "2026-000123", unique. */
   number: string;
@@ -203,7 +212,31 @@ export interface CaseRecord extends NewCase {
   updatedAt: Date;
   /** Set when the resident's data was erased (see CaseRepository.eraseResident). */
   erasedAt?: Date | undefined;
+  /** Where the case's alert was posted for staff; absent until it was. */
+  staffThread?: StaffThreadRef | undefined;
+  /** When staff (last) accepted the case. */
+  acceptedAt?: Date | undefined;
+  /** When the case was closed; removed again when it is reopened. */
+  closedAt?: Date | undefined;
+  /** How often the case was moved to another window. 0 on create (and for cases stored before it existed). */
+  rerouteCount: number;
+  /** How often the case was reopened after being closed. 0 on create (and for older stored cases). */
+  reopenCount: number;
+  /** The resident's satisfaction rating, 1-5 (the store does not check the range). */
+  satisfaction?: number | undefined;
 }
+
+/**
+ * What CaseRepository.transition may change. A field given as undefined is removed (`assignee` when
+ * a case goes back to pending, `closedAt` when it is reopened). The counters are set to the given
+ * value, not incremented: the caller computes them from the record it read.
+ */
+export type CaseTransitionChanges = Partial<
+  Pick<
+    CaseRecord,
+    'status' | 'assignee' | 'windowId' | 'urgent' | 'acceptedAt' | 'closedAt' | 'rerouteCount' | 'reopenCount'
+  >
+>;
 
 /**
  * What CaseRepository.amend may change. A field left out (or given as undefined) stays as it is;
@@ -218,6 +251,8 @@ export interface CaseAmendment {
   urgent?: boolean | undefined;
   origin?: CaseOrigin | undefined;
   anonymous?: boolean | undefined;
+  staffThread?: StaffThreadRef | undefined;
+  satisfaction?: number | undefined;
 }
 
 export interface CaseRepository {
@@ -231,7 +266,7 @@ export interface CaseRepository {
   transition(
     id: string,
     fromStatuses: CaseStatus[],
-    changes: Partial<Pick<CaseRecord, 'status' | 'assignee' | 'windowId' | 'urgent'>>,
+    changes: CaseTransitionChanges,
     at: Date,
   ): Promise<CaseRecord | null>;
   /**
@@ -244,6 +279,10 @@ export interface CaseRepository {
   listByStatus(status: CaseStatus, limit: number): Promise<CaseRecord[]>;
   /** The resident's cases, newest first, without expired ones. */
   listByResident(residentKey: string): Promise<CaseRecord[]>;
+  /** The resident's newest case (by createdAt) whatever its status, or null; expired ones are skipped. */
+  findLatestByResident(residentKey: string): Promise<CaseRecord | null>;
+  /** The case whose alert (the parent of the staff thread) is the message `ts` in `channel`. */
+  findByStaffThread(channel: string, ts: string): Promise<CaseRecord | null>;
   /**
    * Erases the resident's personal data from every one of their cases (expired ones included):
    * removes `ownWords`, keeps only the ANONYMISED_ANSWER_KEYS of `answers`, replaces `residentKey`
@@ -273,6 +312,53 @@ export interface AuditRepository {
   listForCase(caseId: string): Promise<AuditEntry[]>;
 }
 
+// ---------------------------------------------------------------- timers
+
+export type TimerStatus = 'pending' | 'fired' | 'cancelled';
+
+export interface NewTimer {
+  /** Chosen by the caller, so that scheduling the same timer again is a no-op. */
+  id: string;
+  caseId: string;
+  /** What the timer is for (e.g. "escalation"); cancelForCase can target one kind. */
+  kind: string;
+  dueAt: Date;
+  data?: Record<string, string | number | boolean> | undefined;
+}
+
+export interface TimerRecord extends NewTimer {
+  status: TimerStatus;
+  firedAt?: Date | undefined;
+  createdAt: Date;
+}
+
+/**
+ * Durable timers (e.g. escalation of a case nobody accepted): they survive restarts, and `claim`
+ * makes each fire once even when several instances poll `due` at the same time.
+ */
+export interface TimerRepository {
+  /** Idempotent by id: scheduling an existing id changes nothing. */
+  schedule(timer: NewTimer, at: Date): Promise<'scheduled' | 'exists'>;
+  /** Pending timers with dueAt <= now, earliest first. */
+  due(now: Date, limit: number): Promise<TimerRecord[]>;
+  /** pending → fired, exactly once across instances: true for the one caller that fired it. */
+  claim(id: string, at: Date): Promise<boolean>;
+  /** Cancels a case's pending timers (of one kind, or all); returns how many. */
+  cancelForCase(caseId: string, kind?: string): Promise<number>;
+  get(id: string): Promise<TimerRecord | null>;
+}
+
+// ---------------------------------------------------------------- seen ids
+
+/**
+ * Dedupe of platform ids that do not go through the inbox (e.g. Slack Events API `event_id`
+ * retries). An id is remembered until its expiresAt; after that it counts as new again.
+ */
+export interface SeenRepository {
+  /** true the first time an id is recorded; false for every later call (until it expires). */
+  firstSeen(id: string, at: Date, expiresAt: Date): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the store
 
 export interface Store {
@@ -284,6 +370,8 @@ export interface Store {
   sessions: SessionRepository;
   cases: CaseRepository;
   audit: AuditRepository;
+  timers: TimerRepository;
+  seen: SeenRepository;
   /** Throws when the backend cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

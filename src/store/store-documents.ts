@@ -3,6 +3,7 @@
  * the natural id in `_id` (so uniqueness comes with the primary key) and store Dates natively.
  * Mapping back builds each record field by field so that no `_id` or stray stored field leaks out.
  */
+import type { StaffNotice } from '../core/cases/staff-notice.js';
 import type { ChannelName, IncomingEvent } from '../core/incoming-event.js';
 import type { OutgoingMessage } from '../core/outgoing-message.js';
 import {
@@ -12,13 +13,18 @@ import {
   type CaseOrigin,
   type CaseRecord,
   type CaseStatus,
+  type CaseTransitionChanges,
   type ContactRecord,
   type InboxRecord,
   type InboxStatus,
   type NewOutboxItem,
+  type NewTimer,
   type OutboxRecord,
   type OutboxStatus,
   type SessionRecord,
+  type StaffThreadRef,
+  type TimerRecord,
+  type TimerStatus,
 } from '../core/store.js';
 import { escapeFieldNames, unescapeFieldNames } from './field-names.js';
 
@@ -48,6 +54,7 @@ export interface OutboxDoc {
   replyToken?: string | undefined;
   replyTokenExpiresAt?: Date | undefined;
   causedBy?: string | undefined;
+  notice?: StaffNotice | undefined;
   createdAt: Date;
   sequence: number;
   status: OutboxStatus;
@@ -104,6 +111,13 @@ export interface CaseDoc {
   version: number;
   updatedAt: Date;
   erasedAt?: Date | undefined;
+  staffThread?: StaffThreadRef | undefined;
+  acceptedAt?: Date | undefined;
+  closedAt?: Date | undefined;
+  /** Absent on cases stored before the counters existed: read as 0. */
+  rerouteCount?: number | undefined;
+  reopenCount?: number | undefined;
+  satisfaction?: number | undefined;
 }
 
 export interface CounterDoc {
@@ -119,6 +133,24 @@ export interface AuditDoc {
   caseId?: string | undefined;
   /** Field names escaped (see field-names.ts). */
   details?: Record<string, string | number | boolean> | undefined;
+  expiresAt: Date;
+}
+
+export interface TimerDoc {
+  _id: string;
+  caseId: string;
+  kind: string;
+  dueAt: Date;
+  /** Field names escaped (see field-names.ts). */
+  data?: Record<string, string | number | boolean> | undefined;
+  status: TimerStatus;
+  firedAt?: Date | undefined;
+  createdAt: Date;
+}
+
+export interface SeenDoc {
+  _id: string;
+  at: Date;
   expiresAt: Date;
 }
 
@@ -169,6 +201,7 @@ export function outboxFromDoc(d: OutboxDoc): OutboxRecord {
     replyToken: d.replyToken,
     replyTokenExpiresAt: d.replyTokenExpiresAt,
     causedBy: d.causedBy,
+    notice: d.notice,
     createdAt: d.createdAt,
     sequence: d.sequence,
     status: d.status,
@@ -221,6 +254,12 @@ export function caseFromDoc(d: CaseDoc): CaseRecord {
     version: d.version,
     updatedAt: d.updatedAt,
     erasedAt: d.erasedAt,
+    staffThread: d.staffThread && { channel: d.staffThread.channel, ts: d.staffThread.ts },
+    acceptedAt: d.acceptedAt,
+    closedAt: d.closedAt,
+    rerouteCount: d.rerouteCount ?? 0,
+    reopenCount: d.reopenCount ?? 0,
+    satisfaction: d.satisfaction,
   });
 }
 
@@ -247,7 +286,16 @@ export function auditFromDoc(d: AuditDoc): AuditEntry {
 }
 
 /** The fields a case transition may change; anything else in `changes` is ignored. */
-const TRANSITION_FIELDS = ['status', 'assignee', 'windowId', 'urgent'] as const;
+const TRANSITION_FIELDS = [
+  'status',
+  'assignee',
+  'windowId',
+  'urgent',
+  'acceptedAt',
+  'closedAt',
+  'rerouteCount',
+  'reopenCount',
+] as const satisfies readonly (keyof CaseTransitionChanges)[];
 
 export interface CaseTransitionUpdate {
   $set: Record<string, unknown>;
@@ -257,12 +305,9 @@ export interface CaseTransitionUpdate {
 /**
  * The field changes of CaseRepository.transition, valid for both nedb and MongoDB; each backend
  * adds the version bump its way. A field given explicitly as undefined (e.g. `assignee` when a case
- * goes back to pending) is removed.
+ * goes back to pending, `closedAt` when it is reopened) is removed.
  */
-export function caseTransitionUpdate(
-  changes: Partial<Pick<CaseRecord, (typeof TRANSITION_FIELDS)[number]>>,
-  at: Date,
-): CaseTransitionUpdate {
+export function caseTransitionUpdate(changes: CaseTransitionChanges, at: Date): CaseTransitionUpdate {
   const $set: Record<string, unknown> = { updatedAt: at };
   const $unset: Record<string, ''> = {};
   for (const field of TRANSITION_FIELDS) {
@@ -289,7 +334,16 @@ export function applyCaseUpdate(doc: CaseDoc, update: CaseUpdate): CaseDoc {
 }
 
 /** The fields CaseRepository.amend replaces when given; `answers` and `ownWords` are handled apart. */
-const AMEND_FIELDS = ['fields', 'patterns', 'windowId', 'urgent', 'origin', 'anonymous'] as const;
+const AMEND_FIELDS = [
+  'fields',
+  'patterns',
+  'windowId',
+  'urgent',
+  'origin',
+  'anonymous',
+  'staffThread',
+  'satisfaction',
+] as const satisfies readonly (keyof CaseAmendment)[];
 
 /**
  * CaseRepository.amend applied to the case as read (`current`): meant for a compare-and-set on
@@ -311,6 +365,35 @@ export function caseAmendUpdate(current: CaseDoc, changes: CaseAmendment, at: Da
   }
   return Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
 }
+
+/** A newly scheduled timer: pending. */
+export function newTimerDoc(t: NewTimer, at: Date): TimerDoc {
+  return compact({
+    _id: t.id,
+    caseId: t.caseId,
+    kind: t.kind,
+    dueAt: t.dueAt,
+    data: t.data === undefined ? undefined : (escapeFieldNames(t.data) as TimerDoc['data']),
+    status: 'pending',
+    createdAt: at,
+  });
+}
+
+export function timerFromDoc(d: TimerDoc): TimerRecord {
+  return compact({
+    id: d._id,
+    caseId: d.caseId,
+    kind: d.kind,
+    dueAt: d.dueAt,
+    data: d.data === undefined ? undefined : (unescapeFieldNames(d.data) as TimerRecord['data']),
+    status: d.status,
+    firedAt: d.firedAt,
+    createdAt: d.createdAt,
+  });
+}
+
+/** Timers due at the same moment fire in a stable order. */
+export const TIMER_ORDER = { dueAt: 1, _id: 1 } as const;
 
 /** What stands in for the resident's key on an erased case: unique, and linked to no one. */
 export function erasedResidentKey(caseId: string): string {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,7 +39,9 @@ describe('embedded store files', () => {
 
     expect((await readdir(dataDir)).sort()).toEqual(
       // Leases coordinate one process's workers only, so they are kept in memory.
-      ['audit', 'cases', 'contacts', 'counters', 'inbox', 'outbox', 'sessions'].map((n) => `${n}.db`),
+      ['audit', 'cases', 'contacts', 'counters', 'inbox', 'outbox', 'seen', 'sessions', 'timers'].map(
+        (n) => `${n}.db`,
+      ),
     );
 
     const second = await openEmbeddedStore({ dataDir });
@@ -47,5 +49,76 @@ describe('embedded store files', () => {
     expect(await second.inbox.add(event, 'k', now, expiresAt)).toBe('duplicate');
     expect((await second.sessions.get('line:U1', now))?.state).toEqual({ 'a.b': now });
     await second.close();
+  });
+
+  it('keeps timers and seen ids across a restart, and still fires a timer once', async () => {
+    const dataDir = await tempDir();
+    const now = new Date();
+    const timer = {
+      id: 'escalation:c1:1',
+      caseId: 'c1',
+      kind: 'escalation',
+      dueAt: new Date(now.getTime() - 1000),
+      data: { level: 1, 'a.b': true },
+    };
+
+    const first = await openEmbeddedStore({ dataDir });
+    expect(await first.timers.schedule(timer, now)).toBe('scheduled');
+    expect(
+      await first.timers.schedule({ ...timer, id: 'later', dueAt: new Date(now.getTime() + 60_000) }, now),
+    ).toBe('scheduled');
+    expect(await first.seen.firstSeen('Ev1', now, new Date(now.getTime() + 60_000))).toBe(true);
+    await first.close();
+
+    const second = await openEmbeddedStore({ dataDir });
+    expect(await second.timers.due(now, 10)).toEqual([{ ...timer, status: 'pending', createdAt: now }]);
+    expect(await second.timers.schedule(timer, now)).toBe('exists');
+    expect(await second.timers.claim(timer.id, now)).toBe(true);
+    expect(await second.seen.firstSeen('Ev1', now, new Date(now.getTime() + 60_000))).toBe(false);
+    await second.close();
+
+    const third = await openEmbeddedStore({ dataDir });
+    expect(await third.timers.get(timer.id)).toMatchObject({ status: 'fired', firedAt: now });
+    expect(await third.timers.claim(timer.id, now)).toBe(false);
+    expect((await third.timers.get('later'))?.status).toBe('pending');
+    await third.close();
+  });
+
+  it('reads the counters of a case stored before they existed as 0', async () => {
+    const dataDir = await tempDir();
+    const createdAt = new Date('2026-05-01T00:00:00Z');
+    const legacy = {
+      _id: 'old-case',
+      number: '2026-000001',
+      residentKey: 'line:U1',
+      channel: 'line',
+      origin: 'self',
+      anonymous: false,
+      windowId: 'kosodate',
+      fields: [],
+      patterns: [],
+      urgent: false,
+      language: 'ja',
+      answers: {},
+      createdAt: { $$date: createdAt.getTime() },
+      status: 'pending',
+      version: 1,
+      updatedAt: { $$date: createdAt.getTime() },
+    };
+    await writeFile(path.join(dataDir, 'cases.db'), `${JSON.stringify(legacy)}\n`);
+
+    const store = await openEmbeddedStore({ dataDir });
+    const record = await store.cases.get('old-case');
+    expect(record).toMatchObject({ id: 'old-case', rerouteCount: 0, reopenCount: 0, createdAt });
+    expect(await store.cases.findLatestByResident('line:U1')).toEqual(record);
+    expect(
+      await store.cases.transition(
+        'old-case',
+        ['pending'],
+        { status: 'closed', closedAt: createdAt },
+        createdAt,
+      ),
+    ).toMatchObject({ status: 'closed', closedAt: createdAt, rerouteCount: 0, reopenCount: 0, version: 2 });
+    await store.close();
   });
 });

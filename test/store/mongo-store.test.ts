@@ -8,7 +8,18 @@ const uri = inject('mongoUri');
 const skip = uri
   ? undefined
   : 'no MongoDB server: set MONGODB_URI or install @jongodb/memory-server-bin-linux-x64-gnu';
-const COLLECTIONS = ['inbox', 'outbox', 'leases', 'contacts', 'sessions', 'cases', 'counters', 'audit'];
+const COLLECTIONS = [
+  'inbox',
+  'outbox',
+  'leases',
+  'contacts',
+  'sessions',
+  'cases',
+  'counters',
+  'audit',
+  'timers',
+  'seen',
+];
 
 let client: MongoClient | undefined;
 const dbNames: string[] = [];
@@ -61,6 +72,13 @@ describe.skipIf(!uri)(`mongo store setup${skip ? ` (skipped: ${skip})` : ''}`, (
     );
     const caseIndexes = await db.collection('cases').listIndexes().toArray();
     expect(caseIndexes).toContainEqual(expect.objectContaining({ key: { number: 1 }, unique: true }));
+    const timerIndexes = await db.collection('timers').listIndexes().toArray();
+    expect(timerIndexes).toContainEqual(expect.objectContaining({ key: { status: 1, dueAt: 1 } }));
+    expect(timerIndexes).toContainEqual(expect.objectContaining({ key: { caseId: 1 } }));
+    const seenIndexes = await db.collection('seen').listIndexes().toArray();
+    expect(seenIndexes).toContainEqual(
+      expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
+    );
     await store.close();
     await expect(store.ping()).rejects.toThrow();
   });
@@ -71,5 +89,63 @@ describe.skipIf(!uri)(`mongo store setup${skip ? ` (skipped: ${skip})` : ''}`, (
     const store = await openMongoStore({ uri, dbName, client: mongo });
     await store.close();
     await expect(mongo.db(dbName).command({ ping: 1 })).resolves.toMatchObject({ ok: 1 });
+  });
+
+  it('keeps timers across a restart, and fires a timer once across two instances', async () => {
+    const dbName = freshDbName();
+    const mongo = await sharedClient();
+    const now = new Date();
+    const timer = { id: 'escalation:c1:1', caseId: 'c1', kind: 'escalation', dueAt: now };
+    const first = await openMongoStore({ uri, dbName, client: mongo });
+    expect(await first.timers.schedule(timer, now)).toBe('scheduled');
+    await first.close();
+
+    const [a, b] = await Promise.all([
+      openMongoStore({ uri, dbName, client: mongo }),
+      openMongoStore({ uri, dbName, client: mongo }),
+    ]);
+    expect(await a.timers.due(now, 10)).toEqual([{ ...timer, status: 'pending', createdAt: now }]);
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, n) => (n % 2 ? a : b).timers.claim(timer.id, now)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('reads the counters of a case stored before they existed as 0', async () => {
+    const dbName = freshDbName();
+    const mongo = await sharedClient();
+    const createdAt = new Date('2026-05-01T00:00:00Z');
+    await mongo.db(dbName).collection<{ _id: string; [field: string]: unknown }>('cases').insertOne({
+      _id: 'old-case',
+      number: '2026-000001',
+      residentKey: 'line:U1',
+      channel: 'line',
+      origin: 'self',
+      anonymous: false,
+      windowId: 'kosodate',
+      fields: [],
+      patterns: [],
+      urgent: false,
+      language: 'ja',
+      answers: {},
+      createdAt,
+      status: 'pending',
+      version: 1,
+      updatedAt: createdAt,
+    });
+    const store = await openMongoStore({ uri, dbName, client: mongo });
+    const record = await store.cases.get('old-case');
+    expect(record).toMatchObject({ id: 'old-case', rerouteCount: 0, reopenCount: 0, createdAt });
+    expect(await store.cases.findLatestByResident('line:U1')).toEqual(record);
+    expect(
+      await store.cases.transition(
+        'old-case',
+        ['pending'],
+        { status: 'closed', closedAt: createdAt },
+        createdAt,
+      ),
+    ).toMatchObject({ status: 'closed', closedAt: createdAt, rerouteCount: 0, reopenCount: 0, version: 2 });
+    await store.close();
   });
 });

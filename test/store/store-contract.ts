@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/store.js';
 import { describeQueueContract } from './contract/queue-contract.js';
 import { describeRecordContract } from './contract/record-contract.js';
+import { describeStaffContract } from './contract/staff-contract.js';
 
 /**
  * The storage contract: every Store backend must pass these same cases. `open` must give a store
@@ -30,6 +31,7 @@ export function describeStoreContract(
 
     describeQueueContract(() => store);
     describeRecordContract(() => store);
+    describeStaffContract(() => store);
 
     it('pings', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

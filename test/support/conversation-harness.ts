@@ -1,7 +1,12 @@
 import { pino } from 'pino';
 import { loadConfig, projectRoot } from '../../src/config.js';
+import { CaseActions } from '../../src/core/cases/case-actions.js';
+import { CaseAudit } from '../../src/core/cases/case-audit.js';
 import { CaseDesk } from '../../src/core/cases/case-desk.js';
+import { EscalationTimers } from '../../src/core/cases/escalation-timers.js';
 import type { HandoffListener } from '../../src/core/cases/handoff-listener.js';
+import { StaffHandoff } from '../../src/core/cases/staff-handoff.js';
+import type { StaffNotice } from '../../src/core/cases/staff-notice.js';
 import { createConversationHandler } from '../../src/core/conversation/conversation-engine.js';
 import type { EventHandler } from '../../src/core/inbox-queue.js';
 import type { IncomingContent } from '../../src/core/incoming-event.js';
@@ -16,6 +21,22 @@ const content: ConversationContent = loadConversationContent(
   projectRoot,
   loadConfig({}).municipalityConfigPath,
 );
+
+/** One listener that tells each of several, in turn. */
+function fanOut(...listeners: HandoffListener[]): HandoffListener {
+  const each =
+    <K extends keyof HandoffListener>(method: K) =>
+    async (...args: Parameters<HandoffListener[K]>): Promise<void> => {
+      for (const l of listeners) await (l[method] as (...a: typeof args) => Promise<void>)(...args);
+    };
+  return {
+    caseOpened: each('caseOpened'),
+    caseUpdated: each('caseUpdated'),
+    residentMessage: each('residentMessage'),
+    caseReopened: each('caseReopened'),
+    caseErased: each('caseErased'),
+  };
+}
 
 /** Records what the engine hands to staff, in order. */
 export class RecordingHandoff implements HandoffListener {
@@ -32,6 +53,12 @@ export class RecordingHandoff implements HandoffListener {
   }
   async residentMessage(record: CaseRecord, incoming: IncomingContent) {
     this.events.push({ kind: 'resident-message', caseNumber: record.number, detail: incoming.type });
+  }
+  async caseReopened(record: CaseRecord) {
+    this.events.push({ kind: 'reopened', caseNumber: record.number });
+  }
+  async caseErased(record: CaseRecord) {
+    this.events.push({ kind: 'erased', caseNumber: record.number });
   }
 }
 
@@ -50,33 +77,70 @@ export class ConversationHarness {
     readonly profileLanguages: Map<string, string>,
   ) {}
 
+  actions: CaseActions | undefined;
+  escalation: EscalationTimers | undefined;
+
   static async create(
-    options: { clock?: FakeClock; resumeAfterMs?: number } = {},
+    options: { clock?: FakeClock; resumeAfterMs?: number; store?: Store; withStaff?: boolean } = {},
   ): Promise<ConversationHarness> {
-    const store = await openEmbeddedStore({ inMemory: true });
+    const store = options.store ?? (await openEmbeddedStore({ inMemory: true }));
     const clock = options.clock ?? new FakeClock();
     const languages = new Map<string, string>();
     let harness: ConversationHarness | undefined;
-    const handoff: HandoffListener = {
+    const outbox = new Outbox(store.outbox, clock.now);
+    const audit = new CaseAudit(store.audit, content.municipality.retention.auditYears, clock.now);
+    const logger = pino({ level: 'silent' });
+    // With staff: the real staff side on a 'slack' channel whose notices stay in the outbox to be read.
+    const escalation = options.withStaff
+      ? new EscalationTimers(
+          store.timers,
+          store.cases,
+          content.municipality,
+          outbox,
+          'slack',
+          audit,
+          logger,
+          clock.now,
+        )
+      : undefined;
+    const staff = escalation ? new StaffHandoff(outbox, 'slack', escalation) : undefined;
+    const recording: HandoffListener = {
       caseOpened: (r, c) => (harness as ConversationHarness).handoff.caseOpened(r, c),
       caseUpdated: (r, c) => (harness as ConversationHarness).handoff.caseUpdated(r, c),
       residentMessage: (r, c) => (harness as ConversationHarness).handoff.residentMessage(r, c),
+      caseReopened: (r) => (harness as ConversationHarness).handoff.caseReopened(r),
+      caseErased: (r) => (harness as ConversationHarness).handoff.caseErased(r),
     };
+    // Both hear everything: the recording for assertions, the staff side for real notices and timers.
+    const handoff: HandoffListener = staff ? fanOut(recording, staff) : recording;
     const handle = createConversationHandler({
       ...content,
       config: content.municipality,
       sessions: store.sessions,
       contacts: store.contacts,
       outboxRepository: store.outbox,
-      outbox: new Outbox(store.outbox, clock.now),
-      desk: new CaseDesk(store.cases, store.audit, content.municipality, handoff, clock.now),
+      outbox,
+      desk: new CaseDesk(store.cases, audit, content.municipality, handoff, clock.now),
       handoff,
       lookupLanguage: async (_channel, address) => languages.get(address),
       settings: { resumeAfterMs: options.resumeAfterMs ?? 30 * 60_000, sessionTtlMs: 30 * 86_400_000 },
-      logger: pino({ level: 'silent' }),
+      logger,
       now: clock.now,
     });
     harness = new ConversationHarness(store, clock, handle, languages);
+    harness.escalation = escalation;
+    harness.actions = escalation
+      ? new CaseActions(
+          store.cases,
+          outbox,
+          'slack',
+          escalation,
+          audit,
+          content.municipality,
+          content.translator,
+          clock.now,
+        )
+      : undefined;
     return harness;
   }
 
@@ -104,6 +168,17 @@ export class ConversationHarness {
       await this.store.outbox.markSent(item.id, this.clock.now());
     }
     return messages;
+  }
+
+  /** Staff notices queued for a case, oldest first (marked as delivered as they are read). */
+  async staffNotices(caseId: string): Promise<StaffNotice[]> {
+    const notices: StaffNotice[] = [];
+    for (;;) {
+      const item = await this.store.outbox.oldestPending('slack', `case:${caseId}`);
+      if (!item) return notices;
+      if (item.notice) notices.push(item.notice);
+      await this.store.outbox.markSent(item.id, this.clock.now());
+    }
   }
 
   async close(): Promise<void> {

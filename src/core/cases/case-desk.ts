@@ -1,19 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { ChannelName } from '../incoming-event.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import { isOpen } from '../municipality/opening-hours.js';
 import { nameBasedUuid } from '../outbox.js';
-import type {
-  AuditEntry,
-  AuditRepository,
-  CaseAmendment,
-  CaseOrigin,
-  CaseRecord,
-  CaseRepository,
-} from '../store.js';
+import type { CaseAmendment, CaseOrigin, CaseRecord, CaseRepository } from '../store.js';
+import type { CaseAudit } from './case-audit.js';
 import type { HandoffListener } from './handoff-listener.js';
 
-const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface CaseRequest {
   /** Makes opening idempotent: the same cause (an inbox event) never opens two cases. */
@@ -32,48 +25,38 @@ export interface CaseRequest {
 }
 
 /**
- * The case lifecycle's entry: opens cases, completes them, marks them urgent, and tells the
- * handoff side (Slack) each time. Every change is audited, with ids and flags only.
+ * The resident's side of the case lifecycle: opening, completing, crisis, reopening, rating and
+ * erasure. Each change is audited and handed to the staff side (HandoffListener).
  */
 export class CaseDesk {
   constructor(
     private readonly cases: CaseRepository,
-    private readonly auditLog: AuditRepository,
+    private readonly audit: CaseAudit,
     private readonly config: MunicipalityConfig,
     private readonly handoff: HandoffListener,
     private readonly now: () => Date = () => new Date(),
   ) {}
-
-  windowOf(record: Pick<CaseRecord, 'windowId'>) {
-    return this.config.windows.find((w) => w.id === record.windowId);
-  }
 
   isWindowOpen(windowId: string): boolean {
     const window = this.config.windows.find((w) => w.id === windowId);
     return window ? isOpen(window, this.now(), this.config.timezone) : false;
   }
 
+  get(id: string): Promise<CaseRecord | null> {
+    return this.cases.get(id);
+  }
+
+  casesOf(residentKey: string): Promise<CaseRecord[]> {
+    return this.cases.listByResident(residentKey);
+  }
+
   async open(request: CaseRequest): Promise<CaseRecord> {
     const id = nameBasedUuid(`case:${request.cause}`);
     const existing = await this.cases.get(id);
     if (existing) return existing;
-    const at = this.now();
-    const record = await this.cases.create({
-      id,
-      residentKey: request.residentKey,
-      channel: request.channel,
-      origin: request.origin,
-      anonymous: request.anonymous,
-      windowId: request.windowId,
-      fields: request.fields,
-      patterns: request.patterns,
-      urgent: request.urgent,
-      language: request.language,
-      answers: request.answers,
-      ownWords: request.ownWords,
-      createdAt: at,
-    });
-    await this.record('case.opened', record, {
+    const { cause: _cause, ...fields } = request;
+    const record = await this.cases.create({ id, ...fields, createdAt: this.now() });
+    await this.audit.record('case.opened', { kind: 'system' }, record, {
       urgent: record.urgent,
       window: record.windowId,
       origin: record.origin,
@@ -86,7 +69,7 @@ export class CaseDesk {
   async complete(id: string, changes: CaseAmendment): Promise<CaseRecord | null> {
     const record = await this.cases.amend(id, changes, this.now());
     if (!record) return null;
-    await this.record('case.intake-completed', record, { window: record.windowId });
+    await this.audit.record('case.intake-completed', { kind: 'system' }, record, { window: record.windowId });
     await this.handoff.caseUpdated(record, 'intake-completed');
     return record;
   }
@@ -94,7 +77,7 @@ export class CaseDesk {
   /** A crisis in an open case: it becomes urgent at once and staff are told again. */
   async markCrisis(id: string, ownWords: string | undefined): Promise<CaseRecord | null> {
     const current = await this.cases.get(id);
-    if (!current) return null;
+    if (!current || current.status === 'closed') return current;
     const words = ownWords ? [current.ownWords, ownWords].filter(Boolean).join('\n') : undefined;
     const record = await this.cases.amend(
       id,
@@ -102,45 +85,56 @@ export class CaseDesk {
       this.now(),
     );
     if (!record) return null;
-    await this.record('case.crisis-detected', record, { window: record.windowId });
+    await this.audit.record('case.crisis-detected', { kind: 'system' }, record, { window: record.windowId });
     await this.handoff.caseUpdated(record, 'crisis');
     return record;
   }
 
-  async get(id: string): Promise<CaseRecord | null> {
-    return this.cases.get(id);
+  /** Whether the resident writing again brings this closed case back (within the city's reopenDays). */
+  canReopen(record: CaseRecord): boolean {
+    return (
+      record.status === 'closed' &&
+      record.closedAt !== undefined &&
+      this.now().getTime() - record.closedAt.getTime() <= this.config.reopenDays * DAY_MS
+    );
   }
 
-  casesOf(residentKey: string): Promise<CaseRecord[]> {
-    return this.cases.listByResident(residentKey);
+  async reopen(record: CaseRecord): Promise<CaseRecord | null> {
+    // Back to the person who had it, if anyone; otherwise it waits for someone again.
+    const reopened = await this.cases.transition(
+      record.id,
+      ['closed'],
+      {
+        status: record.assignee ? 'assigned' : 'pending',
+        closedAt: undefined,
+        reopenCount: record.reopenCount + 1,
+      },
+      this.now(),
+    );
+    if (!reopened) return null;
+    await this.audit.record('case.reopened', { kind: 'resident' }, reopened);
+    await this.handoff.caseReopened(reopened);
+    return reopened;
+  }
+
+  async rate(caseId: string, residentKey: string, score: number): Promise<boolean> {
+    const current = await this.cases.get(caseId);
+    if (!current || current.residentKey !== residentKey || current.satisfaction !== undefined) return false;
+    const record = await this.cases.amend(caseId, { satisfaction: score }, this.now());
+    if (!record) return false;
+    await this.audit.record('case.rated', { kind: 'resident' }, record, { score });
+    return true;
   }
 
   /** Erases a resident's personal data from their cases; staff see that it happened. */
   async eraseResident(residentKey: string): Promise<number> {
     const cases = await this.cases.listByResident(residentKey);
     const count = await this.cases.eraseResident(residentKey, this.now());
-    for (const record of cases) await this.record('case.data-erased', record, {});
+    for (const record of cases) {
+      await this.audit.record('case.data-erased', { kind: 'resident' }, record);
+      await this.handoff.caseErased(record);
+    }
+    await this.audit.record('resident.data-erased', { kind: 'resident' }, undefined, { cases: count });
     return count;
-  }
-
-  audit(entry: AuditEntry): Promise<void> {
-    return this.auditLog.append(entry);
-  }
-
-  private async record(
-    action: string,
-    record: CaseRecord,
-    details: Record<string, string | number | boolean>,
-  ) {
-    const at = this.now();
-    await this.auditLog.append({
-      id: randomUUID(),
-      at,
-      actor: { kind: 'system' },
-      action,
-      caseId: record.id,
-      details: { number: record.number, ...details },
-      expiresAt: new Date(at.getTime() + this.config.retention.auditYears * YEAR_MS),
-    });
   }
 }

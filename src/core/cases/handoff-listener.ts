@@ -13,6 +13,10 @@ export interface HandoffListener {
   caseUpdated(record: CaseRecord, change: 'intake-completed' | 'crisis'): Promise<void>;
   /** The resident wrote again while their case is open. */
   residentMessage(record: CaseRecord, content: IncomingContent, eventId: string): Promise<void>;
+  /** A closed case came back to life: the resident wrote again soon after it was closed. */
+  caseReopened(record: CaseRecord): Promise<void>;
+  /** The resident erased their data: staff see that it happened. */
+  caseErased(record: CaseRecord): Promise<void>;
 }
 
 /** Without a staff channel, cases are kept in the store and announced in the log (no personal data). */
@@ -34,6 +38,12 @@ export function createLoggingHandoffListener(logger: Logger): HandoffListener {
     },
     async residentMessage(record, content) {
       log.info({ caseNumber: record.number, type: content.type }, 'resident wrote to an open case');
+    },
+    async caseReopened(record) {
+      log.info(describe(record), 'case reopened');
+    },
+    async caseErased(record) {
+      log.info({ caseNumber: record.number }, 'resident erased their data');
     },
   };
 }

@@ -11,7 +11,9 @@ export type ChoiceData =
   | { kind: 'skip'; flow: string; step: string }
   | { kind: 'proposal'; answer: 'yes' | 'no' }
   | { kind: 'resume'; answer: 'continue' | 'restart' }
-  | { kind: 'command'; command: Command };
+  | { kind: 'command'; command: Command }
+  /** The 1-5 satisfaction answer after a case was closed. */
+  | { kind: 'rating'; caseId: string; score: number };
 
 export const commandSchema = z.enum(['restart', 'stop', 'language']);
 export type Command = z.infer<typeof commandSchema>;
@@ -34,6 +36,8 @@ export function encodeChoice(data: ChoiceData): string {
       return `r|${data.answer}`;
     case 'command':
       return `c|${data.command}`;
+    case 'rating':
+      return `q|${data.caseId}|${data.score}`;
   }
 }
 
@@ -64,6 +68,12 @@ export function decodeChoice(raw: string): ChoiceData | null {
     case 'c': {
       const command = commandSchema.safeParse(rest[0]);
       return command.success && rest.length === 1 ? { kind: 'command', command: command.data } : null;
+    }
+    case 'q': {
+      const score = Number(rest[1]);
+      return ok(2) && Number.isInteger(score) && score >= 1 && score <= 5
+        ? { kind: 'rating', caseId: rest[0] as string, score }
+        : null;
     }
     default:
       return null;

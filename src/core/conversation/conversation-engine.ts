@@ -130,6 +130,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
 
     if (await effects.relayToOpenCase(turn)) return;
 
+    if (choice?.kind === 'rating') return effects.rate(turn, choice.caseId, choice.score);
     if (choice?.kind === 'resume') return resume(turn, choice.answer);
     if (choice?.kind === 'proposal') return effects.answerProposal(turn, choice.answer);
 

@@ -1,15 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { ConversationDeps } from './conversation-engine.js';
 import type { Turn } from './turn.js';
 
-const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
-
 /** "What do you keep about me" and "erase my data". */
 export class DataRequests {
-  constructor(
-    private readonly deps: ConversationDeps,
-    private readonly now: () => Date,
-  ) {}
+  constructor(private readonly deps: ConversationDeps) {}
 
   async describe(turn: Turn): Promise<void> {
     const cases = await this.deps.desk.casesOf(turn.key);
@@ -42,18 +36,9 @@ export class DataRequests {
    */
   async erase(turn: Turn): Promise<void> {
     const { channel, address } = turn.event;
-    const cases = await this.deps.desk.eraseResident(turn.key);
+    await this.deps.desk.eraseResident(turn.key);
     await this.deps.sessions.delete(turn.key);
     await this.deps.contacts.delete(channel, address);
-    const at = this.now();
-    await this.deps.desk.audit({
-      id: randomUUID(),
-      at,
-      actor: { kind: 'resident' },
-      action: 'resident.data-erased',
-      details: { cases },
-      expiresAt: new Date(at.getTime() + this.deps.config.retention.auditYears * YEAR_MS),
-    });
     turn.erased = true;
     turn.state.position = undefined;
     turn.say('data.erased');

@@ -40,7 +40,7 @@ export class IntakeEffects implements FlowEffects {
     private readonly now: () => Date,
   ) {
     this.config = deps.config;
-    this.data = new DataRequests(deps, now);
+    this.data = new DataRequests(deps);
   }
 
   attach(runner: FlowRunner): void {
@@ -157,7 +157,10 @@ export class IntakeEffects implements FlowEffects {
   async relayToOpenCase(turn: Turn): Promise<boolean> {
     const caseId = turn.state.caseId;
     if (!caseId || turn.state.position || turn.event.content.type === 'choice') return false;
-    const record = await this.deps.desk.get(caseId);
+    let record = await this.deps.desk.get(caseId);
+    if (record?.status === 'closed' && record.residentKey === turn.key && this.deps.desk.canReopen(record)) {
+      record = await this.deps.desk.reopen(record);
+    }
     if (!record || record.status === 'closed' || record.residentKey !== turn.key) {
       turn.state.caseId = undefined;
       turn.state.urgent = false;
@@ -165,6 +168,11 @@ export class IntakeEffects implements FlowEffects {
     }
     await this.deps.handoff.residentMessage(record, turn.event.content, turn.event.id);
     return true;
+  }
+
+  /** The 1-5 answer after a case was closed. */
+  async rate(turn: Turn, caseId: string, score: number): Promise<void> {
+    if (await this.deps.desk.rate(caseId, turn.key, score)) turn.say('handoff.rating-thanks');
   }
 
   async raiseCrisis(turn: Turn, categories: CrisisCategory[], text: string): Promise<void> {

@@ -29,11 +29,15 @@ import {
   type LeaseDoc,
   MAX_CAS_ATTEMPTS,
   type OutboxDoc,
+  type SeenDoc,
   type SessionDoc,
   sessionFromDoc,
+  type TimerDoc,
 } from '../store-documents.js';
 import { embeddedInbox } from './embedded-inbox.js';
 import { embeddedOutbox } from './embedded-outbox.js';
+import { embeddedSeen } from './embedded-seen.js';
+import { embeddedTimers } from './embedded-timers.js';
 import {
   type Collection,
   caseNotExpired,
@@ -57,19 +61,34 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
   if ('dataDir' in opts) await mkdir(opts.dataDir, { recursive: true });
   const file = (name: string) => ('dataDir' in opts ? path.join(opts.dataDir, `${name}.db`) : undefined);
 
-  const [inbox, outbox, leases, contacts, sessions, cases, counters, audit] = await Promise.all([
-    openDatastore<InboxDoc>(file('inbox')),
-    openDatastore<OutboxDoc>(file('outbox')),
-    // Leases only coordinate workers inside this one process (nedb files cannot be shared between
-    // processes), so they live in memory: no file write per claim, and none survive a crash.
-    openDatastore<LeaseDoc>(undefined),
-    openDatastore<ContactDoc>(file('contacts')),
-    openDatastore<SessionDoc>(file('sessions')),
-    openDatastore<CaseDoc>(file('cases')),
-    openDatastore<CounterDoc>(file('counters')),
-    openDatastore<AuditDoc>(file('audit')),
-  ]);
-  const all: Collection<unknown>[] = [inbox, outbox, leases, contacts, sessions, cases, counters, audit];
+  const [inbox, outbox, leases, contacts, sessions, cases, counters, audit, timers, seen] = await Promise.all(
+    [
+      openDatastore<InboxDoc>(file('inbox')),
+      openDatastore<OutboxDoc>(file('outbox')),
+      // Leases only coordinate workers inside this one process (nedb files cannot be shared between
+      // processes), so they live in memory: no file write per claim, and none survive a crash.
+      openDatastore<LeaseDoc>(undefined),
+      openDatastore<ContactDoc>(file('contacts')),
+      openDatastore<SessionDoc>(file('sessions')),
+      openDatastore<CaseDoc>(file('cases')),
+      openDatastore<CounterDoc>(file('counters')),
+      openDatastore<AuditDoc>(file('audit')),
+      openDatastore<TimerDoc>(file('timers')),
+      openDatastore<SeenDoc>(file('seen')),
+    ],
+  );
+  const all: Collection<unknown>[] = [
+    inbox,
+    outbox,
+    leases,
+    contacts,
+    sessions,
+    cases,
+    counters,
+    audit,
+    timers,
+    seen,
+  ];
 
   // Natural ids live in `_id`, which nedb already keeps unique. nedb uses one single-field index per
   // query, so these are the most selective field of each frequent query. TTL indexes remove expired
@@ -85,9 +104,14 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
     cases.ensureIndexAsync({ fieldName: 'number', unique: true }),
     cases.ensureIndexAsync({ fieldName: 'status' }),
     cases.ensureIndexAsync({ fieldName: 'residentKey' }),
+    cases.ensureIndexAsync({ fieldName: 'staffThread.ts', sparse: true }),
     cases.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
     audit.ensureIndexAsync({ fieldName: 'caseId' }),
     audit.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
+    // `due` filters on status (few timers are pending), cancelForCase on caseId (put last).
+    timers.ensureIndexAsync({ fieldName: 'status' }),
+    timers.ensureIndexAsync({ fieldName: 'caseId' }),
+    seen.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
   ]);
   if ('dataDir' in opts) for (const db of all) db.setAutocompactionInterval(AUTOCOMPACTION_INTERVAL_MS);
 
@@ -196,6 +220,8 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
           status: 'pending' as const,
           version: 1,
           updatedAt: input.createdAt,
+          rerouteCount: 0,
+          reopenCount: 0,
         };
         const doc = caseToDoc(record);
         await cases.insertAsync(doc);
@@ -237,6 +263,20 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
         const docs = await find(cases, { residentKey, ...caseNotExpired() }, { createdAt: -1, number: -1 });
         return docs.map(caseFromDoc);
       },
+      async findLatestByResident(residentKey) {
+        const [doc] = await find(
+          cases,
+          { residentKey, ...caseNotExpired() },
+          { createdAt: -1, number: -1 },
+          1,
+        );
+        return doc ? caseFromDoc(doc) : null;
+      },
+      async findByStaffThread(channel, ts) {
+        // The indexed field goes last: nedb answers from the last indexed equality field.
+        const doc = await findOne(cases, { 'staffThread.channel': channel, 'staffThread.ts': ts });
+        return doc && caseFromDoc(doc);
+      },
       async eraseResident(residentKey, at) {
         // Expired cases too, as long as the engine still stores them.
         const found = await find(cases, { residentKey }, { createdAt: 1, number: 1 });
@@ -245,6 +285,9 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
         return erased;
       },
     },
+
+    timers: embeddedTimers(timers),
+    seen: embeddedSeen(seen),
 
     audit: {
       async append(entry) {

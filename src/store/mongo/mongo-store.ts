@@ -1,7 +1,8 @@
 /**
  * The shared backend: several service instances may use one MongoDB. Every write that decides who
  * owns something (a lease, an inbox or outbox item's status, a session version, a case, a case
- * number) is one conditional `updateOne`/`insertOne`, so no transactions are needed.
+ * number, a timer's firing, a seen id) is one conditional `updateOne`/`insertOne`, so no
+ * transactions are needed.
  *
  * Where the caller needs the resulting record, the update is a compare-and-set on a version read
  * just before (and the record is built from that read plus the change) rather than one
@@ -33,12 +34,16 @@ import {
   type InboxDoc,
   type LeaseDoc,
   type OutboxDoc,
+  type SeenDoc,
   type SessionDoc,
   sessionFromDoc,
+  type TimerDoc,
 } from '../store-documents.js';
 import { mongoInbox } from './mongo-inbox.js';
 import { mongoOutbox } from './mongo-outbox.js';
 import { caseNotExpired, isDuplicateKey, MAX_CAS_ATTEMPTS, notExpired } from './mongo-queries.js';
+import { mongoSeen } from './mongo-seen.js';
+import { mongoTimers } from './mongo-timers.js';
 
 export interface MongoStoreOptions {
   uri: string;
@@ -73,11 +78,14 @@ async function createIndexes(db: Db): Promise<void> {
         { key: { number: 1 }, unique: true },
         { key: { status: 1, createdAt: 1 } },
         { key: { residentKey: 1, createdAt: -1 } },
+        { key: { 'staffThread.ts': 1 }, sparse: true },
         { key: ttl, expireAfterSeconds: 0 },
       ]),
     db
       .collection('audit')
       .createIndexes([{ key: { caseId: 1, at: 1 } }, { key: ttl, expireAfterSeconds: 0 }]),
+    db.collection('timers').createIndexes([{ key: { status: 1, dueAt: 1 } }, { key: { caseId: 1 } }]),
+    db.collection('seen').createIndexes([{ key: ttl, expireAfterSeconds: 0 }]),
   ]);
 }
 
@@ -102,6 +110,8 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
   const cases = db.collection<CaseDoc>('cases');
   const counters = db.collection<CounterDoc>('counters');
   const audit = db.collection<AuditDoc>('audit');
+  const timers = db.collection<TimerDoc>('timers');
+  const seen = db.collection<SeenDoc>('seen');
 
   async function nextCaseSeq(year: number): Promise<number> {
     const _id = caseCounterId(year);
@@ -234,6 +244,8 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
           status: 'pending',
           version: 1,
           updatedAt: input.createdAt,
+          rerouteCount: 0,
+          reopenCount: 0,
         });
         await cases.insertOne(doc);
         return caseFromDoc(doc);
@@ -295,6 +307,17 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
           .toArray();
         return docs.map(caseFromDoc);
       },
+      async findLatestByResident(residentKey) {
+        const doc = await cases.findOne(
+          { residentKey, ...caseNotExpired() },
+          { sort: { createdAt: -1, number: -1 } },
+        );
+        return doc && caseFromDoc(doc);
+      },
+      async findByStaffThread(channel, ts) {
+        const doc = await cases.findOne({ 'staffThread.ts': ts, 'staffThread.channel': channel });
+        return doc && caseFromDoc(doc);
+      },
       async eraseResident(residentKey, at) {
         // Expired cases too, as long as the TTL monitor has not removed them.
         const found = await cases.find({ residentKey }).sort({ createdAt: 1, number: 1 }).toArray();
@@ -303,6 +326,9 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
         return erased;
       },
     },
+
+    timers: mongoTimers(timers),
+    seen: mongoSeen(seen),
 
     audit: {
       async append(entry) {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { StaffNotice } from '../../../src/core/cases/staff-notice.js';
 import type { Store } from '../../../src/core/store.js';
 import { at, DAY, event, item, retention, SECOND } from './contract-fixtures.js';
 
@@ -150,6 +151,75 @@ export function describeQueueContract(getStore: () => Store) {
       expect(record?.replyTokenExpiresAt).toBeInstanceOf(Date);
       expect(Object.keys(record ?? {})).not.toContain('_id');
       expect(await store.outbox.get('missing')).toBeNull();
+    });
+
+    it('round-trips staff notices exactly, nested resident content included', async () => {
+      const given: StaffNotice[] = [
+        { kind: 'alert', caseId: 'c1' },
+        { kind: 'thread', caseId: 'c1', note: { type: 'intake' } },
+        {
+          kind: 'thread',
+          caseId: 'c1',
+          note: {
+            type: 'resident-message',
+            content: {
+              type: 'location',
+              latitude: 35.6812,
+              longitude: 139.7671,
+              title: '自宅',
+              address: '東京都',
+            },
+            eventId: 'e1',
+          },
+        },
+        {
+          kind: 'thread',
+          caseId: 'c1',
+          note: {
+            type: 'resident-message',
+            content: { type: 'media', media: 'image', contentId: 'm1', fileName: 'a.b.$c.jpg' },
+            eventId: 'e2',
+          },
+        },
+        { kind: 'thread', caseId: 'c1', note: { type: 'escalation', level: 2, waitingMinutes: 45 } },
+        {
+          kind: 'thread',
+          caseId: 'c1',
+          note: { type: 'delivery', replyId: 'r1', delivered: false, error: '403' },
+        },
+        {
+          kind: 'thread',
+          caseId: 'c1',
+          note: { type: 'rerouted', fromWindowId: 'kosodate', toWindowId: 'chiiki', staffId: 'S1' },
+        },
+      ];
+      const notices = given.map((notice, n) =>
+        item('case:c1', '', {
+          channel: 'local',
+          messages: [],
+          notice,
+          causedBy: `e${n}`,
+          createdAt: at(n * SECOND),
+        }),
+      );
+      await store.outbox.enqueue(notices);
+      for (const n of notices) {
+        const record = await store.outbox.get(n.id);
+        expect(record).toEqual({
+          ...n,
+          sequence: expect.any(Number),
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: n.createdAt,
+        });
+        expect(record?.createdAt).toBeInstanceOf(Date);
+      }
+      const first = await store.outbox.oldestPending('local', 'case:c1');
+      expect(first?.notice).toEqual({ kind: 'alert', caseId: 'c1' });
+      // An item without a notice has none.
+      const plain = item('U1', 'hi');
+      await store.outbox.enqueue([plain]);
+      expect(await store.outbox.get(plain.id)).not.toHaveProperty('notice');
     });
 
     it('keeps the order of an address across enqueue calls', async () => {

@@ -144,6 +144,8 @@ export function describeRecordContract(getStore: () => Store) {
         status: 'pending',
         version: 1,
         updatedAt: input.createdAt,
+        rerouteCount: 0,
+        reopenCount: 0,
       });
       expect(await store.cases.get(input.id)).toEqual(first);
       expect((await store.cases.create(newCase())).number).toBe('2026-000002');

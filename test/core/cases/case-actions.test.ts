@@ -1,0 +1,257 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CaseRecord } from '../../../src/core/store.js';
+import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
+import { ConversationHarness, type Resident } from '../../support/conversation-harness.js';
+import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';
+
+/** A resident who has just reported a worry about a neighbour: one pending case. */
+async function reportedCase(h: ConversationHarness, r: Resident): Promise<CaseRecord> {
+  await r.follow();
+  await r.tap('近所・知人の心配');
+  await r.tap('しばらく姿を見ない');
+  await r.tap('これで決定');
+  await r.say('一人暮らしの方を一週間見ていません');
+  await r.say('栄町の交番の近く');
+  await r.tap('名乗らない');
+  await r.tap('伝える');
+  const [record] = await h.store.cases.listByResident(r.key);
+  if (!record) throw new Error('no case');
+  return record;
+}
+
+function actionsOf(h: ConversationHarness) {
+  if (!h.actions) throw new Error('the harness was made without staff');
+  return h.actions;
+}
+
+function timersOf(h: ConversationHarness) {
+  if (!h.escalation) throw new Error('the harness was made without staff');
+  return h.escalation;
+}
+
+const staffA = { id: 'U0STAFFA', displayName: 'sato' };
+const staffB = { id: 'U0STAFFB', displayName: 'suzuki' };
+
+describe('staff actions on a case', () => {
+  let h: ConversationHarness;
+  let r: Resident;
+  let record: CaseRecord;
+
+  beforeEach(async () => {
+    h = await ConversationHarness.create({
+      clock: new FakeClock(nextTokyoWeekday(3, '10:00')),
+      withStaff: true,
+    });
+    r = h.resident();
+    record = await reportedCase(h, r);
+  });
+  afterEach(() => h.close());
+
+  it('alerts staff with the case only: the alert notice carries no resident data', async () => {
+    const notices = await h.staffNotices(record.id);
+    expect(notices).toEqual([{ kind: 'alert', caseId: record.id }]);
+  });
+
+  it('gives the case to exactly one of 100 people accepting at once', async () => {
+    const actions = actionsOf(h);
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        actions.accept(record.id, { id: `U${String(i).padStart(8, '0')}` }),
+      ),
+    );
+    const winners = results.filter((x) => x.kind === 'accepted');
+    expect(winners).toHaveLength(1);
+    expect(results.filter((x) => x.kind === 'taken')).toHaveLength(99);
+    const stored = await h.store.cases.get(record.id);
+    expect(stored?.assignee).toBe(winners[0]?.kind === 'accepted' ? winners[0].record.assignee : 'none');
+    expect(stored?.status).toBe('assigned');
+    const trail = await h.store.audit.listForCase(record.id);
+    expect(trail.filter((e) => e.action === 'case.accepted')).toHaveLength(1);
+    expect(trail.filter((e) => e.action === 'case.accept-refused')).toHaveLength(99);
+  });
+
+  it('on accept, tells the resident a person took over (without a name), and gives staff the intake in the thread', async () => {
+    await h.staffNotices(record.id);
+    expect(await actionsOf(h).accept(record.id, staffA)).toMatchObject({ kind: 'accepted' });
+    const resident = await h.store.outbox.oldestPending('line', r.address);
+    expect(resident?.messages[0]?.text).toContain('担当者');
+    expect(resident?.messages[0]?.text).not.toContain('sato');
+    const notices = await h.staffNotices(record.id);
+    expect(notices.map((n) => (n.kind === 'thread' ? n.note.type : n.kind))).toEqual(['accepted', 'intake']);
+    expect(await actionsOf(h).accept(record.id, staffB)).toMatchObject({
+      kind: 'taken',
+      record: { assignee: staffA.id },
+    });
+  });
+
+  it('reroutes to another window: a new alert there, the old thread told, history kept', async () => {
+    await actionsOf(h).accept(record.id, staffA);
+    await h.staffNotices(record.id);
+    const result = await actionsOf(h).reroute(record.id, 'kurashi-support', staffA);
+    expect(result).toMatchObject({
+      kind: 'rerouted',
+      from: record.windowId,
+      record: { windowId: 'kurashi-support', status: 'pending', rerouteCount: 1 },
+    });
+    expect((await h.store.cases.get(record.id))?.assignee).toBeUndefined();
+    const notices = await h.staffNotices(record.id);
+    expect(notices.map((n) => (n.kind === 'thread' ? n.note.type : n.kind))).toEqual(['rerouted', 'alert']);
+    expect(await actionsOf(h).reroute(record.id, 'kurashi-support', staffA)).toEqual({ kind: 'same-window' });
+    expect(await actionsOf(h).reroute(record.id, 'no-such-window', staffA)).toEqual({
+      kind: 'unknown-window',
+    });
+    const trail = await h.store.audit.listForCase(record.id);
+    expect(trail.find((e) => e.action === 'case.rerouted')?.details).toMatchObject({
+      from: record.windowId,
+      to: 'kurashi-support',
+    });
+  });
+
+  it('lets only the owner (or a supervisor) close; the resident gets a closing message and a 1-5 question', async () => {
+    await actionsOf(h).accept(record.id, staffA);
+    expect(await actionsOf(h).close(record.id, staffB, { asSupervisor: false })).toEqual({
+      kind: 'not-owner',
+      assignee: staffA.id,
+    });
+    expect(
+      await actionsOf(h).close(record.id, staffB, { asSupervisor: true, note: '地域包括と訪問予定' }),
+    ).toMatchObject({ kind: 'closed' });
+    expect(await actionsOf(h).close(record.id, staffA, { asSupervisor: false })).toEqual({
+      kind: 'already-closed',
+    });
+    let closing: string | undefined;
+    for (;;) {
+      const item = await h.store.outbox.oldestPending('line', r.address);
+      if (!item) break;
+      closing = item.messages[0]?.text;
+      r.last = item.messages;
+      await h.store.outbox.markSent(item.id, h.clock.now());
+    }
+    expect(closing).toContain('5');
+    expect(r.buttons()).toHaveLength(5);
+    await r.tap(r.buttons()[0]?.label ?? '');
+    expect(r.text()).toContain('ありがとう');
+    expect((await h.store.cases.get(record.id))?.satisfaction).toBe(5);
+    // The audit keeps who closed it, never the note's text.
+    const closed = (await h.store.audit.listForCase(record.id)).find((e) => e.action === 'case.closed');
+    expect(closed).toMatchObject({ actor: { kind: 'staff', id: staffB.id }, details: { withNote: true } });
+    expect(JSON.stringify(closed)).not.toContain('訪問予定');
+  });
+
+  it('reopens the same case when the resident writes again within the reopen period, and notifies its thread', async () => {
+    await actionsOf(h).accept(record.id, staffA);
+    await actionsOf(h).close(record.id, staffA, { asSupervisor: false });
+    await h.staffNotices(record.id);
+    h.clock.advance(3 * 86_400_000);
+    await r.say('その後、また気になることがあって');
+    const reopened = await h.store.cases.get(record.id);
+    expect(reopened).toMatchObject({ status: 'assigned', assignee: staffA.id, reopenCount: 1 });
+    const notices = await h.staffNotices(record.id);
+    expect(notices.map((n) => (n.kind === 'thread' ? n.note.type : n.kind))).toEqual([
+      'alert',
+      'reopened',
+      'resident-message',
+    ]);
+  });
+
+  it('starts a new intake when the resident writes long after the case was closed', async () => {
+    await actionsOf(h).accept(record.id, staffA);
+    await actionsOf(h).close(record.id, staffA, { asSupervisor: false });
+    h.clock.advance(60 * 86_400_000);
+    await r.say('こんにちは');
+    expect((await h.store.cases.get(record.id))?.status).toBe('closed');
+    expect(r.text()).toContain('どんなご相談ですか');
+  });
+
+  it('sends staff replies through the outbox and marks their delivery in the thread', async () => {
+    expect(await actionsOf(h).reply(record.id, staffA, 'こんにちは', 'reply-1')).toEqual({
+      kind: 'not-assigned',
+    });
+    await actionsOf(h).accept(record.id, staffA);
+    await h.staffNotices(record.id);
+    for (
+      let item = await h.store.outbox.oldestPending('line', r.address);
+      item;
+      item = await h.store.outbox.oldestPending('line', r.address)
+    ) {
+      await h.store.outbox.markSent(item.id, h.clock.now());
+    }
+    expect(await actionsOf(h).reply(record.id, staffA, '明日うかがいます', 'reply-2')).toEqual({
+      kind: 'queued',
+      replyId: 'reply-2',
+    });
+    // The same reply submitted twice (a retried Slack request) is sent once.
+    await actionsOf(h).reply(record.id, staffA, '明日うかがいます', 'reply-2');
+    const item = await h.store.outbox.oldestPending('line', r.address);
+    expect(item?.messages[0]?.text).toContain('明日うかがいます');
+    await h.store.outbox.markSent(item?.id ?? '', h.clock.now());
+    expect(await h.store.outbox.oldestPending('line', r.address)).toBeNull();
+    if (!item) throw new Error('the reply was not queued');
+    await actionsOf(h).delivered(item, { kind: 'sent' });
+    await actionsOf(h).delivered(
+      { ...item, causedBy: `staff-reply:${record.id}:reply-3` },
+      { kind: 'dead', error: 'line.pushMessage 400: bad' },
+    );
+    const notes = (await h.staffNotices(record.id)).flatMap((n) => (n.kind === 'thread' ? [n.note] : []));
+    expect(notes).toEqual([
+      { type: 'delivery', replyId: 'reply-2', delivered: true, error: undefined },
+      { type: 'delivery', replyId: 'reply-3', delivered: false, error: 'line.pushMessage 400: bad' },
+    ]);
+  });
+});
+
+describe('escalation timers', () => {
+  it('fire once, even after a restart and with two instances, and stop once someone accepts', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'madoguchi-escalation-'));
+    const clock = new FakeClock(nextTokyoWeekday(3, '10:00'));
+    const first = await ConversationHarness.create({
+      clock,
+      withStaff: true,
+      store: await openEmbeddedStore({ dataDir: dir }),
+    });
+    const r = first.resident();
+    const record = await reportedCase(first, r);
+    await first.staffNotices(record.id);
+    await first.close();
+
+    // "Restart": two new instances on the same files.
+    const store = await openEmbeddedStore({ dataDir: dir });
+    const a = await ConversationHarness.create({ clock, withStaff: true, store });
+    const b = await ConversationHarness.create({ clock, withStaff: true, store });
+    clock.advance(29 * 60_000);
+    expect(await timersOf(a).fireDue()).toBe(0);
+    clock.advance(2 * 60_000);
+    const fired = await Promise.all([timersOf(a).fireDue(), timersOf(b).fireDue()]);
+    expect(fired[0] + fired[1]).toBe(1);
+    expect(await timersOf(a).fireDue()).toBe(0);
+    const notes = (await a.staffNotices(record.id)).flatMap((n) => (n.kind === 'thread' ? [n.note] : []));
+    expect(notes).toEqual([{ type: 'escalation', level: 1, waitingMinutes: 31 }]);
+
+    await actionsOf(a).accept(record.id, staffA);
+    clock.advance(10 * 60 * 60_000);
+    expect(await timersOf(a).fireDue()).toBe(0);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('escalate an urgent case sooner, and then to the supervisor', async () => {
+    const clock = new FakeClock(nextTokyoWeekday(3, '10:00'));
+    const h = await ConversationHarness.create({ clock, withStaff: true });
+    const r = h.resident();
+    await r.say('もう死にたい');
+    const [record] = await h.store.cases.listByResident(r.key);
+    await h.staffNotices(record?.id ?? '');
+    clock.advance(6 * 60_000);
+    expect(await timersOf(h).fireDue()).toBe(1);
+    clock.advance(60 * 60_000);
+    expect(await timersOf(h).fireDue()).toBe(1);
+    const notes = (await h.staffNotices(record?.id ?? '')).flatMap((n) =>
+      n.kind === 'thread' ? [n.note] : [],
+    );
+    expect(notes.map((n) => (n.type === 'escalation' ? n.level : 0))).toEqual([1, 2]);
+    await h.close();
+  });
+});
