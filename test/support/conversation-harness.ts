@@ -223,6 +223,24 @@ export class Resident {
     return this.receive({ type: 'choice', data: button.data });
   }
 
+  /** The shortest "about myself" intake for one field, up to sending it. */
+  async completeSelfIntake(fieldLabel: string): Promise<void> {
+    await this.follow();
+    for (const label of [
+      '自分や家族のこと',
+      '自分のこと',
+      fieldLabel,
+      'これで決定',
+      'とばす',
+      '急がない',
+      'このLINEで',
+      'とばす',
+      '伝える',
+    ]) {
+      await this.tap(label);
+    }
+  }
+
   buttons(): QuickReply[] {
     return this.last.at(-1)?.quickReplies ?? [];
   }

@@ -1,28 +1,14 @@
-import type { ChannelName } from '../incoming-event.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import { isOpen } from '../municipality/opening-hours.js';
 import { nameBasedUuid } from '../outbox.js';
-import type { CaseAmendment, CaseOrigin, CaseRecord, CaseRepository } from '../store.js';
+import type { CaseAmendment, CaseRecord, CaseRepository, NewCase } from '../store.js';
 import type { CaseAudit } from './case-audit.js';
 import type { HandoffListener } from './handoff-listener.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface CaseRequest {
-  /** Makes opening idempotent: the same cause (an inbox event) never opens two cases. */
-  cause: string;
-  residentKey: string;
-  channel: ChannelName;
-  origin: CaseOrigin;
-  anonymous: boolean;
-  windowId: string;
-  fields: string[];
-  patterns: string[];
-  urgent: boolean;
-  language: string;
-  answers: Record<string, unknown>;
-  ownWords?: string | undefined;
-}
+/** A case to open; `cause` makes opening idempotent: the same cause (an inbox event) never opens two. */
+export type CaseRequest = Omit<NewCase, 'id' | 'createdAt' | 'expiresAt'> & { cause: string };
 
 /**
  * The resident's side of the case lifecycle: opening, completing, crisis, reopening, rating and

@@ -1,5 +1,6 @@
-import type { CrisisCategory, MunicipalityConfig } from '../municipality/municipality-config-schema.js';
+import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import type { QuickReply } from '../outgoing-message.js';
+import type { CrisisCategory } from '../vocabulary.js';
 import { encodeChoice } from './choice-data.js';
 import { callButtons } from './render-step.js';
 import type { Turn } from './turn.js';

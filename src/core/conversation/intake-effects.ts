@@ -1,12 +1,7 @@
-import type {
-  CrisisCategory,
-  FieldId,
-  ObservationId,
-  PatternId,
-} from '../municipality/municipality-config-schema.js';
 import { describeNextOpening } from '../municipality/opening-hours.js';
 import { resolveArea, routeToWindow } from '../municipality/route-to-window.js';
 import type { CaseOrigin } from '../store.js';
+import type { CrisisCategory, FieldId, ObservationId, PatternId } from '../vocabulary.js';
 import { encodeChoice } from './choice-data.js';
 import type { ConversationDeps } from './conversation-engine.js';
 import { DataRequests } from './data-requests.js';

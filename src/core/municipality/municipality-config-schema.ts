@@ -10,22 +10,6 @@ import {
   type ObservationId,
 } from '../vocabulary.js';
 
-// The vocabulary is defined once, in core/vocabulary.ts; re-exported so existing imports keep working.
-export {
-  CRISIS_CATEGORIES,
-  type CrisisCategory,
-  FIELD_IDS,
-  type FieldId,
-  KNOWN_FIELD_IDS,
-  type KnownFieldId,
-  LOCALES,
-  type Locale,
-  OBSERVATION_IDS,
-  type ObservationId,
-  PATTERN_IDS,
-  type PatternId,
-} from '../vocabulary.js';
-
 type Ctx = z.RefinementCtx;
 const issue = (ctx: Ctx, path: (string | number)[], message: string) =>
   ctx.addIssue({ code: 'custom', message, path });

@@ -1,11 +1,5 @@
-import type {
-  ConsultationWindow,
-  FieldId,
-  KnownFieldId,
-  MunicipalityConfig,
-  ObservationId,
-  PatternId,
-} from './municipality-config-schema.js';
+import type { FieldId, KnownFieldId, ObservationId, PatternId } from '../vocabulary.js';
+import type { ConsultationWindow, MunicipalityConfig } from './municipality-config-schema.js';
 
 export type RouteOrigin = 'self' | 'family' | 'neighbour';
 

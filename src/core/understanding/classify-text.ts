@@ -1,17 +1,19 @@
 import {
   CRISIS_CATEGORIES,
   type CrisisCategory,
+  KNOWN_FIELD_IDS,
+  type KnownFieldId,
+  MATCHABLE_OBSERVATION_IDS,
+  type MatchableObservationId,
+  PATTERN_IDS,
+  type PatternId,
+} from '../vocabulary.js';
+import {
   type CrisisLexicon,
   type FieldsLexicon,
   type LexiconFile,
   labelEntries,
-  MATCHABLE_FIELD_IDS,
-  MATCHABLE_OBSERVATION_IDS,
-  type MatchableFieldId,
-  type MatchableObservationId,
   type ObservationsLexicon,
-  PATTERN_IDS,
-  type PatternId,
   type PatternsLexicon,
 } from './lexicon-schema.js';
 import { normalizeText } from './normalize-text.js';
@@ -34,7 +36,7 @@ export interface Lexicons {
 
 export interface TextClassification {
   /** Strongest first; never `unknown` (an empty list is what maps to it). */
-  fields: MatchableFieldId[];
+  fields: KnownFieldId[];
   patterns: PatternId[];
   /** Strongest first; never `other`. */
   observations: MatchableObservationId[];
@@ -57,7 +59,7 @@ interface CompiledLabel<Id extends string> {
   exclude: string[];
   /** Each requirement: one inner list of alternatives per fragment, all of which must be present. */
   requirements: { all: string[][]; weight: number }[];
-  impliesFields: MatchableFieldId[];
+  impliesFields: KnownFieldId[];
 }
 
 interface CompiledLexicon<Id extends string> {
@@ -85,7 +87,7 @@ function compile<Id extends string>(file: LexiconFile, order: readonly Id[]): Co
     terms: label.terms,
     exclude: byLengthDescending(label.exclude),
     requirements: label.requiresAll.map((req) => ({ all: req.all.map(resolve), weight: req.weight })),
-    impliesFields: 'impliesFields' in label ? (label.impliesFields as MatchableFieldId[]) : [],
+    impliesFields: 'impliesFields' in label ? (label.impliesFields as KnownFieldId[]) : [],
   }));
   return { labels, exclude: byLengthDescending(file.exclude), threshold: file.threshold, order };
 }
@@ -128,7 +130,7 @@ function ranked<Id extends string>(scores: Map<Id, number>, order: readonly Id[]
 }
 
 function addImplied<Id extends string>(
-  into: Map<MatchableFieldId, number>,
+  into: Map<KnownFieldId, number>,
   matched: Map<Id, number>,
   lexicon: CompiledLexicon<Id>,
 ): void {
@@ -140,7 +142,7 @@ function addImplied<Id extends string>(
 }
 
 export function createTextClassifier(lexicons: Lexicons): TextClassifier {
-  const fields = compile(lexicons.fields, MATCHABLE_FIELD_IDS);
+  const fields = compile(lexicons.fields, KNOWN_FIELD_IDS);
   const patterns = compile(lexicons.patterns, PATTERN_IDS);
   const observations = compile(lexicons.observations, MATCHABLE_OBSERVATION_IDS);
   const crisis = compile(lexicons.crisis, CRISIS_CATEGORIES);

@@ -2,13 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import {
-  CRISIS_CATEGORIES,
-  KNOWN_FIELD_IDS,
-  type KnownFieldId,
-  MATCHABLE_OBSERVATION_IDS,
-  PATTERN_IDS,
-} from '../vocabulary.js';
+import { CRISIS_CATEGORIES, KNOWN_FIELD_IDS, MATCHABLE_OBSERVATION_IDS, PATTERN_IDS } from '../vocabulary.js';
 import { normalizeText } from './normalize-text.js';
 
 /**
@@ -16,23 +10,6 @@ import { normalizeText } from './normalize-text.js';
  * municipality can review and extend without touching code. Every phrase is normalized here, at
  * load time, so authors may write katakana, full width or spaces as they like.
  */
-
-// The vocabulary is defined once, in core/vocabulary.ts; re-exported so existing imports keep working.
-export {
-  CRISIS_CATEGORIES,
-  type CrisisCategory,
-  FIELD_IDS,
-  type FieldId,
-  MATCHABLE_OBSERVATION_IDS,
-  type MatchableObservationId,
-  OBSERVATION_IDS,
-  type ObservationId,
-  PATTERN_IDS,
-  type PatternId,
-} from '../vocabulary.js';
-/** `unknown` is what "no match" maps to, so no dictionary may claim it: the fields a window can serve. */
-export const MATCHABLE_FIELD_IDS = KNOWN_FIELD_IDS;
-export type MatchableFieldId = KnownFieldId;
 
 const GROUP_NAME = /^[a-z][a-z0-9_]*$/;
 const GROUP_REF_PREFIX = '@';
@@ -116,7 +93,8 @@ const labelShape = {
 };
 
 const labelSchema = z.strictObject(labelShape);
-const impliesFields = z.array(z.enum(MATCHABLE_FIELD_IDS));
+// `unknown` is what "no match" maps to, so no dictionary may claim it.
+const impliesFields = z.array(z.enum(KNOWN_FIELD_IDS));
 const patternLabelSchema = z.strictObject({ ...labelShape, impliesFields: impliesFields.min(1) });
 const crisisLabelSchema = z.strictObject({ ...labelShape, impliesFields: impliesFields.default([]) });
 
@@ -138,7 +116,7 @@ export const lexiconFileSchema = z
     z.strictObject({
       ...fileShape,
       kind: z.literal('fields'),
-      fields: z.partialRecord(z.enum(MATCHABLE_FIELD_IDS), labelSchema),
+      fields: z.partialRecord(z.enum(KNOWN_FIELD_IDS), labelSchema),
     }),
     z.strictObject({
       ...fileShape,

@@ -255,16 +255,7 @@ describe('after hours', () => {
   it('tells the resident when a person will read it, with the 24-hour numbers', async () => {
     const h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(6, '10:00')) });
     const r = h.resident();
-    await r.follow();
-    await r.tap('自分や家族のこと');
-    await r.tap('自分のこと');
-    await r.tap('障害');
-    await r.tap('これで決定');
-    await r.tap('とばす');
-    await r.tap('急がない');
-    await r.tap('このLINEで');
-    await r.tap('とばす');
-    await r.tap('伝える');
+    await r.completeSelfIntake('障害');
     expect(r.text()).toMatch(/月曜 8:30 以降に担当者が確認します/);
     expect(r.buttons().map((b) => b.kind)).toEqual(expect.arrayContaining(['call']));
     expect(r.buttons().some((b) => b.kind === 'call' && b.phone === '0120-279-338')).toBe(true);

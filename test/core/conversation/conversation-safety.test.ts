@@ -61,16 +61,7 @@ describe('crisis safety, in every state', () => {
 
   it('still reacts after the handoff: the open case becomes urgent and staff are told again', async () => {
     const r = h.resident();
-    await r.follow();
-    await r.tap('自分や家族のこと');
-    await r.tap('自分のこと');
-    await r.tap('こころ・孤立');
-    await r.tap('これで決定');
-    await r.tap('とばす');
-    await r.tap('急がない');
-    await r.tap('このLINEで');
-    await r.tap('とばす');
-    await r.tap('伝える');
+    await r.completeSelfIntake('こころ・孤立');
     await r.say('やっぱりもう死にたい');
     expect(r.text()).toContain('あなたの安全');
     const [record] = await h.store.cases.listByResident(r.key);
@@ -90,16 +81,7 @@ describe('after the handoff', () => {
   it('relays what the resident writes to staff and stays quiet', async () => {
     const h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(3, '10:00')) });
     const r = h.resident();
-    await r.follow();
-    await r.tap('自分や家族のこと');
-    await r.tap('自分のこと');
-    await r.tap('障害');
-    await r.tap('これで決定');
-    await r.tap('とばす');
-    await r.tap('急がない');
-    await r.tap('このLINEで');
-    await r.tap('とばす');
-    await r.tap('伝える');
+    await r.completeSelfIntake('障害');
     await r.say('追加で伝えたいことがあります');
     expect(r.last).toEqual([]);
     await r.send({ type: 'media', media: 'image', contentId: '1234' });

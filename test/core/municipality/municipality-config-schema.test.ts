@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadMunicipalityConfig } from '../../../src/core/municipality/load-municipality-config.js';
 import {
-  LOCALES,
   type MunicipalityConfigInput,
   municipalityConfigSchema,
 } from '../../../src/core/municipality/municipality-config-schema.js';
+import { LOCALES } from '../../../src/core/vocabulary.js';
 import { minimalMunicipalityConfig } from './minimal-municipality-config.js';
 
 const examplePath = path.resolve(import.meta.dirname, '../../../config/municipality.example.yaml');
