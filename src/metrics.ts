@@ -36,6 +36,29 @@ export function createMetrics(store: Store) {
     labelNames: ['channel', 'outcome'] as const,
     registers: [registry],
   });
+  const timeToAccept = new Histogram({
+    name: 'madoguchi_case_time_to_accept_seconds',
+    help: 'From a case being opened to a person accepting it',
+    labelNames: ['urgent'] as const,
+    buckets: [30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600, 72 * 3600],
+    registers: [registry],
+  });
+  const crisisDetections = new Counter({
+    name: 'madoguchi_crisis_detections_total',
+    help: 'Messages that triggered the safety message, by category',
+    labelNames: ['category'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'madoguchi_cases',
+    help: 'Cases by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await store.cases.countByStatus();
+      for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
+  });
   new Gauge({
     name: 'madoguchi_inbox_events',
     help: 'Stored inbox events by status',
@@ -57,7 +80,16 @@ export function createMetrics(store: Store) {
     },
   });
 
-  return { registry, webhookRequests, webhookDuration, inboxLag, inboxParked, outboxOutcomes };
+  return {
+    registry,
+    webhookRequests,
+    webhookDuration,
+    inboxLag,
+    inboxParked,
+    outboxOutcomes,
+    timeToAccept,
+    crisisDetections,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -117,7 +117,21 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       : createLoggingHandoffListener(logger);
   const caseActions =
     staffChannel && escalation
-      ? new CaseActions(store.cases, outbox, staffChannel, escalation, audit, municipality, translator, now)
+      ? new CaseActions(
+          store.cases,
+          outbox,
+          staffChannel,
+          escalation,
+          audit,
+          municipality,
+          translator,
+          now,
+          (record) =>
+            metrics.timeToAccept.observe(
+              { urgent: String(record.urgent) },
+              ((record.acceptedAt ?? now()).getTime() - record.createdAt.getTime()) / 1000,
+            ),
+        )
       : undefined;
   const desk = new CaseDesk(store.cases, audit, municipality, handoff, now);
   const lookupLanguage: LanguageLookup | undefined = config.line
@@ -140,6 +154,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       settings: { resumeAfterMs: 30 * 60_000, sessionTtlMs: 30 * DAY_MS },
       logger,
       now,
+      onCrisis: (categories) => {
+        for (const category of categories.length > 0 ? categories : ['unspecified'])
+          metrics.crisisDetections.inc({ category });
+      },
     }),
     senders,
   );

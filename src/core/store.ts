@@ -281,6 +281,8 @@ export interface CaseRepository {
   listByResident(residentKey: string): Promise<CaseRecord[]>;
   /** The resident's newest case (by createdAt) whatever its status, or null; expired ones are skipped. */
   findLatestByResident(residentKey: string): Promise<CaseRecord | null>;
+  /** How many (unexpired) cases are in each status: for the metrics. */
+  countByStatus(): Promise<Record<CaseStatus, number>>;
   /** The case whose alert (the parent of the staff thread) is the message `ts` in `channel`. */
   findByStaffThread(channel: string, ts: string): Promise<CaseRecord | null>;
   /**

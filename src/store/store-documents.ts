@@ -430,4 +430,5 @@ export function emptyCounts<S extends string>(statuses: readonly S[]): Record<S,
 }
 
 export const INBOX_STATUSES: readonly InboxStatus[] = ['pending', 'done', 'parked'];
+export const CASE_STATUSES: readonly CaseStatus[] = ['pending', 'assigned', 'closed'];
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sent', 'dead', 'cancelled'];

@@ -307,3 +307,26 @@ describe('a crash after the 200', () => {
     data.remove();
   });
 });
+
+describe('operations endpoints', () => {
+  it('reports health, readiness and Prometheus metrics, with no personal data', async () => {
+    const clock = new FakeClock();
+    const data = tempDataDir();
+    const service = await startTestService({ dataDir: data.dir, clock });
+    expect((await request(service.app).get('/readyz')).status).toBe(503);
+    service.start();
+    expect((await request(service.app).get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await request(service.app).get('/readyz')).body).toEqual({ status: 'ready', store: 'embedded' });
+    nock(LINE_API).post('/v2/bot/message/reply').reply(200, {}).get(/\/v2\/bot\/profile\/.*/).reply(404, {});
+    await post(service, webhookBody([textEvent(USER_A, 'もう死にたい', clock.now())]));
+    await settle(service);
+    const metrics = (await request(service.app).get('/metrics')).text;
+    expect(metrics).toMatch(/madoguchi_webhook_requests_total\{channel="line",status="200"\} 1/);
+    expect(metrics).toMatch(/madoguchi_crisis_detections_total\{category="suicide"\} 1/);
+    expect(metrics).toMatch(/madoguchi_cases\{status="pending"\} 1/);
+    expect(metrics).toMatch(/madoguchi_outbox_items\{status="sent"\} 1/);
+    expect(metrics).not.toContain(USER_A);
+    await service.stop();
+    data.remove();
+  });
+});

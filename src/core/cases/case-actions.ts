@@ -52,6 +52,8 @@ export class CaseActions {
     private readonly config: MunicipalityConfig,
     private readonly translator: Translator,
     private readonly now: () => Date = () => new Date(),
+    /** Told of each accept, for the time-to-accept metric. */
+    private readonly onAccepted: (record: CaseRecord) => void = () => {},
   ) {}
 
   async accept(caseId: string, staff: StaffRef): Promise<AcceptResult> {
@@ -73,6 +75,7 @@ export class CaseActions {
     }
     await this.escalation.cancel(caseId);
     await this.audit.record('case.accepted', { kind: 'staff', id: staff.id }, record);
+    this.onAccepted(record);
     await this.notify(record, 'accepted', { type: 'accepted', staffId: staff.id });
     await this.notify(record, 'intake', { type: 'intake' });
     const name = this.config.staff.showStaffNameToResident ? staff.displayName : undefined;

@@ -9,6 +9,7 @@ import type { Outbox } from '../outbox.js';
 import type { ContactRepository, OutboxRepository, SessionRepository } from '../store.js';
 import type { Translator } from '../translator.js';
 import type { TextClassifier } from '../understanding/classify-text.js';
+import type { CrisisCategory } from '../vocabulary.js';
 import { type ChoiceData, type Command, decodeChoice } from './choice-data.js';
 import type { CommandWords } from './command-words.js';
 import { writeSafetyMessage } from './crisis-response.js';
@@ -44,6 +45,8 @@ export interface ConversationDeps {
   settings: ConversationSettings;
   logger: Logger;
   now?: () => Date;
+  /** Told of every crisis detected, for the metrics. */
+  onCrisis?: (categories: CrisisCategory[]) => void;
 }
 
 export class SessionConflictError extends Error {
@@ -113,6 +116,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     if (content.type === 'text') {
       const crisis = deps.classifier.detectCrisis(content.text);
       if (crisis.crisis) {
+        deps.onCrisis?.(crisis.categories);
         writeSafetyMessage(turn, deps.config, crisis.categories);
         await effects.raiseCrisis(turn, crisis.categories, content.text);
         if (!runner.recordTextAnswer(turn, content.text)) effects.rememberWords(turn, content.text);

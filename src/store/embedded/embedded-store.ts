@@ -15,6 +15,7 @@ import {
   applyCaseUpdate,
   auditFromDoc,
   auditToDoc,
+  CASE_STATUSES,
   type CaseDoc,
   type ContactDoc,
   type CounterDoc,
@@ -25,6 +26,7 @@ import {
   caseTransitionUpdate,
   contactFromDoc,
   contactId,
+  emptyCounts,
   type InboxDoc,
   type LeaseDoc,
   MAX_CAS_ATTEMPTS,
@@ -258,6 +260,12 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
       async listByStatus(status, limit) {
         const docs = await find(cases, { status, ...caseNotExpired() }, { createdAt: 1, number: 1 }, limit);
         return docs.map(caseFromDoc);
+      },
+      async countByStatus() {
+        const counts = emptyCounts(CASE_STATUSES);
+        for (const status of CASE_STATUSES)
+          counts[status] = await cases.countAsync({ ...caseNotExpired(), status });
+        return counts;
       },
       async listByResident(residentKey) {
         const docs = await find(cases, { residentKey, ...caseNotExpired() }, { createdAt: -1, number: -1 });

@@ -13,7 +13,7 @@
  * numbering, amending or erasing one, saving a session).
  */
 import { type Db, MongoClient } from 'mongodb';
-import type { Store } from '../../core/store.js';
+import type { CaseStatus, Store } from '../../core/store.js';
 import { caseCounterId, caseYear, formatCaseNumber } from '../case-number.js';
 import { escapeFieldNames } from '../field-names.js';
 import {
@@ -21,6 +21,7 @@ import {
   applyCaseUpdate,
   auditFromDoc,
   auditToDoc,
+  CASE_STATUSES,
   type CaseDoc,
   type ContactDoc,
   type CounterDoc,
@@ -31,6 +32,7 @@ import {
   caseTransitionUpdate,
   contactFromDoc,
   contactId,
+  emptyCounts,
   type InboxDoc,
   type LeaseDoc,
   type OutboxDoc,
@@ -299,6 +301,17 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
           .limit(limit)
           .toArray();
         return docs.map(caseFromDoc);
+      },
+      async countByStatus() {
+        const rows = await cases
+          .aggregate<{ _id: CaseStatus; n: number }>([
+            { $match: caseNotExpired() },
+            { $group: { _id: '$status', n: { $sum: 1 } } },
+          ])
+          .toArray();
+        const counts = emptyCounts(CASE_STATUSES);
+        for (const row of rows) counts[row._id] = row.n;
+        return counts;
       },
       async listByResident(residentKey) {
         const docs = await cases

@@ -151,6 +151,15 @@ export function describeStaffContract(getStore: () => Store) {
     });
   });
 
+  it('counts cases by status, leaving out expired ones', async () => {
+    expect(await store.cases.countByStatus()).toEqual({ pending: 0, assigned: 0, closed: 0 });
+    const a = await store.cases.create(newCase());
+    await store.cases.create(newCase());
+    await store.cases.create(newCase({ expiresAt: at(-SECOND) }));
+    await store.cases.transition(a.id, ['pending'], { status: 'assigned', assignee: 'U1' }, at(0));
+    expect(await store.cases.countByStatus()).toEqual({ pending: 1, assigned: 1, closed: 0 });
+  });
+
   it('finds a case by the Slack message its staff thread hangs from', async () => {
     const c = await store.cases.create(newCase());
     await store.cases.create(newCase());
