@@ -293,6 +293,12 @@ export interface CaseRepository {
    * anonymised counts remain possible. Returns how many cases were changed.
    */
   eraseResident(residentKey: string, at: Date): Promise<number>;
+  /**
+   * Cuts a closed case's link to the person who wrote it (residentKey becomes `unlinked:<id>`),
+   * keeping everything else: an anonymous reporter stays anonymous once the case is done. One
+   * compare-and-set on the version; true only for the call that changed it.
+   */
+  unlinkResident(id: string, at: Date): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------- audit

@@ -396,6 +396,11 @@ export function timerFromDoc(d: TimerDoc): TimerRecord {
 export const TIMER_ORDER = { dueAt: 1, _id: 1 } as const;
 
 /** What stands in for the resident's key on an erased case: unique, and linked to no one. */
+/** Whether a case is still linked to the resident who wrote it. */
+export function isLinkedResidentKey(residentKey: string): boolean {
+  return !residentKey.startsWith('erased:') && !residentKey.startsWith('unlinked:');
+}
+
 export function erasedResidentKey(caseId: string): string {
   return `erased:${caseId}`;
 }

@@ -19,17 +19,8 @@ const KEPT_ANSWER_KEYS = new Set<string>([...ANONYMISED_ANSWER_KEYS, 'route', 'c
 /** Resident keys that no longer point at anyone (see CaseRepository.eraseResident and unlinkResident). */
 const UNLINKED_KEY = /^(?:erased|unlinked):/;
 
-/**
- * What the sweep needs from the case store. `unlinkResident` is not in the store port yet: until it
- * is, anonymous reporters' links are counted as `reporterLinksPending` and left in place.
- */
-export type RetentionCases = Pick<CaseRepository, 'listByStatus' | 'get' | 'amend'> & {
-  /**
-   * Replaces the case's residentKey with `unlinked:<case id>` if the case is closed and still
-   * linked (one conditional update). true when this call changed it.
-   */
-  unlinkResident?: (id: string, at: Date) => Promise<boolean>;
-};
+/** What the sweep needs from the case store. */
+export type RetentionCases = Pick<CaseRepository, 'listByStatus' | 'get' | 'amend' | 'unlinkResident'>;
 
 export interface RetentionSettings {
   retention: { conversationDaysAfterClose: number; auditYears: number };
@@ -54,8 +45,6 @@ export interface RetentionSweepResult {
   conversationsRemoved: number;
   /** Anonymous neighbour reports this run unlinked from the reporter. */
   reporterLinksRemoved: number;
-  /** Anonymous neighbour reports still linked because the store cannot unlink yet. */
-  reporterLinksPending: number;
 }
 
 /**
@@ -91,24 +80,13 @@ export class RetentionSweep {
       truncated: closed.length >= this.maxCases,
       conversationsRemoved: 0,
       reporterLinksRemoved: 0,
-      reporterLinksPending: 0,
     };
     for (const record of closed) {
       if (!record.closedAt) continue;
       if (record.closedAt.getTime() <= cutoff && (await this.removeConversation(record, cutoff, now))) {
         result.conversationsRemoved++;
       }
-      if (needsUnlink(record)) {
-        const outcome = await this.unlinkReporter(record, now);
-        if (outcome === 'unlinked') result.reporterLinksRemoved++;
-        if (outcome === 'unsupported') result.reporterLinksPending++;
-      }
-    }
-    if (result.reporterLinksPending > 0) {
-      this.options.log?.warn(
-        { pending: result.reporterLinksPending },
-        'retention: the store cannot unlink anonymous reporters yet',
-      );
+      if (needsUnlink(record) && (await this.unlinkReporter(record, now))) result.reporterLinksRemoved++;
     }
     if (result.truncated) {
       this.options.log?.warn({ scanned: result.scanned }, 'retention: more closed cases than one run reads');
@@ -131,7 +109,7 @@ export class RetentionSweep {
   private async removeConversation(listed: CaseRecord, cutoff: number, now: Date): Promise<boolean> {
     // Read again just before writing: a case reopened since the list keeps its conversation.
     const record = await this.options.cases.get(listed.id);
-    if (!record || record.status !== 'closed' || !record.closedAt || record.closedAt.getTime() > cutoff) {
+    if (record?.status !== 'closed' || !record.closedAt || record.closedAt.getTime() > cutoff) {
       return false;
     }
     const removal = this.removal(record);
@@ -152,15 +130,10 @@ export class RetentionSweep {
     return true;
   }
 
-  private async unlinkReporter(
-    record: CaseRecord,
-    now: Date,
-  ): Promise<'unlinked' | 'unchanged' | 'unsupported'> {
-    const unlink = this.options.cases.unlinkResident;
-    if (!unlink) return 'unsupported';
-    if (!(await unlink.call(this.options.cases, record.id, now))) return 'unchanged';
+  private async unlinkReporter(record: CaseRecord, now: Date): Promise<boolean> {
+    if (!(await this.options.cases.unlinkResident(record.id, now))) return false;
     await this.audit(record, 'case.reporter-unlinked', 'reporter-link', now, {});
-    return 'unlinked';
+    return true;
   }
 
   /** The id is derived from what happened, so a second sweep doing the same thing appends nothing. */

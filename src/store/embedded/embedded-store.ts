@@ -28,6 +28,7 @@ import {
   contactId,
   emptyCounts,
   type InboxDoc,
+  isLinkedResidentKey,
   type LeaseDoc,
   MAX_CAS_ATTEMPTS,
   type OutboxDoc,
@@ -284,6 +285,16 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
         // The indexed field goes last: nedb answers from the last indexed equality field.
         const doc = await findOne(cases, { 'staffThread.channel': channel, 'staffThread.ts': ts });
         return doc && caseFromDoc(doc);
+      },
+      async unlinkResident(id, at) {
+        const current = await findOne(cases, { _id: id });
+        if (current?.status !== 'closed' || !isLinkedResidentKey(current.residentKey)) return false;
+        const r = await cases.updateAsync(
+          { status: 'closed', version: current.version, _id: id },
+          { $set: { residentKey: `unlinked:${id}`, updatedAt: at }, $inc: { version: 1 } },
+          {},
+        );
+        return r.numAffected === 1;
       },
       async eraseResident(residentKey, at) {
         // Expired cases too, as long as the engine still stores them.

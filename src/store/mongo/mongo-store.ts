@@ -34,6 +34,7 @@ import {
   contactId,
   emptyCounts,
   type InboxDoc,
+  isLinkedResidentKey,
   type LeaseDoc,
   type OutboxDoc,
   type SeenDoc,
@@ -330,6 +331,15 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
       async findByStaffThread(channel, ts) {
         const doc = await cases.findOne({ 'staffThread.ts': ts, 'staffThread.channel': channel });
         return doc && caseFromDoc(doc);
+      },
+      async unlinkResident(id, at) {
+        const current = await cases.findOne({ _id: id });
+        if (current?.status !== 'closed' || !isLinkedResidentKey(current.residentKey)) return false;
+        const r = await cases.updateOne(
+          { _id: id, status: 'closed', version: current.version },
+          { $set: { residentKey: `unlinked:${id}`, updatedAt: at }, $inc: { version: 1 } },
+        );
+        return r.modifiedCount === 1;
       },
       async eraseResident(residentKey, at) {
         // Expired cases too, as long as the TTL monitor has not removed them.

@@ -151,6 +151,30 @@ export function describeStaffContract(getStore: () => Store) {
     });
   });
 
+  it('unlinks a closed case from its resident once, keeping the rest', async () => {
+    const c = await store.cases.create(newCase());
+    expect(await store.cases.unlinkResident(c.id, at(0))).toBe(false);
+    const closed = await store.cases.transition(
+      c.id,
+      ['pending'],
+      { status: 'closed', closedAt: at(0) },
+      at(0),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => store.cases.unlinkResident(c.id, at(SECOND))),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const unlinked = await store.cases.get(c.id);
+    expect(unlinked).toMatchObject({
+      residentKey: `unlinked:${c.id}`,
+      number: closed?.number,
+      status: 'closed',
+    });
+    expect(unlinked?.version).toBe((closed?.version ?? 0) + 1);
+    expect(await store.cases.listByResident(c.residentKey)).toEqual([]);
+    expect(await store.cases.unlinkResident('no-such-case', at(0))).toBe(false);
+  });
+
   it('counts cases by status, leaving out expired ones', async () => {
     expect(await store.cases.countByStatus()).toEqual({ pending: 0, assigned: 0, closed: 0 });
     const a = await store.cases.create(newCase());

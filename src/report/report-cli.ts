@@ -1,0 +1,130 @@
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { type Config, ConfigError, loadConfig } from '../config.js';
+import {
+  loadMunicipalityConfig,
+  MunicipalityConfigError,
+} from '../core/municipality/load-municipality-config.js';
+import type { CaseRecord, CaseStatus, Store } from '../core/store.js';
+import { openStore } from '../store/open-store.js';
+import { buildMonthlyReport, reportMonthSchema } from './monthly-report.js';
+import { renderCsv } from './render-csv.js';
+import { renderMarkdown } from './render-markdown.js';
+
+const USAGE = 'usage: npm run report -- --month YYYY-MM [--out DIR]';
+const STATUSES: CaseStatus[] = ['pending', 'assigned', 'closed'];
+/** listByStatus returns the oldest cases first: reaching this limit would silently drop recent ones. */
+const MAX_CASES_PER_STATUS = 1_000_000;
+
+const argsSchema = z.object({
+  month: z.string({ error: 'is required' }).pipe(reportMonthSchema),
+  out: z.string().trim().min(1, { error: 'must not be empty' }).default('reports'),
+});
+
+export interface ReportCliIo {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  stdout?: (line: string) => void;
+  stderr?: (line: string) => void;
+}
+
+class CliError extends Error {}
+
+function parseCliArgs(argv: string[]): z.output<typeof argsSchema> {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { month: { type: 'string' }, out: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const parsed = argsSchema.safeParse(values);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`);
+    throw new CliError(`${problems.join('\n')}\n${USAGE}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The embedded store rewrites its files when it opens, which would race with a service running on
+ * the same DATA_DIR; the report reads a copy of the cases file instead and never writes to the data.
+ */
+async function withStore<T>(config: Config, use: (store: Store) => Promise<T>): Promise<T> {
+  let snapshot: string | undefined;
+  let settings = config.storage;
+  if (settings.kind === 'embedded') {
+    const source = path.join(settings.dataDir, 'cases.db');
+    snapshot = await mkdtemp(path.join(tmpdir(), 'madoguchi-report-'));
+    try {
+      await copyFile(source, path.join(snapshot, 'cases.db'));
+    } catch (error) {
+      await rm(snapshot, { recursive: true, force: true });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new CliError(`no cases at ${source}: is DATA_DIR (or MONGODB_URI) set as for the service?`);
+      }
+      throw error;
+    }
+    settings = { kind: 'embedded', dataDir: snapshot };
+  }
+  const store = await openStore(settings);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+    if (snapshot) await rm(snapshot, { recursive: true, force: true });
+  }
+}
+
+async function readAllCases(store: Store): Promise<CaseRecord[]> {
+  const all: CaseRecord[] = [];
+  for (const status of STATUSES) {
+    const found = await store.cases.listByStatus(status, MAX_CASES_PER_STATUS);
+    if (found.length >= MAX_CASES_PER_STATUS) {
+      throw new CliError(
+        `more than ${MAX_CASES_PER_STATUS} ${status} cases: the report needs a date-range query`,
+      );
+    }
+    all.push(...found);
+  }
+  return all;
+}
+
+/**
+ * `npm run report -- --month 2026-11 [--out DIR]`: reads the cases from the store the environment
+ * names (as the service does), writes report-YYYY-MM.csv and report-YYYY-MM.md into DIR (default
+ * ./reports) and prints their paths. Returns the exit code: 0, or 1 with the reason on stderr.
+ */
+export async function runReportCli(argv: string[], io: ReportCliIo = {}): Promise<number> {
+  const out = io.stdout ?? ((line: string) => console.log(line));
+  const err = io.stderr ?? ((line: string) => console.error(line));
+  try {
+    const args = parseCliArgs(argv);
+    const config = loadConfig(io.env ?? process.env);
+    const municipality = loadMunicipalityConfig(config.municipalityConfigPath);
+    const cases = await withStore(config, readAllCases);
+    const report = buildMonthlyReport(cases, args.month, municipality);
+
+    const dir = path.resolve(io.cwd ?? process.cwd(), args.out);
+    await mkdir(dir, { recursive: true });
+    const csv = path.join(dir, `report-${args.month}.csv`);
+    const md = path.join(dir, `report-${args.month}.md`);
+    await writeFile(csv, renderCsv(report), 'utf8');
+    await writeFile(md, renderMarkdown(report), 'utf8');
+    out(csv);
+    out(md);
+    return 0;
+  } catch (error) {
+    const expected = [CliError, ConfigError, MunicipalityConfigError];
+    if (expected.some((kind) => error instanceof kind)) err((error as Error).message);
+    else err(`report failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
