@@ -2,6 +2,7 @@
  * npm run bench: the LINE webhook ingest path against a baseline measured in the same run.
  * Baseline = a bare Express route verifying the same HMAC. Both servers run in a child process.
  */
+import { measureHandoff } from './handoff.js';
 import { loadLineWebhook } from './line-ingest.js';
 import { startServerProcess } from './start-server-process.js';
 
@@ -48,3 +49,20 @@ console.log(`\nnon-2xx or errors from madoguchi: ${failures}`);
 console.log(
   `goal: throughput ratio >= 0.5 (${madoguchi.max.requestsPerSecond / baseline.max.requestsPerSecond >= 0.5 ? 'met' : 'NOT met'}), p99 < 25 ms at ${fixedRate} req/s (${madoguchi.steady.p99Ms < 25 ? 'met' : 'NOT met'})`,
 );
+
+const handoffCases = Number(process.env.BENCH_HANDOFF_CASES ?? 200);
+const handoff = await measureHandoff(handoffCases);
+console.log(
+  `\nHandoff: last intake message (webhook) → alert at chat.postMessage (fake Slack API), ${handoff.cases} cases, embedded store`,
+);
+console.log(
+  '| measure | baseline (one direct chat.postMessage) | madoguchi (webhook → inbox → engine → case → outbox → Slack) | ratio |',
+);
+console.log('| --- | --- | --- | --- |');
+console.log(
+  `| p50 (ms) | ${fmt(handoff.baselineP50Ms, 2)} | ${fmt(handoff.p50Ms, 1)} | ${fmt(handoff.p50Ms / handoff.baselineP50Ms, 1)} |`,
+);
+console.log(
+  `| p99 (ms) | ${fmt(handoff.baselineP99Ms, 2)} | ${fmt(handoff.p99Ms, 1)} | ${fmt(handoff.p99Ms / handoff.baselineP99Ms, 1)} |`,
+);
+console.log(`goal: p99 < 1000 ms (${handoff.p99Ms < 1000 ? 'met' : 'NOT met'})`);

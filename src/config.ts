@@ -34,6 +34,8 @@ const envSchema = z.object({
     .min(1)
     .default(path.join(projectRoot, 'config', 'municipality.example.yaml')),
   WEBHOOK_BODY_LIMIT: z.string().trim().min(1).default('1mb'),
+  /** auto: the playground is on only while no real LINE channel is configured. */
+  PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -67,6 +69,8 @@ export interface Config {
   slack: SlackSettings | undefined;
   storage: StorageSettings;
   municipalityConfigPath: string;
+  /** The local playground (a LINE-like resident pane and a Slack-like staff pane) at /. */
+  playground: boolean;
 }
 
 export class ConfigError extends Error {
@@ -137,5 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'mongo', uri: e.MONGODB_URI, dbName: e.MONGODB_DB }
       : { kind: 'embedded', dataDir: path.resolve(e.DATA_DIR) },
     municipalityConfigPath: path.resolve(e.MUNICIPALITY_CONFIG),
+    playground:
+      e.PLAYGROUND === 'on' ||
+      (e.PLAYGROUND === 'auto' && !(e.LINE_CHANNEL_SECRET && e.LINE_CHANNEL_ACCESS_TOKEN)),
   };
 }

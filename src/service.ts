@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { createLineLanguageLookup } from './channels/line/line-language-lookup.js';
+import { createLineMediaFetcher } from './channels/line/line-media-fetcher.js';
 import { LineSender } from './channels/line/line-sender.js';
 import { createLineWebhookRouter } from './channels/line/line-webhook-router.js';
+import { LocalSender } from './channels/local/local-sender.js';
+import { createPlaygroundRouter } from './channels/local/playground-router.js';
+import { mountSlackApp } from './channels/slack/slack-app.js';
+import { SlackSender } from './channels/slack/slack-sender.js';
+import { createSlackWebClient } from './channels/slack/slack-web-client.js';
+import { SlackStaffAuthorizer } from './channels/slack/staff-authorizer.js';
+import { StaffText } from './channels/slack/staff-text.js';
 import { type Config, projectRoot } from './config.js';
 import { CaseActions } from './core/cases/case-actions.js';
 import { CaseAudit } from './core/cases/case-audit.js';
@@ -18,6 +26,7 @@ import { createIngest } from './core/ingest-events.js';
 import { KeyedQueueRunner } from './core/keyed-queue-runner.js';
 import { Outbox } from './core/outbox.js';
 import { OutboxQueue } from './core/outbox-queue.js';
+import { RetentionSweep } from './core/retention/retention-sweep.js';
 import type { Store } from './core/store.js';
 import { withWorkingIndicator } from './core/working-indicator.js';
 import { createHttpApp, webhookMetrics } from './http/create-http-app.js';
@@ -29,6 +38,8 @@ import { openStore } from './store/open-store.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Escalations are minutes apart; checking twice a minute is plenty. */
 const ESCALATION_POLL_MS = 30_000;
+/** Retention is counted in days: an hourly sweep keeps every limit within the hour. */
+const RETENTION_SWEEP_MS = 60 * 60_000;
 
 export interface ServiceOptions {
   config: Config;
@@ -64,7 +75,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const now = options.now ?? (() => new Date());
   const instanceId = options.instanceId ?? randomUUID();
   const hashId = createIdHasher(config.line?.channelSecret);
-  const { translator, municipality, flows, classifier, commands } = loadConversationContent(
+  const { translator, municipality, flows, classifier, commands, locales } = loadConversationContent(
     options.rootDir ?? projectRoot,
     config.municipalityConfigPath,
   );
@@ -73,12 +84,41 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const metrics = createMetrics(store);
   let accepting = false;
   let escalationTimer: NodeJS.Timeout | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
 
   const senders = new Map<ChannelName, ChannelSender>();
   if (config.line) {
     senders.set(
       'line',
       new LineSender({ ...config.line, logger: logger.child({ component: 'line-sender' }) }),
+    );
+  }
+  // The playground is a channel like the others: residents and staff both talk through it.
+  const localSender = config.playground ? new LocalSender() : undefined;
+  if (localSender) senders.set('local', localSender);
+  const staffText = new StaffText(translator, municipality);
+  const slackLogger = logger.child({ component: 'slack' });
+  const slackClient = config.slack
+    ? createSlackWebClient({
+        botToken: config.slack.botToken,
+        apiUrl: config.slack.apiUrl,
+        logger: slackLogger,
+      })
+    : undefined;
+  if (config.slack && slackClient) {
+    senders.set(
+      'slack',
+      new SlackSender({
+        client: slackClient,
+        cases: store.cases,
+        config: municipality,
+        fallbackChannel: config.slack.handoffChannel,
+        text: staffText,
+        logger: slackLogger,
+        ...(config.line
+          ? { fetchMedia: createLineMediaFetcher({ ...config.line, logger: slackLogger }) }
+          : {}),
+      }),
     );
   }
 
@@ -107,7 +147,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
   const audit = new CaseAudit(store.audit, municipality.retention.auditYears, now);
   // Cases go to people through a staff channel when there is one; otherwise they are stored and logged.
-  const staffChannel: ChannelName | undefined = senders.has('slack') ? 'slack' : undefined;
+  const staffChannel: ChannelName | undefined = senders.has('slack')
+    ? 'slack'
+    : localSender
+      ? 'local'
+      : undefined;
   const escalation = staffChannel
     ? new EscalationTimers(store.timers, store.cases, municipality, outbox, staffChannel, audit, logger, now)
     : undefined;
@@ -178,9 +222,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     now,
     pollIntervalMs: options.pollIntervalMs,
   });
+  const retention = new RetentionSweep({
+    cases: store.cases,
+    audit: store.audit,
+    config: municipality,
+    log: logger.child({ component: 'retention' }),
+  });
   const ingest = createIngest({
     inbox: store.inbox,
-    retentionMs: 7 * DAY_MS,
+    retentionMs: municipality.retention.inboxDays * DAY_MS,
     now,
     onStored: (keys) => inboxRunner.kick(keys),
   });
@@ -191,10 +241,53 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     metrics,
     isAccepting: () => accepting,
     describe: () => ({
+      playground: config.playground ? 'on' : 'off',
       channels: { line: config.line ? 'on' : 'off', slack: config.slack ? 'on' : 'off' },
       store: store.kind,
     }),
     mountChannels: (http) => {
+      // Bolt reads its own raw body to check Slack's signature: nothing parses bodies before it.
+      if (config.slack && slackClient && caseActions) {
+        http.use('/slack/events', webhookMetrics(metrics, 'slack'));
+        mountSlackApp({
+          app: http,
+          signingSecret: config.slack.signingSecret,
+          botToken: config.slack.botToken,
+          apiUrl: config.slack.apiUrl,
+          actions: caseActions,
+          cases: store.cases,
+          seen: store.seen,
+          config: municipality,
+          authorizer: new SlackStaffAuthorizer({
+            client: slackClient,
+            config: municipality,
+            fallbackChannel: config.slack.handoffChannel,
+            logger: slackLogger,
+            now,
+          }),
+          text: staffText,
+          logger: slackLogger,
+          now,
+          audit,
+        });
+      }
+      if (localSender && caseActions) {
+        http.use(
+          createPlaygroundRouter({
+            ingest: async (events) => {
+              await ingest(events);
+            },
+            sender: localSender,
+            actions: caseActions,
+            cases: store.cases,
+            config: municipality,
+            translator,
+            locales,
+            logger: logger.child({ component: 'playground' }),
+            now,
+          }),
+        );
+      }
       if (!config.line) return;
       http.use('/webhooks/line', webhookMetrics(metrics, 'line'));
       http.use(
@@ -222,6 +315,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       accepting = true;
       inboxRunner.start();
       outboxRunner.start();
+      const sweep = () => {
+        retention.run(now()).catch((err) => logger.error({ err }, 'retention sweep failed; will try again'));
+      };
+      sweep();
+      retentionTimer = setInterval(sweep, RETENTION_SWEEP_MS);
+      retentionTimer.unref();
       if (escalation) {
         escalationTimer = setInterval(() => {
           escalation.fireDue().catch((err) => logger.error({ err }, 'escalation timers could not run'));
@@ -232,6 +331,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     async stop() {
       accepting = false;
       clearInterval(escalationTimer);
+      clearInterval(retentionTimer);
       await inboxRunner.stop();
       // Messages the inbox just produced get one chance to go out; whatever is left stays durable.
       await outboxRunner.stop();

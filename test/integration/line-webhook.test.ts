@@ -317,7 +317,11 @@ describe('operations endpoints', () => {
     service.start();
     expect((await request(service.app).get('/healthz')).body).toEqual({ status: 'ok' });
     expect((await request(service.app).get('/readyz')).body).toEqual({ status: 'ready', store: 'embedded' });
-    nock(LINE_API).post('/v2/bot/message/reply').reply(200, {}).get(/\/v2\/bot\/profile\/.*/).reply(404, {});
+    nock(LINE_API)
+      .post('/v2/bot/message/reply')
+      .reply(200, {})
+      .get(/\/v2\/bot\/profile\/.*/)
+      .reply(404, {});
     await post(service, webhookBody([textEvent(USER_A, 'もう死にたい', clock.now())]));
     await settle(service);
     const metrics = (await request(service.app).get('/metrics')).text;

@@ -1,0 +1,311 @@
+import type { StaffNotice, ThreadNote } from '../../core/cases/staff-notice.js';
+import type { ChannelSender, SendResult } from '../../core/channel-sender.js';
+import type { MediaKind } from '../../core/incoming-event.js';
+import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
+import type { CaseRecord, CaseRepository, OutboxRecord, StaffThreadRef } from '../../core/store.js';
+import type { Logger } from '../../logger.js';
+import { renderAlert, renderMovedAlert, type SlackMessage } from './slack-alert.js';
+import { callSlack, SlackCallError } from './slack-call-error.js';
+import {
+  intakeAttachments,
+  mediaUploadComment,
+  renderEscalation,
+  renderIntake,
+  renderMediaDescription,
+  renderResidentLocation,
+  renderResidentSticker,
+  renderResidentText,
+  renderSimpleNote,
+  renderSupervisorEscalation,
+  renderSupervisorTold,
+} from './slack-thread-notes.js';
+import type { SlackWebClient } from './slack-web-client.js';
+import type { StaffText } from './staff-text.js';
+
+/** Fetches a resident's image or file by its content id (the LINE blob client); null when it is gone. */
+export type MediaFetcher = (contentId: string) => Promise<{ data: Buffer; contentType?: string } | null>;
+
+export interface SlackSenderOptions {
+  client: SlackWebClient;
+  cases: Pick<CaseRepository, 'get' | 'amend'>;
+  config: MunicipalityConfig;
+  /** SLACK_HANDOFF_CHANNEL: where the alerts of windows without their own channel go. */
+  fallbackChannel: string | undefined;
+  text: StaffText;
+  logger: Logger;
+  fetchMedia?: MediaFetcher | undefined;
+}
+
+/** Platform errors that mean "that alert message is gone": post a fresh one instead of updating. */
+const ALERT_GONE = new Set(['message_not_found', 'cant_update_message', 'channel_not_found', 'is_archived']);
+/** The alert is posted first; a thread note waiting for it comes back shortly. */
+const ALERT_WAIT_MS = 5_000;
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'video/mp4': 'mp4',
+  'audio/x-m4a': 'm4a',
+  'audio/mp4': 'm4a',
+  'application/pdf': 'pdf',
+};
+
+/**
+ * Delivers staff notices to Slack: the case's alert in its window's channel, and the notes of the
+ * case thread. It reads the case when it delivers, so what staff see is the current state.
+ */
+export class SlackSender implements ChannelSender {
+  readonly channel = 'slack' as const;
+  private readonly log: Logger;
+
+  constructor(private readonly options: SlackSenderOptions) {
+    this.log = options.logger.child({ channel: 'slack', component: 'slack-sender' });
+  }
+
+  async send(item: OutboxRecord, now: Date): Promise<SendResult> {
+    const notice = item.notice;
+    if (!notice) return { kind: 'failed', error: 'slack: outbox item carries no staff notice' };
+    const log = this.log.child({ outboxId: item.id, caseId: notice.caseId, notice: describe(notice) });
+    try {
+      const record = await this.options.cases.get(notice.caseId);
+      if (!record) return { kind: 'failed', error: `slack: case ${notice.caseId} not found` };
+      const result =
+        notice.kind === 'alert'
+          ? await this.showAlert(record, now, log)
+          : await this.postNote(record, notice.note, now, log);
+      if (result.kind === 'sent') log.debug('delivered to Slack');
+      else log.warn({ error: result.error }, 'Slack delivery did not succeed');
+      return result;
+    } catch (error) {
+      if (error instanceof SlackCallError) {
+        log.warn({ error: error.result.error, result: error.result.kind }, 'Slack API call failed');
+        return error.result;
+      }
+      log.error({ err: error }, 'staff notice could not be delivered');
+      return {
+        kind: 'retry',
+        error: `slack: ${error instanceof Error ? error.message : String(error)}`,
+        replyTokenSpent: false,
+      };
+    }
+  }
+
+  /** The channel a case's alert belongs in now: its window's, else the handoff channel. */
+  private targetChannel(record: CaseRecord): string | undefined {
+    return (
+      this.options.config.windows.find((w) => w.id === record.windowId)?.slackChannel ??
+      this.options.fallbackChannel
+    );
+  }
+
+  /**
+   * Whether the alert already sits in the target channel. Slack answers with the channel's id; a
+   * SLACK_HANDOFF_CHANNEL given by name ("#soudan") is matched as "not any window's own channel".
+   */
+  private sameChannel(posted: string, target: string): boolean {
+    if (posted === target) return true;
+    if (/^[CG][A-Z0-9]+$/.test(target)) return false;
+    return !this.options.config.windows.some((w) => w.slackChannel === posted);
+  }
+
+  private async showAlert(record: CaseRecord, now: Date, log: Logger): Promise<SendResult> {
+    const { client, text, config } = this.options;
+    const channel = this.targetChannel(record);
+    if (!channel)
+      return {
+        kind: 'failed',
+        error: `slack: no channel for window ${record.windowId} and no SLACK_HANDOFF_CHANNEL`,
+      };
+    const existing = record.staffThread;
+    if (existing && this.sameChannel(existing.channel, channel)) {
+      const message = renderAlert(record, { text, config, now, mentionOnCall: false });
+      try {
+        await callSlack('chat.update', () =>
+          client.chat.update({ channel: existing.channel, ts: existing.ts, ...message }),
+        );
+        return { kind: 'sent' };
+      } catch (error) {
+        if (!(error instanceof SlackCallError) || !ALERT_GONE.has(error.platformError ?? '')) throw error;
+        log.warn({ error: error.result.error }, 'the alert message is gone; posting it again');
+      }
+    } else if (existing) {
+      // Moved to another window: the old alert says where it went, before the new one is posted, so a
+      // retry after a failure here still knows where the old one is.
+      try {
+        const moved = renderMovedAlert(record, text);
+        await callSlack('chat.update', () =>
+          client.chat.update({ channel: existing.channel, ts: existing.ts, ...moved }),
+        );
+      } catch (error) {
+        if (!(error instanceof SlackCallError) || error.result.kind === 'retry') throw error;
+        log.warn({ error: error.result.error }, 'the old alert could not be marked as moved');
+      }
+    }
+    const message = renderAlert(record, { text, config, now, mentionOnCall: true });
+    const posted = await callSlack('chat.postMessage', () =>
+      client.chat.postMessage({ channel, ...message, ...NO_UNFURL }),
+    );
+    const staffThread: StaffThreadRef = { channel: posted.channel ?? channel, ts: posted.ts as string };
+    const amended = await this.options.cases.amend(record.id, { staffThread }, now);
+    if (!amended)
+      log.warn({ caseNumber: record.number }, 'alert posted, but the case could not record where (erased?)');
+    return { kind: 'sent' };
+  }
+
+  private async postNote(record: CaseRecord, note: ThreadNote, now: Date, log: Logger): Promise<SendResult> {
+    const thread = record.staffThread;
+    if (!thread) {
+      return {
+        kind: 'retry',
+        error: 'slack: the case alert is not posted yet',
+        retryAfterMs: ALERT_WAIT_MS,
+        replyTokenSpent: false,
+      };
+    }
+    const { text: s, config } = this.options;
+    switch (note.type) {
+      case 'intake':
+        await this.post(thread, renderIntake(record, s, config));
+        for (const attachment of intakeAttachments(record))
+          await this.relayMedia(record, thread, attachment.media, attachment.contentId, undefined, log);
+        break;
+      case 'resident-message': {
+        const content = note.content;
+        if (content.type === 'text') await this.post(thread, renderResidentText(record, content.text, s));
+        else if (content.type === 'sticker') await this.post(thread, renderResidentSticker(record, s));
+        else if (content.type === 'location')
+          await this.post(thread, renderResidentLocation(record, content, s));
+        else if (content.type === 'media')
+          await this.relayMedia(record, thread, content.media, content.contentId, content.fileName, log);
+        else log.debug({ contentType: content.type }, 'nothing to relay for this kind of event');
+        break;
+      }
+      case 'escalation':
+        await this.escalate(record, thread, note.level, note.waitingMinutes);
+        break;
+      case 'accepted':
+        // The alert shows the owner to everyone at once; then the thread says who took it.
+        await this.showAlert(record, now, log);
+        await this.post(thread, renderSimpleNote(record, note, s, config));
+        break;
+      case 'erased':
+        await this.post(thread, renderSimpleNote(record, note, s, config));
+        await this.showAlert(record, now, log);
+        break;
+      case 'crisis':
+        await this.post(thread, renderSimpleNote(record, note, s, config), { broadcast: true });
+        break;
+      default:
+        await this.post(thread, renderSimpleNote(record, note, s, config));
+    }
+    return { kind: 'sent' };
+  }
+
+  private async escalate(
+    record: CaseRecord,
+    thread: StaffThreadRef,
+    level: 1 | 2,
+    minutes: number,
+  ): Promise<void> {
+    const { client, text: s, config } = this.options;
+    const supervisors = config.escalation.supervisorChannel;
+    if (level === 1 || !supervisors) {
+      await this.post(thread, renderEscalation(record, minutes, s, config), { broadcast: true });
+      return;
+    }
+    let permalink: string | undefined;
+    try {
+      const answer = await callSlack('chat.getPermalink', () =>
+        client.chat.getPermalink({ channel: thread.channel, message_ts: thread.ts }),
+      );
+      permalink = answer.permalink;
+    } catch (error) {
+      // Without the link the supervisors still learn the case number and window.
+      if (!(error instanceof SlackCallError) || error.result.kind === 'retry') throw error;
+    }
+    const message = renderSupervisorEscalation(record, minutes, permalink, s, config);
+    await callSlack('chat.postMessage', () =>
+      client.chat.postMessage({ channel: supervisors, ...message, ...NO_UNFURL }),
+    );
+    await this.post(thread, renderSupervisorTold(record, s));
+  }
+
+  /** A resident's image or file, uploaded into the thread; described instead when that fails. */
+  private async relayMedia(
+    record: CaseRecord,
+    thread: StaffThreadRef,
+    media: MediaKind,
+    contentId: string,
+    fileName: string | undefined,
+    log: Logger,
+  ): Promise<void> {
+    const { client, fetchMedia, text: s } = this.options;
+    try {
+      const content = fetchMedia ? await fetchMedia(contentId) : null;
+      if (content) {
+        await callSlack('files.uploadV2', () =>
+          client.files.uploadV2({
+            channel_id: thread.channel,
+            thread_ts: thread.ts,
+            file: content.data,
+            filename: safeFileName(fileName, media, content.contentType, record.number),
+            initial_comment: mediaUploadComment(media, s),
+          }),
+        );
+        return;
+      }
+      log.info({ media }, 'resident media not available; describing it instead');
+    } catch (error) {
+      const reason =
+        error instanceof SlackCallError
+          ? error.result.error
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      log.warn({ media, error: reason }, 'resident media could not be uploaded; describing it instead');
+    }
+    await this.post(thread, renderMediaDescription(record, media, s));
+  }
+
+  private async post(
+    thread: StaffThreadRef,
+    message: SlackMessage,
+    options: { broadcast?: boolean } = {},
+  ): Promise<void> {
+    const { client } = this.options;
+    const args = { channel: thread.channel, thread_ts: thread.ts, ...message, ...NO_UNFURL };
+    await callSlack('chat.postMessage', () =>
+      options.broadcast
+        ? client.chat.postMessage({ ...args, reply_broadcast: true })
+        : client.chat.postMessage(args),
+    );
+  }
+}
+
+/** Nothing staff are shown expands into a preview fetched from somewhere else. */
+const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
+
+function describe(notice: StaffNotice): string {
+  return notice.kind === 'alert' ? 'alert' : notice.note.type;
+}
+
+/**
+ * A file name Slack can show: the resident's own name only when it is tame (it is shown as the file's
+ * title), else one made from the case number and the content type.
+ */
+function safeFileName(
+  fileName: string | undefined,
+  media: MediaKind,
+  contentType: string | undefined,
+  number: string,
+): string {
+  const tame = fileName
+    ?.normalize('NFC')
+    .replace(/[^\p{L}\p{N}._ -]/gu, '')
+    .trim();
+  if (tame && tame.length <= 100 && !tame.startsWith('.')) return tame;
+  const extension = (contentType && EXTENSIONS[contentType.split(';')[0]?.trim() ?? '']) ?? 'bin';
+  return `${number}-${media}.${extension}`;
+}

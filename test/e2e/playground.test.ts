@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/config.js';
+import { createPlaygroundApp, type PlaygroundApp } from '../channels/local/playground-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const SCREENSHOT = path.join(projectRoot, 'test-results', 'playground.png');
+// Resident text with markup in it: it must show as text, never become elements.
+const OBSERVATION = '<b>ベランダ</b>にごみ袋が積み上がっていて、住んでいる方の姿を最近見ません';
+const LATER = '夜になると物音がします';
+const REPLY = 'ご連絡ありがとうございます。担当の相談員が今日中に様子を見に行きます。';
+
+if (!hasChromium) {
+  console.warn(`playground e2e skipped: ${CHROMIUM} is missing (scripts/install-chromium.sh installs it)`);
+}
+
+describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium)', () => {
+  let pg: PlaygroundApp;
+  let server: Server;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    pg = await createPlaygroundApp({ pollIntervalMs: 250 });
+    pg.start();
+    server = await new Promise<Server>((resolve) => {
+      const listening = pg.app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // Playwright gives the browser a fresh, empty profile of its own (no --user-data-dir here).
+      // The closed network refuses Chromium's own background connections; these flags keep it quiet.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await pg?.stop();
+  });
+
+  const quickReply = (page: Page, label: string) =>
+    page.locator('#quick-replies .quick-reply', { hasText: label }).first();
+  const chat = (page: Page) => page.locator('#chat-log');
+
+  it('walks a neighbour report to an accepted case and a staff reply reaching the resident', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]');
+    await expect.poll(() => page.title()).toBe('madoguchi 練習場');
+
+    // The resident: a new friend of the city's account, reporting a worry about a neighbour.
+    await quickReply(page, '近所・知人の心配').click();
+    await quickReply(page, 'ごみがたまっている').click();
+    await quickReply(page, '✓ ごみがたまっている').waitFor();
+    await quickReply(page, 'これで決定').click();
+    await chat(page).getByText('気づいたことを', { exact: false }).waitFor();
+    await page.fill('#composer-input', OBSERVATION);
+    await page.press('#composer-input', 'Enter');
+    await chat(page).getByText('だいたいの場所', { exact: false }).waitFor();
+    await quickReply(page, 'とばす').click();
+    await quickReply(page, '名乗らない').click();
+    await quickReply(page, '伝える').click();
+    await chat(page).getByText('受付番号は', { exact: false }).waitFor();
+    await expect.poll(() => page.locator('#chat-log b').count()).toBe(0);
+    await chat(page).locator('.bubble.resident', { hasText: OBSERVATION }).waitFor();
+
+    // The staff pane: the alert arrives without the resident's words; 担当する shows them in the thread.
+    const alert = page.locator('#channel-log article[data-case]').first();
+    await alert.waitFor();
+    await expect.poll(() => alert.textContent()).toContain('未対応');
+    expect(await alert.textContent()).not.toContain('ベランダ');
+    // The resident writes again while nobody has the case: staff see that they did, not what.
+    await page.fill('#composer-input', LATER);
+    await page.press('#composer-input', 'Enter');
+    await alert.locator('.thread-line[data-note="resident-message"]').waitFor();
+    expect(await alert.textContent()).not.toContain(LATER);
+
+    await alert.locator('button[data-action="accept"]').click();
+    await alert.locator('.thread blockquote', { hasText: OBSERVATION }).waitFor();
+    await alert.locator('.thread blockquote', { hasText: LATER }).waitFor();
+    await expect.poll(() => alert.textContent()).toContain('担当: 相談員A');
+    await chat(page).getByText('担当', { exact: false }).first().waitFor();
+
+    // 住民に返信: the words reach the resident's chat, and the thread marks the delivery.
+    await alert.locator('button[data-action="reply"]').click();
+    await alert.locator('.slack-form textarea').fill(REPLY);
+    await alert.locator('.slack-form button[data-action="submit"]').click();
+    await chat(page).locator('.bubble.bot', { hasText: REPLY }).waitFor();
+    await alert.locator('.delivery.ok').waitFor();
+
+    const [record] = await pg.store.cases.listByStatus('assigned', 1);
+    expect(record).toMatchObject({ origin: 'neighbour', anonymous: true, assignee: 'staff-a' });
+
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: false });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
