@@ -1,6 +1,11 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseView, FeedEntryView } from '../../../src/channels/local/staff-pane-view.js';
+import { loadConfig } from '../../../src/config.js';
+import { createService } from '../../../src/service.js';
+import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
+import { LINE_SECRET, LINE_TOKEN, signLineBody, webhookBody } from '../../support/line-webhook-bodies.js';
+import { silentLogger } from '../../support/silent-logger.js';
 import { createPlaygroundApp, type PlaygroundApp } from './playground-app.js';
 import { PlaygroundResident } from './playground-resident.js';
 
@@ -325,13 +330,25 @@ describe('the playground API over the real core', () => {
     expect((await request(pg.app).get('/playground/api/cases').set('host', '[::1]:3000')).status).toBe(200);
   });
 
-  it('leaves the rest of the app alone: no headers, no body parsing outside its paths', async () => {
-    pg.app.post('/webhooks/elsewhere', (req, res) => {
-      res.json({ parsed: req.body !== undefined });
+  it('leaves the rest of the app alone: a LINE webhook still gets its raw body, and no playground headers', async () => {
+    const service = await createService({
+      config: loadConfig({
+        PLAYGROUND: 'on',
+        LINE_CHANNEL_SECRET: LINE_SECRET,
+        LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN,
+      }),
+      logger: silentLogger,
+      store: await openEmbeddedStore({ inMemory: true }),
     });
-    const res = await request(pg.app).post('/webhooks/elsewhere').send({ a: 1 });
-    expect(res.body).toEqual({ parsed: false });
+    const body = webhookBody([]);
+    const res = await request(service.app)
+      .post('/webhooks/line')
+      .set('content-type', 'application/json')
+      .set('x-line-signature', signLineBody(body))
+      .send(body);
+    expect(res.status).toBe(200);
     expect(res.headers['content-security-policy']).toBeUndefined();
+    await service.stop();
   });
 
   it('serves the page texts per language, complete against Japanese', async () => {
