@@ -3,7 +3,7 @@
  * the case's alert reaching chat.postMessage on a local fake Slack API, over many cases, against a
  * baseline measured in the same run: one chat.postMessage sent straight to the same fake.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,8 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { createService } from '../src/service.js';
 import { startFakeLineApi } from './fake-line-api.js';
 import { startFakeSlackApi } from './fake-slack-api.js';
-
-const SECRET = 'bench-secret';
+import { BENCH_LINE_SECRET, signedLineWebhook } from './signed-line-webhook.js';
 
 /** The taps of a whole "about myself" intake, as LINE would send them back. */
 const INTAKE = [
@@ -38,7 +37,7 @@ export async function measureHandoff(cases: number) {
   const line = await startFakeLineApi();
   const slack = await startFakeSlackApi();
   const config = loadConfig({
-    LINE_CHANNEL_SECRET: SECRET,
+    LINE_CHANNEL_SECRET: BENCH_LINE_SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: 'bench',
     LINE_API_BASE_URL: line.url,
     SLACK_SIGNING_SECRET: 'bench-signing',
@@ -54,26 +53,10 @@ export async function measureHandoff(cases: number) {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/line`;
 
   const post = async (userId: string, event: Record<string, unknown>) => {
-    const body = JSON.stringify({
-      destination: 'Ubench',
-      events: [
-        {
-          mode: 'active',
-          timestamp: Date.now(),
-          source: { type: 'user', userId },
-          webhookEventId: randomUUID(),
-          deliveryContext: { isRedelivery: false },
-          replyToken: randomUUID().replaceAll('-', ''),
-          ...event,
-        },
-      ],
-    });
+    const { body, signature } = signedLineWebhook(userId, event);
     const res = await fetch(url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-line-signature': createHmac('sha256', SECRET).update(body).digest('base64'),
-      },
+      headers: { 'content-type': 'application/json', 'x-line-signature': signature },
       body,
     });
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);

@@ -1,5 +1,5 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { signedLineWebhook } from './signed-line-webhook.js';
 
 export interface LoadResult {
   requestsPerSecond: number;
@@ -9,27 +9,12 @@ export interface LoadResult {
   errors: number;
 }
 
-const SECRET = process.env.BENCH_LINE_SECRET ?? 'bench-secret';
-
-/** A realistic signed webhook: one text event from one of 200 users, with a fresh event id each time. */
+/** A realistic message: one text event from one of 200 users. */
 function signedWebhook(n: number): { body: string; signature: string } {
-  const userId = `U${String(n % 200).padStart(32, '0')}`;
-  const body = JSON.stringify({
-    destination: 'Ubench',
-    events: [
-      {
-        type: 'message',
-        mode: 'active',
-        timestamp: Date.now(),
-        source: { type: 'user', userId },
-        webhookEventId: randomUUID(),
-        deliveryContext: { isRedelivery: false },
-        replyToken: randomUUID().replaceAll('-', ''),
-        message: { id: String(n), type: 'text', quoteToken: 'q', text: '最近、母の物忘れがひどくて心配です' },
-      },
-    ],
+  return signedLineWebhook(`U${String(n % 200).padStart(32, '0')}`, {
+    type: 'message',
+    message: { id: String(n), type: 'text', quoteToken: 'q', text: '最近、母の物忘れがひどくて心配です' },
   });
-  return { body, signature: createHmac('sha256', SECRET).update(body).digest('base64') };
 }
 
 /** POSTs signed webhooks to a server; `rate` fixes the request rate, otherwise it goes flat out. */

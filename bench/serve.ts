@@ -17,8 +17,9 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { createService } from '../src/service.js';
 import { startFakeLineApi } from './fake-line-api.js';
+import { BENCH_LINE_SECRET } from './signed-line-webhook.js';
 
-const SECRET = process.env.BENCH_LINE_SECRET ?? 'bench-secret';
+const SECRET = BENCH_LINE_SECRET;
 const mode = process.argv[2];
 
 async function serveBaseline(): Promise<{ server: Server; cleanup: () => Promise<void> }> {
