@@ -9,6 +9,7 @@ import { callSlack, SlackCallError } from './slack-call-error.js';
 import {
   intakeAttachments,
   mediaUploadComment,
+  RESIDENT_CONTENT_BLOCK,
   renderEscalation,
   renderIntake,
   renderMediaDescription,
@@ -191,6 +192,7 @@ export class SlackSender implements ChannelSender {
         await this.post(thread, renderSimpleNote(record, note, s, config));
         break;
       case 'erased':
+        await this.removeResidentContent(thread, log);
         await this.post(thread, renderSimpleNote(record, note, s, config));
         await this.showAlert(record, now, log);
         break;
@@ -201,6 +203,51 @@ export class SlackSender implements ChannelSender {
         await this.post(thread, renderSimpleNote(record, note, s, config));
     }
     return { kind: 'sent' };
+  }
+
+  /**
+   * The resident erased their data: the copies the bot put in the thread go too (their words, place
+   * and phone, and the files they sent). Staff's own messages stay; they are staff's record.
+   */
+  private async removeResidentContent(thread: StaffThreadRef, log: Logger): Promise<void> {
+    const { client } = this.options;
+    let removed = 0;
+    let cursor: string | undefined;
+    let botUser: string | undefined;
+    do {
+      const page = await callSlack('conversations.replies', () =>
+        client.conversations.replies({
+          channel: thread.channel,
+          ts: thread.ts,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      for (const message of page.messages ?? []) {
+        // The alert opens the thread and was posted by this bot: its author is the bot user.
+        if (message.ts === thread.ts) {
+          botUser = message.user;
+          continue;
+        }
+        const marked = (message.blocks ?? []).some((b) => b.block_id === RESIDENT_CONTENT_BLOCK);
+        const files = botUser && message.user === botUser ? (message.files ?? []) : [];
+        for (const file of files) {
+          if (file.id)
+            await ignoreGone(() =>
+              callSlack('files.delete', () => client.files.delete({ file: file.id as string })),
+            );
+        }
+        if ((marked || files.length > 0) && message.ts) {
+          const ts = message.ts;
+          await ignoreGone(() =>
+            callSlack('chat.delete', () => client.chat.delete({ channel: thread.channel, ts })),
+          );
+          removed++;
+        }
+      }
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    log.info({ removed }, 'resident content removed from the case thread after erasure');
   }
 
   private async escalate(
@@ -308,4 +355,15 @@ function safeFileName(
   if (tame && tame.length <= 100 && !tame.startsWith('.')) return tame;
   const extension = (contentType && EXTENSIONS[contentType.split(';')[0]?.trim() ?? '']) ?? 'bin';
   return `${number}-${media}.${extension}`;
+}
+
+/** Deleting what is already gone is done. */
+async function ignoreGone(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    const gone = ['message_not_found', 'file_not_found', 'file_deleted'];
+    if (error instanceof SlackCallError && gone.includes(error.platformError ?? '')) return;
+    throw error;
+  }
 }

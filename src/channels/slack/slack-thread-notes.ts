@@ -79,7 +79,7 @@ export function renderIntake(record: CaseRecord, s: StaffText, config: Municipal
   if (record.erasedAt) blocks.push(contextLine(t('staff.alert.erased')));
   const attachments = asList(answers.attachments).length;
   if (attachments > 0) blocks.push(contextLine(t('staff.intake.attachments', { count: attachments })));
-  return { text: fallback(s, record, 'staff.intake.fallback'), blocks };
+  return residentContent({ text: fallback(s, record, 'staff.intake.fallback'), blocks });
 }
 
 /** `image:<contentId>` entries the intake remembered, as the media kind and the content id. */
@@ -92,11 +92,23 @@ export function intakeAttachments(record: CaseRecord): Array<{ media: MediaKind;
   });
 }
 
+/**
+ * Marks a message that carries what the resident wrote (their words, place, phone), so that it can
+ * be found and deleted from the thread when they erase their data. The mark is a block id, which
+ * conversations.replies returns without any extra scope.
+ */
+export const RESIDENT_CONTENT_BLOCK = 'madoguchi-resident-content';
+
+export function residentContent(message: SlackMessage): SlackMessage {
+  const [first, ...rest] = message.blocks ?? [];
+  return first ? { ...message, blocks: [{ ...first, block_id: RESIDENT_CONTENT_BLOCK }, ...rest] } : message;
+}
+
 export function renderResidentText(record: CaseRecord, text: string, s: StaffText): SlackMessage {
-  return {
+  return residentContent({
     text: fallback(s, record, 'staff.resident.fallback'),
     blocks: [contextLine(s.t('staff.resident.heading')), ...plainTextSections(text)],
-  };
+  });
 }
 
 export function renderResidentSticker(record: CaseRecord, s: StaffText): SlackMessage {
@@ -125,7 +137,7 @@ export function renderResidentLocation(record: CaseRecord, location: Location, s
   if (place) blocks.push(...plainTextSections(place));
   const link = mapLink(location.latitude, location.longitude, s);
   if (link) blocks.push(mrkdwnSection(link));
-  return { text: fallback(s, record, 'staff.resident.fallback'), blocks };
+  return residentContent({ text: fallback(s, record, 'staff.resident.fallback'), blocks });
 }
 
 /** An OpenStreetMap link for coordinates, or undefined for numbers that are not a place on Earth. */

@@ -471,6 +471,46 @@ describe('SlackSender: thread notes', () => {
     });
   });
 
+  it("erased: deletes the thread's copies of the resident's words and files, keeps staff talk", async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    const BOT = 'U0MADOGUCHI';
+    api.on('conversations.replies', {
+      messages: [
+        { ts: ALERT_TS, user: BOT, blocks: [] },
+        {
+          ts: '1747015300.000100',
+          user: BOT,
+          blocks: [{ type: 'context', block_id: 'madoguchi-resident-content' }],
+        },
+        { ts: '1747015400.000100', user: STAFF, text: '明日訪問します' },
+        { ts: '1747015500.000100', user: BOT, files: [{ id: 'F0PHOTO' }] },
+        { ts: '1747015600.000100', user: BOT, blocks: [{ type: 'context', block_id: 'x' }] },
+      ],
+      response_metadata: { next_cursor: '' },
+    });
+    api.on('chat.delete', {}, { times: 2 });
+    api.on('files.delete');
+    api.on('chat.postMessage', { ts: NEW_TS });
+    api.on('chat.update', { ts: ALERT_TS, channel: NORTH_CHANNEL });
+
+    expect(await sender().send(item(note({ type: 'erased' })), NOW)).toEqual({ kind: 'sent' });
+
+    const deleted = api.calls.filter((c) => c.method === 'chat.delete').map((c) => c.body.ts);
+    expect(deleted).toEqual(['1747015300.000100', '1747015500.000100']);
+    expect(api.calls.find((c) => c.method === 'files.delete')?.body.file).toBe('F0PHOTO');
+  });
+
+  it('marks the messages that carry resident content, so an erasure can find them', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    api.on('chat.postMessage', { ts: NEW_TS });
+    await sender().send(
+      item(note({ type: 'resident-message', content: { type: 'text', text: 'たすけて' }, eventId: 'e1' })),
+      NOW,
+    );
+    const blocks = api.calls[0]?.body.blocks as Array<{ block_id?: string }>;
+    expect(blocks[0]?.block_id).toBe('madoguchi-resident-content');
+  });
+
   it('crisis: broadcast to the channel with the on-call mention', async () => {
     await storedCase(store, { urgent: true }, posted);
     api.on('chat.postMessage', { ts: NEW_TS });
