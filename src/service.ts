@@ -227,6 +227,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     audit: store.audit,
     config: municipality,
     log: logger.child({ component: 'retention' }),
+    onConversationRemoved: async (record) => {
+      if (!staffChannel) return;
+      const note = { type: 'erased' as const, reason: 'retention' as const };
+      await outbox.notify(staffChannel, { kind: 'thread', caseId: record.id, note }, `expired:${record.id}`);
+    },
   });
   const ingest = createIngest({
     inbox: store.inbox,

@@ -232,7 +232,9 @@ export function renderSimpleNote(
     case 'erased':
       return {
         text: fallback(s, record, 'staff.thread.erased-fallback'),
-        blocks: [contextLine(t('staff.thread.erased'))],
+        blocks: [
+          contextLine(t(note.reason === 'retention' ? 'staff.thread.expired' : 'staff.thread.erased')),
+        ],
       };
   }
 }

@@ -30,8 +30,11 @@ export type ThreadNote =
   | { type: 'closed'; staffId: string; note?: string | undefined }
   | { type: 'reopened' }
   | { type: 'satisfaction'; score: number }
-  /** The resident erased their data: staff see that it happened, nothing more. */
-  | { type: 'erased' };
+  /**
+   * The resident erased their data, or its retention period ended: staff see that it happened, and
+   * the staff channel removes its own copies of what the resident wrote.
+   */
+  | { type: 'erased'; reason?: 'retention' | undefined };
 
 /** Who did something, as the staff channel identifies them (a Slack user id). */
 export interface StaffRef {

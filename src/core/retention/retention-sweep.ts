@@ -34,6 +34,8 @@ export interface RetentionSweepOptions {
   /** How many closed cases one run reads (listByStatus returns the oldest first). */
   maxCases?: number;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** Told of each case whose conversation was removed, so copies elsewhere (a Slack thread) go too. */
+  onConversationRemoved?: (record: CaseRecord) => Promise<void>;
 }
 
 export interface RetentionSweepResult {
@@ -85,6 +87,7 @@ export class RetentionSweep {
       if (!record.closedAt) continue;
       if (record.closedAt.getTime() <= cutoff && (await this.removeConversation(record, cutoff, now))) {
         result.conversationsRemoved++;
+        await this.options.onConversationRemoved?.(record);
       }
       if (needsUnlink(record) && (await this.unlinkReporter(record, now))) result.reporterLinksRemoved++;
     }

@@ -500,6 +500,16 @@ describe('SlackSender: thread notes', () => {
     expect(api.calls.find((c) => c.method === 'files.delete')?.body.file).toBe('F0PHOTO');
   });
 
+  it('says why when the retention period, not the resident, removed the words', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    api.on('conversations.replies', { messages: [{ ts: ALERT_TS, user: 'U0BOT' }], response_metadata: {} });
+    api.on('chat.postMessage', { ts: NEW_TS });
+    api.on('chat.update', { ts: ALERT_TS, channel: NORTH_CHANNEL });
+    await sender().send(item(note({ type: 'erased', reason: 'retention' })), NOW);
+    const posted_ = api.calls.find((c) => c.method === 'chat.postMessage');
+    expect(posted_?.raw).toContain('保存期間が過ぎたため');
+  });
+
   it('marks the messages that carry resident content, so an erasure can find them', async () => {
     await storedCase(store, {}, { ...posted, assignee: STAFF });
     api.on('chat.postMessage', { ts: NEW_TS });

@@ -90,6 +90,20 @@ describe('RetentionSweep: conversation text', () => {
     });
   });
 
+  it('tells the staff side once per removal, so copies in a Slack thread go too', async () => {
+    const record = await openCase();
+    await closeCase(record);
+    const told: string[] = [];
+    const onConversationRemoved = async (r: { id: string }) => {
+      told.push(r.id);
+    };
+    await sweep({ onConversationRemoved }).run(days(89));
+    expect(told).toEqual([]);
+    await sweep({ onConversationRemoved }).run(days(91));
+    await sweep({ onConversationRemoved }).run(days(92));
+    expect(told).toEqual([record.id]);
+  });
+
   it('removes an area the resident typed that is not one of the city areas', async () => {
     const record = await openCase({ answers: { subject: 'self', area: '駅の近く' } });
     await closeCase(record);
