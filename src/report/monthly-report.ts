@@ -31,6 +31,8 @@ export interface WindowRow {
   id: string;
   /** The window's Japanese name from the config; the id itself for a window no longer configured. */
   name: string;
+  /** Its name in each locale from the config (each falls back to the Japanese); empty for a window no longer configured. */
+  names: Readonly<Record<string, string>>;
   configured: boolean;
   fields: Record<FieldColumn, ShownCount>;
   total: ShownCount;
@@ -46,6 +48,8 @@ export interface MonthlyReport {
   /** How many "<5" cells suppression could not protect from being worked out (normally 0): check before publishing. */
   exposedCells: number;
   municipality: { id: string; name: string };
+  /** The municipality's name in each locale from the config (each falls back to the Japanese). */
+  municipalityNames: Readonly<Record<string, string>>;
   cases: ShownCount;
   byWindow: WindowRow[];
   fieldTotals: Record<FieldColumn, ShownCount>;
@@ -219,10 +223,12 @@ export function buildMonthlyReport(
     timezone: tz,
     exposedCells: exposed.length,
     municipality: { id: config.municipality.id, name: config.municipality.names.ja },
+    municipalityNames: config.municipality.names,
     cases: s('cases'),
     byWindow: windowIds.map((id) => ({
       id,
       name: windowsById.get(id)?.names.ja ?? id,
+      names: windowsById.get(id)?.names ?? {},
       configured: windowsById.has(id),
       fields: Object.fromEntries(FIELD_COLUMNS.map((f) => [f, s(cell(id, f))])) as Record<
         FieldColumn,

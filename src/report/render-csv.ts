@@ -1,8 +1,16 @@
+import type { Translator } from '../core/translator.js';
 import type { MonthlyReport } from './monthly-report.js';
-import { type ReportValue, reportTables, SUPPRESSION_RULES } from './report-tables.js';
+import {
+  localName,
+  type ReportValue,
+  reportTables,
+  reportText,
+  SUPPRESSION_RULE_KEYS,
+} from './report-tables.js';
 
 /** Excel in Japan reads a CSV without a byte order mark as Shift_JIS and garbles the Japanese. */
 const BOM = '\uFEFF';
+/** Column names of the data format (not display text): scripts and pivot tables refer to them. */
 const HEADER = ['section', 'row', 'column', 'value', 'section_label', 'row_label', 'column_label'];
 
 /** A text cell that Excel would run as a formula (=, +, -, @) is kept as text with a leading quote. */
@@ -17,26 +25,29 @@ function quote(field: string): string {
 const value = (v: ReportValue): string => (v === null ? '' : String(v));
 
 /**
- * The report in long format, one figure per line: `section,row,column,value` plus the Japanese
- * labels of each. One shape for every section, so a spreadsheet can filter or pivot it and months
- * can be stacked and joined on the ids. Suppressed figures carry their mark ("<5", "x") as the
- * value; an empty value means there was nothing to compute. The first lines (section "meta") name
- * the municipality and month and state the suppression rule. UTF-8 with a BOM, CRLF line ends.
+ * The report in long format, one figure per line: `section,row,column,value` plus the labels of each
+ * in `language` (default the source language, Japanese, for the city's staff). One shape for every
+ * section, so a spreadsheet can filter or pivot it and months can be stacked and joined on the ids.
+ * Suppressed figures carry their mark ("<5", "x") as the value; an empty value means there was
+ * nothing to compute. The first lines (section "meta") name the municipality and month and state the
+ * suppression rule. UTF-8 with a BOM, CRLF line ends. The text comes from the `report` locales.
  */
-export function renderCsv(report: MonthlyReport): string {
+export function renderCsv(report: MonthlyReport, translator: Translator, language?: string): string {
+  const x = reportText(translator, language);
   const lines: string[][] = [HEADER];
-  const meta = (row: string, v: string, label: string) =>
-    lines.push(['meta', row, 'value', v, '', label, '']);
-  meta('municipality', report.municipality.name, '自治体');
-  meta('municipality-id', report.municipality.id, '自治体ID');
-  meta('month', report.month, '対象月');
-  meta('timezone', report.timezone, '集計に用いた時刻の地域');
-  SUPPRESSION_RULES.forEach((rule, i) => {
-    meta(`suppression-${i + 1}`, rule.ja, '小さな数の取り扱い');
+  const meta = (row: string, v: string, labelKey: string) =>
+    lines.push(['meta', row, 'value', v, '', x.t(labelKey), '']);
+  const municipality = localName(report.municipalityNames, x.language, report.municipality.name);
+  meta('municipality', municipality, 'report.meta.municipality');
+  meta('municipality-id', report.municipality.id, 'report.meta.municipality-id');
+  meta('month', report.month, 'report.meta.month');
+  meta('timezone', report.timezone, 'report.meta.timezone');
+  SUPPRESSION_RULE_KEYS.forEach((key, i) => {
+    lines.push(['meta', `suppression-${i + 1}`, 'value', x.t(key), '', x.t('report.suppression.title'), '']);
   });
   // Normally 0; otherwise some "<5" can still be worked out and the file needs a look before publishing.
-  meta('exposed-cells', String(report.exposedCells), '割り出せてしまう「<5」の数（通常0）');
-  for (const table of reportTables(report)) {
+  meta('exposed-cells', String(report.exposedCells), 'report.meta.exposed-cells');
+  for (const table of reportTables(report, x)) {
     for (const row of table.rows) {
       table.columns.forEach((column, i) => {
         lines.push([
@@ -44,9 +55,9 @@ export function renderCsv(report: MonthlyReport): string {
           row.id,
           column.id,
           value(row.values[i] ?? null),
-          table.title.ja,
-          row.label.ja,
-          column.label.ja,
+          table.title.text,
+          row.label.text,
+          column.label.text,
         ]);
       });
     }

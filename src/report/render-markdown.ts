@@ -1,14 +1,25 @@
+import type { Translator } from '../core/translator.js';
 import type { MonthlyReport } from './monthly-report.js';
 import {
-  EXPOSED_WARNING,
+  ASIDE_LANGUAGE,
+  EXPOSED_WARNING_KEY,
   type Label,
+  labelOf,
+  localName,
   type ReportTable,
   type ReportValue,
   reportTables,
-  SUPPRESSION_RULES,
+  reportText,
+  SUPPRESSION_RULE_KEYS,
 } from './report-tables.js';
 
-const both = (l: Label) => `${l.ja} (${l.en})`;
+/** "text (English)"; just the text where the two are the same (a report in English). */
+const both = (l: Label) => (l.en === l.text ? l.text : `${l.text} (${l.en})`);
+/** A paragraph and its English on the next line of the same paragraph (a Markdown hard break). */
+function twoLines(l: Label, indent: string, strong = false): string {
+  const text = strong ? `**${l.text}**` : l.text;
+  return l.en === l.text ? text : `${text}  \n${indent}${l.en}`;
+}
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const value = (v: ReportValue) => (v === null ? '—' : String(v));
 
@@ -23,45 +34,56 @@ function table(t: ReportTable, index: number): string[] {
     line(header),
     line(align),
     ...rows.map(line),
-    ...(t.notes.length > 0 ? ['', ...t.notes.map((n) => `> ${n.ja}  \n> ${n.en}`)] : []),
+    ...(t.notes.length > 0 ? ['', ...t.notes.map((n) => `> ${twoLines(n, '> ')}`)] : []),
     '',
   ];
 }
 
-const MONTHS_EN = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+/** The month's name in `language` (for locales that spell it, such as English "November"). */
+function monthName(year: number, month: number, language: string): string {
+  const at = new Date(Date.UTC(year, month - 1, 15));
+  try {
+    return new Intl.DateTimeFormat(language, { month: 'long', timeZone: 'UTC' }).format(at);
+  } catch {
+    return new Intl.DateTimeFormat(ASIDE_LANGUAGE, { month: 'long', timeZone: 'UTC' }).format(at);
+  }
+}
 
 /**
  * The report as Markdown for the city's 重層的支援会議 and the national programme reporting:
- * Japanese headings with English in parentheses, the suppression rule first, then one table per
- * section. Suppressed figures show their mark ("<5", "x"); "—" means nothing to compute.
+ * headings in `language` (default the source language, Japanese) with English in parentheses, the
+ * suppression rule first, then one table per section. Suppressed figures show their mark ("<5",
+ * "x"); "—" means nothing to compute. The text comes from the `report` locales; the municipality's
+ * and windows' names from the config, in `language` where it has them.
  */
-export function renderMarkdown(report: MonthlyReport): string {
+export function renderMarkdown(report: MonthlyReport, translator: Translator, language?: string): string {
+  const x = reportText(translator, language);
   const [year, month] = report.month.split('-').map(Number) as [number, number];
+  const municipality = localName(report.municipalityNames, x.language, report.municipality.name);
+  const dated = { month: report.month, timezone: report.timezone };
+  const title = x.t('report.title', {
+    municipality,
+    year,
+    month,
+    monthName: monthName(year, month, x.language),
+  });
+  // The English aside is the short title: the full one already names the municipality.
+  const aside =
+    x.language === ASIDE_LANGUAGE
+      ? ''
+      : ` (${x.en('report.title.short', { year, month, monthName: monthName(year, month, ASIDE_LANGUAGE) })})`;
   const lines = [
-    `# ${report.municipality.name} 相談の入口 月次報告 ${year}年${month}月 (Monthly report, ${MONTHS_EN[month - 1]} ${year})`,
+    `# ${title}${aside}`,
     '',
-    `- 対象 (Scope): ${report.month} に受け付けた相談（${report.timezone} の日付で集計） (cases opened in ${report.month}, dated in ${report.timezone})`,
-    `- 相談件数 (Cases): ${value(report.cases)}`,
+    `- ${both(labelOf(x, 'report.scope'))}: ${both(labelOf(x, 'report.scope.text', dated))}`,
+    `- ${both(labelOf(x, 'report.cases'))}: ${value(report.cases)}`,
     '',
-    `## ${both({ ja: '小さな数の取り扱い', en: 'Small-number suppression' })}`,
+    `## ${both(labelOf(x, 'report.suppression.title'))}`,
     '',
-    ...SUPPRESSION_RULES.map((r) => `- ${r.ja}  \n  ${r.en}`),
+    ...SUPPRESSION_RULE_KEYS.map((key) => `- ${twoLines(labelOf(x, key), '  ')}`),
     '',
-    ...(report.exposedCells > 0 ? [`> **${EXPOSED_WARNING.ja}**  \n> ${EXPOSED_WARNING.en}`, ''] : []),
-    ...reportTables(report).flatMap((t, i) => table(t, i + 1)),
+    ...(report.exposedCells > 0 ? [`> ${twoLines(labelOf(x, EXPOSED_WARNING_KEY), '> ', true)}`, ''] : []),
+    ...reportTables(report, x).flatMap((t, i) => table(t, i + 1)),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

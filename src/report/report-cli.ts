@@ -3,18 +3,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { type Config, ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig, projectRoot } from '../config.js';
 import {
   loadMunicipalityConfig,
   MunicipalityConfigError,
 } from '../core/municipality/load-municipality-config.js';
 import type { CaseRecord, CaseStatus, Store } from '../core/store.js';
+import type { Translator } from '../core/translator.js';
+import { createTranslator } from '../i18n/create-translator.js';
+import { LocaleError, loadLocales, SOURCE_LANGUAGE } from '../i18n/load-locales.js';
 import { openStore } from '../store/open-store.js';
 import { buildMonthlyReport, reportMonthSchema } from './monthly-report.js';
 import { renderCsv } from './render-csv.js';
 import { renderMarkdown } from './render-markdown.js';
 
-const USAGE = 'usage: npm run report -- --month YYYY-MM [--out DIR]';
+const USAGE = 'usage: npm run report -- --month YYYY-MM [--out DIR] [--lang CODE]';
 const STATUSES: CaseStatus[] = ['pending', 'assigned', 'closed'];
 /** listByStatus returns the oldest cases first: reaching this limit would silently drop recent ones. */
 const MAX_CASES_PER_STATUS = 1_000_000;
@@ -22,6 +25,8 @@ const MAX_CASES_PER_STATUS = 1_000_000;
 const argsSchema = z.object({
   month: z.string({ error: 'is required' }).pipe(reportMonthSchema),
   out: z.string().trim().min(1, { error: 'must not be empty' }).default('reports'),
+  /** The language of the report's text; English stays in parentheses in the Markdown. */
+  lang: z.string().trim().min(1, { error: 'must not be empty' }).default(SOURCE_LANGUAGE),
 });
 
 export interface ReportCliIo {
@@ -38,7 +43,7 @@ function parseCliArgs(argv: string[]): z.output<typeof argsSchema> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { month: { type: 'string' }, out: { type: 'string' } },
+      options: { month: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -97,16 +102,27 @@ async function readAllCases(store: Store): Promise<CaseRecord[]> {
   return all;
 }
 
+/** The report's text, from locales/ as the service reads it; refuses a language it has no text for. */
+function reportTranslator(language: string): Translator {
+  const translator = createTranslator(loadLocales(path.join(projectRoot, 'locales')));
+  if (!translator.languages.includes(language)) {
+    throw new CliError(`--lang: must be one of ${translator.languages.join(', ')}\n${USAGE}`);
+  }
+  return translator;
+}
+
 /**
- * `npm run report -- --month 2026-11 [--out DIR]`: reads the cases from the store the environment
- * names (as the service does), writes report-YYYY-MM.csv and report-YYYY-MM.md into DIR (default
- * ./reports) and prints their paths. Returns the exit code: 0, or 1 with the reason on stderr.
+ * `npm run report -- --month 2026-11 [--out DIR] [--lang CODE]`: reads the cases from the store the
+ * environment names (as the service does), writes report-YYYY-MM.csv and report-YYYY-MM.md into DIR
+ * (default ./reports) with their text in CODE (default ja; English stays in parentheses in the
+ * Markdown) and prints their paths. Returns the exit code: 0, or 1 with the reason on stderr.
  */
 export async function runReportCli(argv: string[], io: ReportCliIo = {}): Promise<number> {
   const out = io.stdout ?? ((line: string) => console.log(line));
   const err = io.stderr ?? ((line: string) => console.error(line));
   try {
     const args = parseCliArgs(argv);
+    const translator = reportTranslator(args.lang);
     const config = loadConfig(io.env ?? process.env);
     const municipality = loadMunicipalityConfig(config.municipalityConfigPath);
     const cases = await withStore(config, readAllCases);
@@ -116,13 +132,13 @@ export async function runReportCli(argv: string[], io: ReportCliIo = {}): Promis
     await mkdir(dir, { recursive: true });
     const csv = path.join(dir, `report-${args.month}.csv`);
     const md = path.join(dir, `report-${args.month}.md`);
-    await writeFile(csv, renderCsv(report), 'utf8');
-    await writeFile(md, renderMarkdown(report), 'utf8');
+    await writeFile(csv, renderCsv(report, translator, args.lang), 'utf8');
+    await writeFile(md, renderMarkdown(report, translator, args.lang), 'utf8');
     out(csv);
     out(md);
     return 0;
   } catch (error) {
-    const expected = [CliError, ConfigError, MunicipalityConfigError];
+    const expected = [CliError, ConfigError, MunicipalityConfigError, LocaleError];
     if (expected.some((kind) => error instanceof kind)) err((error as Error).message);
     else err(`report failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

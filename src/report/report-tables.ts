@@ -1,17 +1,36 @@
-import type { CaseOrigin } from '../core/store.js';
+import type { Translate, Translator } from '../core/translator.js';
 import {
   FIELD_COLUMNS,
-  type FieldColumn,
   type MonthlyReport,
   ORIGINS,
   SCORES,
   type ShownFigure,
+  type WindowRow,
 } from './monthly-report.js';
 import type { ShownCount } from './suppress-small-numbers.js';
 
-/** Japanese first (the city's meetings), English for the national programme and for readers abroad. */
+/** The language of the parenthesised text in the Markdown headings (for the national programme and readers abroad). */
+export const ASIDE_LANGUAGE = 'en';
+
+/**
+ * The report's text: `t` in the report's language (Japanese for the city's meetings, or `--lang`),
+ * `en` for the English beside it. Every word comes from the `report.*` keys of locales/.
+ */
+export interface ReportText {
+  language: string;
+  t: Translate;
+  en: Translate;
+}
+
+/** The report's text in `language` (default: the translator's source language, Japanese). */
+export function reportText(translator: Translator, language?: string): ReportText {
+  const lang = language ?? translator.languages[0] ?? 'ja';
+  return { language: lang, t: translator.forLanguage(lang), en: translator.forLanguage(ASIDE_LANGUAGE) };
+}
+
+/** A label in the report's language (`text`) and in English (`en`; a window's id for a window row). */
 export interface Label {
-  ja: string;
+  text: string;
   en: string;
 }
 
@@ -27,172 +46,135 @@ export interface ReportTable {
   notes: Label[];
 }
 
-/** The wording of the report for the fields: the programme's terms rather than the chat's plain words. */
-export const FIELD_LABELS: Record<FieldColumn, Label> = {
-  elderly: { ja: '高齢・介護', en: 'Older people, care' },
-  disability: { ja: '障害', en: 'Disability' },
-  children: { ja: 'こども・子育て', en: 'Children, parenting' },
-  livelihood: { ja: '生活困窮（お金・仕事・住まい）', en: 'Livelihood (money, work, housing)' },
-  isolation: { ja: 'こころ・孤立', en: 'Mental health, isolation' },
-  violence: { ja: 'DV・虐待', en: 'Violence, abuse' },
-  unknown: { ja: '分野未定・制度の狭間', en: 'Unspecified, between programmes' },
-};
+/** `key` of the `report` locales in the report's language and in English. */
+export const labelOf = (x: ReportText, key: string, values?: Record<string, string | number>): Label => ({
+  text: x.t(key, values),
+  en: x.en(key, values),
+});
 
-export const ORIGIN_LABELS: Record<CaseOrigin, Label> = {
-  self: { ja: '本人', en: 'The person themselves' },
-  family: { ja: '家族', en: 'Family' },
-  neighbour: { ja: '近隣・地域の方', en: 'Neighbour, community' },
-};
-
-/** The rule printed at the top of every output, so nobody mistakes a mark for a number. */
-export const SUPPRESSION_RULES: Label[] = [
-  {
-    ja: '1〜4件の数は、個人の特定につながるおそれがあるため「<5」と表示します（0はそのまま0）。',
-    en: 'Counts from 1 to 4 could identify people and are shown as "<5" (0 stays 0).',
-  },
-  {
-    ja: '合計との差から「<5」の数が分かってしまう場合は、その合計に含まれる次に小さい数も「x」（秘匿）とします。',
-    en: 'Where a "<5" cell could be worked out from a total, the next smallest cell of that total is hidden as "x".',
-  },
-  {
-    ja: '5件未満から計算した値（平均・中央値・割合など）は「<5」、隠した数を明らかにしうる値は「<5」または「x」と表示します。',
-    en: 'Figures computed from fewer than 5 cases (means, medians, shares) show "<5"; figures that could reveal a hidden cell show its mark.',
-  },
-  {
-    ja: '「—」は計算の対象がないことを示します。',
-    en: '"—" means there was nothing to compute.',
-  },
-];
+/** Keys of the rules printed at the top of every output, so nobody mistakes a mark for a number. */
+export const SUPPRESSION_RULE_KEYS = [
+  'report.suppression.rule-1',
+  'report.suppression.rule-2',
+  'report.suppression.rule-3',
+  'report.suppression.rule-4',
+] as const;
 
 /** Printed when suppression could not protect every "<5" cell (MonthlyReport.exposedCells > 0). */
-export const EXPOSED_WARNING: Label = {
-  ja: '注意: この報告には、他の数から値を割り出せてしまう「<5」が残っています。公開前に表をまとめる（月や分野を合わせる）などの確認をしてください。',
-  en: 'Check before publishing: some "<5" cells in this report can still be worked out from other figures; merge rows or months first.',
-};
+export const EXPOSED_WARNING_KEY = 'report.exposed-warning';
 
-const VALUE_COLUMN = [{ id: 'value', label: { ja: '値', en: 'Value' } }];
-const TOTAL: Label = { ja: '合計', en: 'Total' };
+/** A name from the config in `language`; a locale without one falls back to the Japanese, then to `fallback`. */
+export function localName(
+  names: Readonly<Record<string, string>>,
+  language: string,
+  fallback: string,
+): string {
+  return names[language] ?? names.ja ?? fallback;
+}
 
-function listTable(
-  id: string,
-  title: Label,
-  rows: Array<[string, Label, ReportValue]>,
-  notes: Label[] = [],
-): ReportTable {
+/**
+ * A window's row label: its name in the report's language with its id beside it (the id is what
+ * months are joined on, and stays readable whatever the language).
+ */
+function windowLabel(x: ReportText, w: WindowRow): Label {
+  const name = localName(w.names, x.language, w.name);
+  return { text: w.configured ? name : x.t('report.window.unconfigured', { name }), en: w.id };
+}
+
+type ListRow = [id: string, value: ReportValue, label?: Label];
+
+/** A table of one value per row; a row's label is `report.<table id>.<row id>` unless given. */
+function listTable(x: ReportText, id: string, rows: ListRow[], withNote = false): ReportTable {
   return {
     id,
-    title,
-    rowHeading: { ja: '項目', en: 'Item' },
-    columns: VALUE_COLUMN,
-    rows: rows.map(([rowId, label, value]) => ({ id: rowId, label, values: [value] })),
-    notes,
+    title: labelOf(x, `report.${id}.title`),
+    rowHeading: labelOf(x, 'report.heading.item'),
+    columns: [{ id: 'value', label: labelOf(x, 'report.column.value') }],
+    rows: rows.map(([rowId, value, label]) => ({
+      id: rowId,
+      label: label ?? labelOf(x, `report.${id}.${rowId}`),
+      values: [value],
+    })),
+    notes: withNote ? [labelOf(x, `report.${id}.note`)] : [],
   };
 }
 
 /** The report as tables: one model for every renderer, so CSV and Markdown always say the same. */
-export function reportTables(r: MonthlyReport): ReportTable[] {
-  const columns = [
-    ...FIELD_COLUMNS.map((f) => ({ id: f, label: FIELD_LABELS[f] })),
-    { id: 'total', label: { ja: '計', en: 'Total' } },
-  ];
+export function reportTables(r: MonthlyReport, x: ReportText): ReportTable[] {
+  const total = labelOf(x, 'report.row.total');
   return [
     {
       id: 'window-field',
-      title: { ja: '窓口別・分野別の相談件数', en: 'Cases by window and field' },
-      rowHeading: { ja: '窓口', en: 'Window' },
-      columns,
+      title: labelOf(x, 'report.window-field.title'),
+      rowHeading: labelOf(x, 'report.heading.window'),
+      columns: [
+        // The programme's terms rather than the chat's plain words (conversation.json's field.*).
+        ...FIELD_COLUMNS.map((f) => ({ id: f, label: labelOf(x, `report.field.${f}`) })),
+        { id: 'total', label: labelOf(x, 'report.column.total') },
+      ],
       rows: [
         ...r.byWindow.map((w) => ({
           id: w.id,
-          label: { ja: w.configured ? w.name : `${w.name}（設定にない窓口）`, en: w.id },
+          label: windowLabel(x, w),
           values: [...FIELD_COLUMNS.map((f) => w.fields[f]), w.total],
         })),
-        { id: 'total', label: TOTAL, values: [...FIELD_COLUMNS.map((f) => r.fieldTotals[f]), r.cases] },
+        { id: 'total', label: total, values: [...FIELD_COLUMNS.map((f) => r.fieldTotals[f]), r.cases] },
       ],
-      notes: [
-        {
-          ja: '複数の分野にまたがる相談は各分野に数えるため、分野の件数の和は「計」と一致しないことがあります。窓口は現在の担当窓口です。',
-          en: 'A case with several fields counts in each, so a row may add up to more than its total. The window is the one the case is with now.',
-        },
-      ],
+      notes: [labelOf(x, 'report.window-field.note')],
     },
-    listTable('origin', { ja: '相談者別の件数', en: 'Cases by who consulted' }, [
-      ...ORIGINS.map((o): [string, Label, ReportValue] => [o, ORIGIN_LABELS[o], r.byOrigin[o]]),
-      ['total', TOTAL, r.cases],
-    ]),
-    listTable('urgent', { ja: '緊急度', en: 'Urgency' }, [
-      ['urgent', { ja: '緊急', en: 'Urgent' }, r.urgent.urgent],
-      ['not-urgent', { ja: '緊急でない', en: 'Not urgent' }, r.urgent.notUrgent],
+    listTable(x, 'origin', [...ORIGINS.map((o): ListRow => [o, r.byOrigin[o]]), ['total', r.cases, total]]),
+    listTable(x, 'urgent', [
+      ['urgent', r.urgent.urgent],
+      ['not-urgent', r.urgent.notUrgent],
     ]),
     listTable(
+      x,
       'after-hours',
-      { ja: '開所時間外の相談', en: 'Consultations outside opening hours' },
       [
-        ['closed', { ja: '時間外（窓口の閉所中）', en: 'Window closed' }, r.afterHours.closed],
-        ['open', { ja: '開所時間内', en: 'Window open' }, r.afterHours.open],
-        ['unknown', { ja: '判定できない（設定にない窓口）', en: 'Unknown window' }, r.afterHours.unknown],
-        [
-          'share-percent',
-          { ja: '時間外の割合（%）', en: 'After-hours share (%)' },
-          r.afterHours.sharePercent,
-        ],
+        ['closed', r.afterHours.closed],
+        ['open', r.afterHours.open],
+        ['unknown', r.afterHours.unknown],
+        ['share-percent', r.afterHours.sharePercent],
       ],
-      [
-        {
-          ja: '相談を受け付けた時刻に、その相談の窓口が開いていたかどうか（曜日・時間・祝日・休業日）で判定します。',
-          en: "Judged by the case's window's hours, public holidays and closed dates at the time the case was opened.",
-        },
-      ],
+      true,
     ),
     listTable(
+      x,
       'time-to-accept',
-      { ja: '受付（担当決定）までの時間', en: 'Time to accept' },
       [
-        ['accepted', { ja: '担当が決まった件数', en: 'Accepted cases' }, r.timeToAccept.accepted],
-        ['not-accepted', { ja: '担当が決まっていない件数', en: 'Not accepted' }, r.timeToAccept.notAccepted],
-        ['median-minutes', { ja: '中央値（分）', en: 'Median (minutes)' }, r.timeToAccept.medianMinutes],
-        [
-          'p90-minutes',
-          { ja: '90パーセンタイル（分）', en: '90th percentile (minutes)' },
-          r.timeToAccept.p90Minutes,
-        ],
+        ['accepted', r.timeToAccept.accepted],
+        ['not-accepted', r.timeToAccept.notAccepted],
+        ['median-minutes', r.timeToAccept.medianMinutes],
+        ['p90-minutes', r.timeToAccept.p90Minutes],
       ],
-      [
-        {
-          ja: '相談の受付から職員が担当するまで（窓口を変えた場合は最後の担当まで）。90パーセンタイルは最近順位法です。',
-          en: 'From the case opening to a staff member accepting it (the last acceptance after a reroute); nearest-rank percentile.',
-        },
-      ],
+      true,
     ),
-    listTable('reroutes', { ja: '窓口の変更（つなぎ直し）', en: 'Reroutes' }, [
-      ['rerouted', { ja: '窓口を変えた件数', en: 'Cases rerouted' }, r.reroutes.cases],
-      ['not-rerouted', { ja: '変えていない件数', en: 'Cases not rerouted' }, r.reroutes.none],
-      ['reroutes-total', { ja: '変更の延べ回数', en: 'Reroutes in total' }, r.reroutes.total],
+    listTable(x, 'reroutes', [
+      ['rerouted', r.reroutes.cases],
+      ['not-rerouted', r.reroutes.none],
+      ['reroutes-total', r.reroutes.total],
     ]),
-    listTable('reopened', { ja: '相談の再開', en: 'Reopened cases' }, [
-      ['reopened', { ja: '再開した件数', en: 'Cases reopened' }, r.reopened.cases],
-      ['not-reopened', { ja: '再開していない件数', en: 'Cases not reopened' }, r.reopened.none],
-      ['reopenings-total', { ja: '再開の延べ回数', en: 'Reopenings in total' }, r.reopened.total],
+    listTable(x, 'reopened', [
+      ['reopened', r.reopened.cases],
+      ['not-reopened', r.reopened.none],
+      ['reopenings-total', r.reopened.total],
     ]),
     listTable(
+      x,
       'satisfaction',
-      { ja: '満足度', en: 'Satisfaction' },
       [
-        ['rated', { ja: '回答した件数', en: 'Cases rated' }, r.satisfaction.rated],
-        ['not-rated', { ja: '回答のない件数', en: 'Cases not rated' }, r.satisfaction.notRated],
-        ...SCORES.map((k): [string, Label, ReportValue] => [
-          `score-${k}`,
-          { ja: `${k}（5がもっとも満足）`, en: `Score ${k} (5 = most satisfied)` },
-          r.satisfaction.distribution[k],
-        ]),
-        ['mean', { ja: '平均（1〜5）', en: 'Mean (1-5)' }, r.satisfaction.mean],
+        ['rated', r.satisfaction.rated],
+        ['not-rated', r.satisfaction.notRated],
+        ...SCORES.map(
+          (k): ListRow => [
+            `score-${k}`,
+            r.satisfaction.distribution[k],
+            labelOf(x, 'report.satisfaction.score', { score: k }),
+          ],
+        ),
+        ['mean', r.satisfaction.mean],
       ],
-      [
-        {
-          ja: '相談の終了後に任意でお願いしている5段階の評価です。',
-          en: 'The optional 1-5 rating residents are asked for after a case is closed.',
-        },
-      ],
+      true,
     ),
   ];
 }

@@ -4,7 +4,7 @@ import { buildMonthlyReport, type MonthlyReport } from '../../src/report/monthly
 import { renderCsv } from '../../src/report/render-csv.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import type { ShownCount } from '../../src/report/suppress-small-numbers.js';
-import { caseRecord, jst, many, reportConfig } from './report-fixtures.js';
+import { caseRecord, jst, many, reportConfig, translator } from './report-fixtures.js';
 
 const build = (cases: CaseRecord[]) => buildMonthlyReport(cases, '2026-11', reportConfig);
 const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
@@ -243,9 +243,9 @@ describe('satisfaction', () => {
     // 1 + three hidden scores of exactly 5 = 16: whatever else is hidden, the 1 can be worked out.
     const report = build([...rated(5, 5), ...rated(4, 5), ...rated(3, 5), ...rated(1, 1), ...many(5)]);
     expect(report.exposedCells).toBeGreaterThan(0);
-    expect(renderMarkdown(report)).toContain('公開前に');
-    expect(renderCsv(report)).toMatch(/\r\nmeta,exposed-cells,value,[1-9]/);
-    expect(renderMarkdown(build(many(5)))).not.toContain('公開前に');
+    expect(renderMarkdown(report, translator)).toContain('公開前に');
+    expect(renderCsv(report, translator)).toMatch(/\r\nmeta,exposed-cells,value,[1-9]/);
+    expect(renderMarkdown(build(many(5)), translator)).not.toContain('公開前に');
   });
 
   it('shows the mean of fewer than 5 ratings as "<5" and ignores ratings outside 1-5', () => {
@@ -255,7 +255,7 @@ describe('satisfaction', () => {
 });
 
 describe('renderCsv', () => {
-  const csv = renderCsv(build(mixedMonth()));
+  const csv = renderCsv(build(mixedMonth()), translator);
   const lines = csv.slice(1).split('\r\n');
 
   it('starts with a UTF-8 byte order mark and ends lines with CRLF, for Excel in Japan', () => {
@@ -293,13 +293,13 @@ describe('renderCsv', () => {
     const config = structuredClone(reportConfig);
     const first = config.windows[0];
     if (first) first.names.ja = '=HYPERLINK("x"),包括';
-    const text = renderCsv(buildMonthlyReport(many(5), '2026-11', config));
+    const text = renderCsv(buildMonthlyReport(many(5), '2026-11', config), translator);
     expect(text).toContain(`"'=HYPERLINK(""x""),包括"`);
   });
 });
 
 describe('renderMarkdown', () => {
-  const md = renderMarkdown(build(mixedMonth()));
+  const md = renderMarkdown(build(mixedMonth()), translator);
 
   it('has Japanese headings with English in parentheses', () => {
     expect(md.split('\n')[0]).toBe(
@@ -332,5 +332,69 @@ describe('renderMarkdown', () => {
   it('ends with one newline', () => {
     expect(md.endsWith('|\n') || md.endsWith('.\n')).toBe(true);
     expect(md.endsWith('\n\n')).toBe(false);
+  });
+});
+
+describe('the report in other languages', () => {
+  const withUnconfigured = () => [...mixedMonth(), ...many(5, { windowId: 'old-window' })];
+  const exposed = () => [
+    ...many(5, { satisfaction: 5 }),
+    ...many(5, { satisfaction: 4 }),
+    ...many(5, { satisfaction: 3 }),
+    ...many(1, { satisfaction: 1 }),
+    ...many(5),
+  ];
+
+  it('has text for every label in every language: no locale key shows through', () => {
+    for (const language of translator.languages) {
+      for (const report of [build(withUnconfigured()), build(exposed())]) {
+        const md = renderMarkdown(report, translator, language);
+        const csv = renderCsv(report, translator, language);
+        expect(md, language).not.toMatch(/report\.[a-z]/);
+        expect(csv, language).not.toMatch(/report\.[a-z]/);
+        expect(md, language).not.toContain('{{');
+        expect(csv, language).not.toContain('{{');
+      }
+    }
+  });
+
+  it('renders headings in the chosen language and keeps the English in parentheses', () => {
+    const md = renderMarkdown(build(mixedMonth()), translator, 'zh');
+    expect(md.split('\n')[0]).toBe('# テスト市 咨询窗口 月度报告 2026年11月 (Monthly report, November 2026)');
+    expect(md).toContain('## 8. 满意度 (Satisfaction)');
+    expect(md).toContain('| 合计 (Total) | 15 | x | 0 | <5 | 0 | 0 | 7 | 30 |');
+    expect(md).toContain('- 咨询件数 (Cases): 30');
+  });
+
+  it('uses the names the config gives for the language, and the Japanese where it gives none', () => {
+    const config = structuredClone(reportConfig);
+    config.municipality.names.ko = '테스트시';
+    const first = config.windows[0];
+    if (first) first.names.ko = '지역포괄지원센터';
+    const report = buildMonthlyReport(mixedMonth(), '2026-11', config);
+    const md = renderMarkdown(report, translator, 'ko');
+    expect(md.split('\n')[0]).toBe(
+      '# 테스트시 상담 창구 월간 보고서 2026년 11월 (Monthly report, November 2026)',
+    );
+    expect(md).toContain('| 지역포괄지원센터 (houkatsu) | 15 |');
+    expect(md).toContain('| 障害者相談支援センター (shogai) | 0 | 6 |');
+    expect(renderCsv(report, translator, 'ko')).toContain(
+      '\r\nmeta,municipality,value,테스트시,,지자체,\r\n',
+    );
+  });
+
+  it('writes CSV labels in the chosen language', () => {
+    const csv = renderCsv(build(mixedMonth()), translator, 'pt-BR');
+    expect(csv).toContain('\r\norigin,family,value,x,Consultas por quem procurou,Familiares,Valor\r\n');
+  });
+
+  it('does not repeat English in parentheses in an English report', () => {
+    const md = renderMarkdown(build(withUnconfigured()), translator, 'en');
+    expect(md.split('\n')[0]).toBe('# テスト市 consultation front door: monthly report, November 2026');
+    expect(md).toContain('## 1. Cases by window and field\n');
+    expect(md).toContain('| Window | Older people, care |');
+    expect(md).toContain('| 地域包括支援センター (houkatsu) | 15 |');
+    expect(md).toContain('| old-window (window no longer configured) (old-window) | 5 |');
+    expect(md).not.toContain('(Total)');
   });
 });

@@ -96,6 +96,23 @@ describe('npm run report', () => {
     expect(await readFile(path.join(dataDir, 'cases.db'), 'utf8')).toBe(content);
   });
 
+  it('writes the text in --lang, with English in parentheses', async () => {
+    await seed();
+    expect(await runReportCli(['--month', '2026-11', '--lang', 'vi'], io())).toBe(0);
+    const md = await readFile(path.join(dir, 'reports', 'report-2026-11.md'), 'utf8');
+    expect(md).toContain('(Monthly report, November 2026)');
+    expect(md).toContain('## 8. Mức độ hài lòng (Satisfaction)');
+    const csv = await readFile(path.join(dir, 'reports', 'report-2026-11.csv'), 'utf8');
+    expect(csv).toContain('time-to-accept,accepted,value,<5,Thời gian đến khi có người phụ trách,');
+  });
+
+  it('refuses a --lang it has no text for, naming the languages it has', async () => {
+    await seed();
+    expect(await runReportCli(['--month', '2026-11', '--lang', 'fr'], io())).toBe(1);
+    expect(err.join('\n')).toMatch(/--lang: must be one of ja, en, .*pt-BR/);
+    await expect(stat(path.join(dir, 'reports'))).rejects.toThrow();
+  });
+
   it('refuses a missing or malformed --month with a clear message and exit code 1', async () => {
     expect(await runReportCli([], io())).toBe(1);
     expect(err.join('\n')).toMatch(/--month: is required[\s\S]*usage: npm run report -- --month YYYY-MM/);

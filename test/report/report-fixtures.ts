@@ -1,6 +1,13 @@
+import path from 'node:path';
+import { projectRoot } from '../../src/config.js';
 import { parseMunicipalityConfig } from '../../src/core/municipality/load-municipality-config.js';
 import type { MunicipalityConfig } from '../../src/core/municipality/municipality-config-schema.js';
 import type { CaseRecord } from '../../src/core/store.js';
+import { createTranslator } from '../../src/i18n/create-translator.js';
+import { loadLocales } from '../../src/i18n/load-locales.js';
+
+/** The project's own locales, as the report CLI loads them. */
+export const translator = createTranslator(loadLocales(path.join(projectRoot, 'locales')));
 
 const weekdays = { open: '08:30', close: '17:15' };
 const officeHours = {
