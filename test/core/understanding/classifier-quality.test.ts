@@ -27,6 +27,19 @@ const FLOORS = {
   observations: { precision: 0.92, recall: 0.96 },
 };
 
+/**
+ * Held-out round 3 (test/fixtures/utterances-heldout-3.yaml), reported on its own and scored on
+ * crisis only. Before the lexicon was tuned on it, it gave CRISIS (any) P 0.883 R 0.611 and
+ * categories P 0.832 R 0.562; its sealed part 3b, seen once after tuning on 3a, gave R 0.725 (see
+ * the file's header). The floors sit just under today's figures (P 0.974 R 1.000, categories
+ * P 0.963 R 0.995) so that a later change cannot quietly undo the round.
+ */
+const HELDOUT_3 = 'test/fixtures/utterances-heldout-3.yaml';
+const HELDOUT_3_FLOORS = {
+  crisis: { precision: 0.97, recall: 0.99 },
+  crisisCategories: { precision: 0.95, recall: 0.99 },
+};
+
 const utteranceSchema = z.strictObject({
   text: z.string().min(1),
   speaker: z.enum(['self', 'family', 'neighbour']),
@@ -38,9 +51,10 @@ const utteranceSchema = z.strictObject({
 });
 type Utterance = z.infer<typeof utteranceSchema>;
 
-const utterances: Utterance[] = z
-  .array(utteranceSchema)
-  .parse(parse(readFileSync('test/fixtures/utterances.yaml', 'utf8')));
+const readUtterances = (file: string): Utterance[] =>
+  z.array(utteranceSchema).parse(parse(readFileSync(file, 'utf8')));
+const utterances = readUtterances('test/fixtures/utterances.yaml');
+const heldout3 = readUtterances(HELDOUT_3);
 const understanding = loadUnderstanding();
 
 interface Counts {
@@ -86,21 +100,29 @@ const f1 = (c: Counts) => {
   return p + r === 0 ? 0 : (2 * p * r) / (p + r);
 };
 
+function scoreCrisis(items: readonly Utterance[]): { binary: Score; categories: Score } {
+  const binary = new Score();
+  const categories = new Score();
+  for (const item of items) {
+    const detection = understanding.detectCrisis(item.text);
+    binary.add(item.crisis.length > 0 ? ['crisis'] : [], detection.crisis ? ['crisis'] : []);
+    categories.add(item.crisis, detection.categories);
+  }
+  return { binary, categories };
+}
+
 const fields = new Score();
 const patterns = new Score();
 const observations = new Score();
-const crisisBinary = new Score();
-const crisisCategories = new Score();
 for (const item of utterances) {
   const classification = understanding.classify(item.text);
-  const detection = understanding.detectCrisis(item.text);
   fields.add(item.fields, classification.fields);
   patterns.add(item.patterns, classification.patterns);
   // The engine asks for observations only in a neighbour's report, so only those are measured.
   if (item.speaker === 'neighbour') observations.add(item.observations, classification.observations);
-  crisisBinary.add(item.crisis.length > 0 ? ['crisis'] : [], detection.crisis ? ['crisis'] : []);
-  crisisCategories.add(item.crisis, detection.categories);
 }
+const { binary: crisisBinary, categories: crisisCategories } = scoreCrisis(utterances);
+const heldout3Crisis = scoreCrisis(heldout3);
 
 function row(name: string, counts: Counts): string {
   const n = counts.tp + counts.fn;
@@ -108,20 +130,45 @@ function row(name: string, counts: Counts): string {
   return `${name.padEnd(22)}${String(n).padStart(5)}${cells.join('')}   tp ${counts.tp} fp ${counts.fp} fn ${counts.fn}`;
 }
 
+const header = `${'label'.padEnd(22)}${'n'.padStart(5)}${'P'.padStart(6)}${'R'.padStart(6)}${'F1'.padStart(6)}`;
+const crisisRows = ({ binary, categories }: ReturnType<typeof scoreCrisis>) => [
+  ...CRISIS_CATEGORIES.map((id) => row(`crisis ${id}`, categories.label(id))),
+  row('crisis categories', categories.micro()),
+  row('CRISIS (any)', binary.label('crisis')),
+];
+
 const table = [
   `utterances: ${utterances.length} (crisis ${utterances.filter((u) => u.crisis.length > 0).length}, ` +
     `neighbour ${utterances.filter((u) => u.speaker === 'neighbour').length})`,
-  `${'label'.padEnd(22)}${'n'.padStart(5)}${'P'.padStart(6)}${'R'.padStart(6)}${'F1'.padStart(6)}`,
+  header,
   ...KNOWN_FIELD_IDS.map((id) => row(`field ${id}`, fields.label(id))),
   row('fields (micro)', fields.micro()),
   ...PATTERN_IDS.map((id) => row(`pattern ${id}`, patterns.label(id))),
   row('patterns (micro)', patterns.micro()),
   ...MATCHABLE_OBSERVATION_IDS.map((id) => row(`obs ${id}`, observations.label(id))),
   row('observations (micro)', observations.micro()),
-  ...CRISIS_CATEGORIES.map((id) => row(`crisis ${id}`, crisisCategories.label(id))),
-  row('crisis categories', crisisCategories.micro()),
-  row('CRISIS (any)', crisisBinary.label('crisis')),
+  ...crisisRows({ binary: crisisBinary, categories: crisisCategories }),
 ];
+
+const heldout3Table = [
+  `${HELDOUT_3}: ${heldout3.length} (crisis ${heldout3.filter((u) => u.crisis.length > 0).length})`,
+  header,
+  ...crisisRows(heldout3Crisis),
+];
+
+/** Every field a labelled pattern or crisis category implies must be among the item's fields. */
+function inconsistentFields(items: readonly Utterance[]): string[] {
+  const patternLexicon = loadLexicon('flows/lexicon/patterns.yaml', 'patterns');
+  const crisisLexicon = loadLexicon('flows/lexicon/crisis.yaml', 'crisis');
+  return items.flatMap((u) => {
+    const implied = [
+      ...u.patterns.flatMap((id) => patternLexicon.patterns[id]?.impliesFields ?? []),
+      ...u.crisis.flatMap((id) => crisisLexicon.crisis[id]?.impliesFields ?? []),
+    ];
+    const missing = implied.filter((field) => !u.fields.includes(field));
+    return missing.length > 0 ? [`${u.text}: missing ${missing.join(', ')}`] : [];
+  });
+}
 
 describe('classifier quality on test/fixtures/utterances.yaml', () => {
   it('prints the quality table', () => {
@@ -148,17 +195,7 @@ describe('classifier quality on test/fixtures/utterances.yaml', () => {
   });
 
   it('labels every utterance with the fields its patterns and crisis categories imply', () => {
-    const patternLexicon = loadLexicon('flows/lexicon/patterns.yaml', 'patterns');
-    const crisisLexicon = loadLexicon('flows/lexicon/crisis.yaml', 'crisis');
-    const inconsistent = utterances.flatMap((u) => {
-      const implied = [
-        ...u.patterns.flatMap((id) => patternLexicon.patterns[id]?.impliesFields ?? []),
-        ...u.crisis.flatMap((id) => crisisLexicon.crisis[id]?.impliesFields ?? []),
-      ];
-      const missing = implied.filter((field) => !u.fields.includes(field));
-      return missing.length > 0 ? [`${u.text}: missing ${missing.join(', ')}`] : [];
-    });
-    expect(inconsistent).toEqual([]);
+    expect(inconsistentFields(utterances)).toEqual([]);
   });
 
   it('detects crises with the required recall and precision', () => {
@@ -187,6 +224,41 @@ describe('classifier quality on test/fixtures/utterances.yaml', () => {
   });
 });
 
+describe(`crisis detection on ${HELDOUT_3}`, () => {
+  it('prints the crisis table', () => {
+    console.log(heldout3Table.join('\n'));
+  });
+
+  it('is a held-out set of the size the brief asks for, apart from the main fixture', () => {
+    const crisis = heldout3.filter((u) => u.crisis.length > 0);
+    expect(heldout3.length).toBeGreaterThanOrEqual(120);
+    expect(crisis.length).toBeGreaterThanOrEqual(70);
+    expect(heldout3.length - crisis.length).toBeGreaterThanOrEqual(50);
+    for (const category of CRISIS_CATEGORIES) {
+      expect(
+        crisis.some((u) => u.crisis.includes(category)),
+        category,
+      ).toBe(true);
+    }
+    expect(new Set(heldout3.map((u) => u.text)).size).toBe(heldout3.length);
+    const main = new Set(utterances.map((u) => u.text));
+    expect(heldout3.filter((u) => main.has(u.text)).map((u) => u.text)).toEqual([]);
+  });
+
+  it('labels every utterance with the fields its crisis categories imply', () => {
+    expect(inconsistentFields(heldout3)).toEqual([]);
+  });
+
+  it('detects crises with the recall and precision reached when the round was folded in', () => {
+    const counts = heldout3Crisis.binary.label('crisis');
+    expect(recall(counts)).toBeGreaterThanOrEqual(HELDOUT_3_FLOORS.crisis.recall);
+    expect(precision(counts)).toBeGreaterThanOrEqual(HELDOUT_3_FLOORS.crisis.precision);
+    const categories = heldout3Crisis.categories.micro();
+    expect(recall(categories)).toBeGreaterThanOrEqual(HELDOUT_3_FLOORS.crisisCategories.recall);
+    expect(precision(categories)).toBeGreaterThanOrEqual(HELDOUT_3_FLOORS.crisisCategories.precision);
+  });
+});
+
 const spaced = (text: string) => Array.from(text).join(' ');
 const fullWidth = (text: string) =>
   text.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0)).replace(/ /g, '\u3000');
@@ -201,8 +273,11 @@ describe('crisis detection robustness', () => {
     'all three': (text: string) => spaced(fullWidth(katakana(text))),
   };
 
+  const everything = [...utterances, ...heldout3];
+  const missedUntransformed = crisisBinary.label('crisis').fn + heldout3Crisis.binary.label('crisis').fn;
+
   it.each(Object.entries(transforms))('gives the same answer after %s', (_name, transform) => {
-    const changed = utterances.flatMap((u) => {
+    const changed = everything.flatMap((u) => {
       const before = understanding.detectCrisis(u.text);
       const after = understanding.detectCrisis(transform(u.text));
       return JSON.stringify(before) === JSON.stringify(after)
@@ -213,11 +288,11 @@ describe('crisis detection robustness', () => {
   });
 
   it('still detects every crisis utterance after the transforms', () => {
-    const missed = utterances
+    const missed = everything
       .filter((u) => u.crisis.length > 0)
       .flatMap((u) => Object.values(transforms).map((transform) => transform(u.text)))
       .filter((text) => !understanding.detectCrisis(text).crisis);
     // Only what the lexicon misses untransformed may be missed here (none today).
-    expect(missed.length).toBeLessThanOrEqual(4 * crisisBinary.label('crisis').fn);
+    expect(missed.length).toBeLessThanOrEqual(4 * missedUntransformed);
   });
 });
