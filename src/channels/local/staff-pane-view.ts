@@ -1,3 +1,4 @@
+import { answerList, answerText } from '../../core/cases/answer-values.js';
 import type { ThreadNote } from '../../core/cases/staff-notice.js';
 import type { IncomingContent } from '../../core/incoming-event.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
@@ -89,10 +90,6 @@ export interface ViewContext {
   now: Date;
 }
 
-const asText = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
-const asList = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-
 const localized = (names: Record<string, string>, language: string): string =>
   names[language] ?? names.ja ?? '';
 
@@ -120,27 +117,27 @@ export function isContentVisible(record: CaseRecord): boolean {
 
 function contactOf(record: CaseRecord, ctx: ViewContext): string | undefined {
   if (record.origin === 'neighbour') {
-    const contactable = asText(record.answers.contactable) === 'yes';
+    const contactable = answerText(record.answers.contactable) === 'yes';
     return ctx.t(
       contactable ? 'staff.contact.reporter-contactable' : 'staff.contact.reporter-not-contactable',
     );
   }
-  const means = asText(record.answers.contact);
+  const means = answerText(record.answers.contact);
   return means ? label(ctx.t, `staff.contact.means.${means}`, means) : undefined;
 }
 
 export function renderCaseView(record: CaseRecord, ctx: ViewContext): CaseView {
   const window = ctx.config.windows.find((w) => w.id === record.windowId);
-  const urgency = asText(record.answers.urgency);
+  const urgency = answerText(record.answers.urgency);
   return {
     id: record.id,
     number: record.number,
     window: windowOf(record.windowId, ctx),
     fields: labelled(ctx, 'field', record.fields.length > 0 ? record.fields : ['unknown']),
-    observations: labelled(ctx, 'observation', asList(record.answers.observations)),
+    observations: labelled(ctx, 'observation', answerList(record.answers.observations)),
     patterns: labelled(ctx, 'staff.pattern', record.patterns),
     urgent: record.urgent,
-    crisis: labelled(ctx, 'staff.crisis', asList(record.answers.crisis)),
+    crisis: labelled(ctx, 'staff.crisis', answerList(record.answers.crisis)),
     urgency: urgency ? label(ctx.t, `intake.urgency.${urgency}`, urgency) : undefined,
     language: {
       id: record.language,
@@ -165,9 +162,9 @@ export function renderCaseView(record: CaseRecord, ctx: ViewContext): CaseView {
 /** The intake as the Slack thread shows it after accept: the summary, then the free text given. */
 function intakeLines(record: CaseRecord, ctx: ViewContext): SummaryLine[] {
   const view = renderCaseView(record, ctx);
-  const area = asText(record.answers.area);
+  const area = answerText(record.answers.area);
   const knownArea = area ? ctx.config.areas.find((a) => a.id === area) : undefined;
-  const attachments = asList(record.answers.attachments).length;
+  const attachments = answerList(record.answers.attachments).length;
   const lines: Array<[string, string | undefined]> = [
     ['staff.alert.fields', record.fields.length > 0 ? list(ctx, view.fields) : undefined],
     ['staff.alert.observations', list(ctx, view.observations)],
@@ -177,8 +174,8 @@ function intakeLines(record: CaseRecord, ctx: ViewContext): SummaryLine[] {
     ['staff.alert.contact', view.contact],
     ['staff.intake.area', knownArea ? localized(knownArea.names, ctx.language) : undefined],
     ['staff.intake.area-text', area && !knownArea ? area : undefined],
-    ['staff.intake.location', asText(record.answers.location)],
-    ['staff.intake.phone', asText(record.answers.phone)],
+    ['staff.intake.location', answerText(record.answers.location)],
+    ['staff.intake.phone', answerText(record.answers.phone)],
     ['playground.thread.attachments', attachments > 0 ? String(attachments) : undefined],
   ];
   return lines.flatMap(([key, value]) => (value ? [{ label: ctx.t(key), value }] : []));

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { answerList, answerText } from '../../core/cases/answer-values.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import { isOpen } from '../../core/municipality/opening-hours.js';
 import type { CaseRecord } from '../../core/store.js';
@@ -18,10 +19,6 @@ export interface SlackMessage {
   text: string;
   blocks: types.KnownBlock[];
 }
-
-const asText = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
-const asList = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /**
  * The case's alert in its window's channel. Minimal personal data by construction: it reads only
@@ -109,7 +106,7 @@ function field(label: string, value: string): types.MrkdwnElement {
 }
 
 function subjectField(record: CaseRecord, s: StaffText): [string, string] {
-  const observations = asList(record.answers.observations);
+  const observations = answerList(record.answers.observations);
   const patterns = record.patterns.map((p) => s.label('staff.pattern', p));
   const main =
     record.origin === 'neighbour' && observations.length > 0
@@ -125,10 +122,10 @@ function subjectField(record: CaseRecord, s: StaffText): [string, string] {
 }
 
 function urgency(record: CaseRecord, s: StaffText): string {
-  const chosen = asText(record.answers.urgency);
+  const chosen = answerText(record.answers.urgency);
   const parts = chosen ? [s.label('intake.urgency', chosen)] : [];
   if (record.urgent) {
-    const crisis = asList(record.answers.crisis).map((c) => s.label('staff.crisis', c));
+    const crisis = answerList(record.answers.crisis).map((c) => s.label('staff.crisis', c));
     parts.unshift(
       crisis.length > 0
         ? s.t('staff.alert.crisis-with', { categories: s.list(crisis) })
@@ -143,11 +140,11 @@ function contact(record: CaseRecord, s: StaffText): string {
   const identity = record.anonymous ? s.t('staff.contact.anonymous') : s.t('staff.contact.identified');
   const means =
     record.origin === 'neighbour'
-      ? asText(record.answers.contactable) === 'yes'
+      ? answerText(record.answers.contactable) === 'yes'
         ? s.t('staff.contact.reporter-contactable')
         : s.t('staff.contact.reporter-not-contactable')
-      : asText(record.answers.contact)
-        ? s.label('staff.contact.means', asText(record.answers.contact) as string)
+      : answerText(record.answers.contact)
+        ? s.label('staff.contact.means', answerText(record.answers.contact) as string)
         : '';
   return escapeSlack(means ? `${identity}\n${means}` : identity);
 }

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { answerList, answerText } from '../../core/cases/answer-values.js';
 import type { ThreadNote } from '../../core/cases/staff-notice.js';
 import type { IncomingContent, MediaKind } from '../../core/incoming-event.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
@@ -15,10 +16,6 @@ import {
 import type { StaffText } from './staff-text.js';
 
 type Location = Extract<IncomingContent, { type: 'location' }>;
-
-const asText = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
-const asList = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /** The first line of every thread note's fallback text: the case number, nothing the resident wrote. */
 function fallback(
@@ -45,7 +42,7 @@ export function renderIntake(record: CaseRecord, s: StaffText, config: Municipal
     t('staff.alert.fields'),
     record.fields.length > 0 ? s.list(record.fields.map((f) => s.label('field', f))) : undefined,
   );
-  const observations = asList(answers.observations);
+  const observations = answerList(answers.observations);
   add(
     t('staff.alert.observations'),
     observations.length > 0 ? s.list(observations.map((o) => s.label('observation', o))) : undefined,
@@ -54,12 +51,12 @@ export function renderIntake(record: CaseRecord, s: StaffText, config: Municipal
     t('staff.intake.patterns'),
     record.patterns.length > 0 ? s.list(record.patterns.map((p) => s.label('staff.pattern', p))) : undefined,
   );
-  const urgency = asText(answers.urgency);
+  const urgency = answerText(answers.urgency);
   add(t('staff.alert.urgency'), urgency ? s.label('intake.urgency', urgency) : undefined);
   add(t('staff.alert.origin'), s.label('staff.origin', record.origin));
-  const contact = asText(answers.contact);
+  const contact = answerText(answers.contact);
   add(t('staff.alert.contact'), contact ? s.label('staff.contact.means', contact) : undefined);
-  const area = asText(answers.area);
+  const area = answerText(answers.area);
   const knownArea = area ? config.areas.find((a) => a.id === area) : undefined;
   add(t('staff.intake.area'), knownArea?.names.ja);
 
@@ -71,20 +68,20 @@ export function renderIntake(record: CaseRecord, s: StaffText, config: Municipal
   };
   freeText(t('staff.intake.own-words'), record.ownWords);
   freeText(t('staff.intake.area-text'), area && !knownArea ? area : undefined);
-  freeText(t('staff.intake.location'), asText(answers.location));
-  const mapLink = mapLinkIn(asText(answers.location) ?? (area && !knownArea ? area : undefined), s);
+  freeText(t('staff.intake.location'), answerText(answers.location));
+  const mapLink = mapLinkIn(answerText(answers.location) ?? (area && !knownArea ? area : undefined), s);
   if (mapLink) blocks.push(contextLine(mapLink));
-  freeText(t('staff.intake.phone'), asText(answers.phone));
+  freeText(t('staff.intake.phone'), answerText(answers.phone));
   if (!record.ownWords) blocks.push(contextLine(t('staff.intake.no-own-words')));
   if (record.erasedAt) blocks.push(contextLine(t('staff.alert.erased')));
-  const attachments = asList(answers.attachments).length;
+  const attachments = answerList(answers.attachments).length;
   if (attachments > 0) blocks.push(contextLine(t('staff.intake.attachments', { count: attachments })));
   return residentContent({ text: fallback(s, record, 'staff.intake.fallback'), blocks });
 }
 
 /** `image:<contentId>` entries the intake remembered, as the media kind and the content id. */
 export function intakeAttachments(record: CaseRecord): Array<{ media: MediaKind; contentId: string }> {
-  return asList(record.answers.attachments).flatMap((entry) => {
+  return answerList(record.answers.attachments).flatMap((entry) => {
     const at = entry.indexOf(':');
     const media = entry.slice(0, at);
     if (at < 1 || !['image', 'video', 'audio', 'file'].includes(media)) return [];

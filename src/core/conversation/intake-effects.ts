@@ -1,3 +1,4 @@
+import { answerList, answerText } from '../cases/answer-values.js';
 import { describeNextOpening } from '../municipality/opening-hours.js';
 import { resolveArea, routeToWindow } from '../municipality/route-to-window.js';
 import type { CaseOrigin } from '../store.js';
@@ -19,10 +20,6 @@ const CRISIS_FIELDS: Record<CrisisCategory, string[]> = {
   domestic_violence: ['violence'],
   medical: ['unknown'],
 };
-
-const asList = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-const asText = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
 
 /** Everything a flow does beyond talking: proposals from free text, cases, crisis, data requests. */
 export class IntakeEffects implements FlowEffects {
@@ -46,12 +43,12 @@ export class IntakeEffects implements FlowEffects {
 
   /** Keeps what the resident wrote, so staff read their own words. */
   rememberWords(turn: Turn, text: string): void {
-    const previous = asText(turn.state.answers.ownWords);
+    const previous = answerText(turn.state.answers.ownWords);
     turn.state.answers.ownWords = previous ? `${previous}\n${text}` : text;
   }
 
   rememberAttachment(turn: Turn, contentId: string, media: string): void {
-    turn.state.answers.attachments = [...asList(turn.state.answers.attachments), `${media}:${contentId}`];
+    turn.state.answers.attachments = [...answerList(turn.state.answers.attachments), `${media}:${contentId}`];
   }
 
   propose(turn: Turn, kind: 'fields' | 'observations', text: string): boolean {
@@ -73,8 +70,8 @@ export class IntakeEffects implements FlowEffects {
    * offer the matching intake (never start it silently). `inFlow`: only offer when it clearly fits.
    */
   proposeStart(turn: Turn, text: string, inFlow = false): boolean {
-    const result = this.deps.classifier.classify(text);
     if (inFlow && turn.state.position?.flowId !== 'welcome') return false;
+    const result = this.deps.classifier.classify(text);
     if (!inFlow) this.rememberWords(turn, text);
     this.addPatterns(turn, result.patterns);
     if (result.observations.length > 0) {
@@ -128,7 +125,7 @@ export class IntakeEffects implements FlowEffects {
 
   private addPatterns(turn: Turn, patterns: readonly string[]): void {
     if (patterns.length === 0) return;
-    turn.state.answers.patterns = [...new Set([...asList(turn.state.answers.patterns), ...patterns])];
+    turn.state.answers.patterns = [...new Set([...answerList(turn.state.answers.patterns), ...patterns])];
   }
 
   askResume(turn: Turn): void {
@@ -177,7 +174,7 @@ export class IntakeEffects implements FlowEffects {
       if (record && record.status !== 'closed') return;
     }
     const fields = [
-      ...new Set([...categories.flatMap((c) => CRISIS_FIELDS[c]), ...asList(turn.state.answers.fields)]),
+      ...new Set([...categories.flatMap((c) => CRISIS_FIELDS[c]), ...answerList(turn.state.answers.fields)]),
     ];
     const known = fields.filter((f) => f !== 'unknown');
     const origin = this.originOf(turn);
@@ -208,13 +205,13 @@ export class IntakeEffects implements FlowEffects {
     const origin: CaseOrigin =
       typeof step.origin === 'string'
         ? step.origin
-        : ((asText(answers[step.origin.answer]) as CaseOrigin) ?? 'self');
-    const fields = step.fieldsAnswer ? asList(answers[step.fieldsAnswer]) : [];
-    const observations = step.observationsAnswer ? asList(answers[step.observationsAnswer]) : [];
-    const ownWords = asText(answers[step.ownWordsAnswer ?? 'ownWords']);
+        : ((answerText(answers[step.origin.answer]) as CaseOrigin) ?? 'self');
+    const fields = step.fieldsAnswer ? answerList(answers[step.fieldsAnswer]) : [];
+    const observations = step.observationsAnswer ? answerList(answers[step.observationsAnswer]) : [];
+    const ownWords = answerText(answers[step.ownWordsAnswer ?? 'ownWords']);
     if (ownWords) this.addPatterns(turn, this.deps.classifier.classify(ownWords).patterns);
-    const patterns = asList(answers.patterns) as PatternId[];
-    const areaText = step.areaAnswer ? asText(answers[step.areaAnswer]) : undefined;
+    const patterns = answerList(answers.patterns) as PatternId[];
+    const areaText = step.areaAnswer ? answerText(answers[step.areaAnswer]) : undefined;
     const area = areaText ? resolveArea(this.config, areaText) : undefined;
     const route = routeToWindow(this.config, {
       fields: fields as FieldId[],
@@ -223,7 +220,7 @@ export class IntakeEffects implements FlowEffects {
       observations: observations as ObservationId[],
       ...(area ? { area } : {}),
     });
-    const contact = step.contactAnswer ? asText(answers[step.contactAnswer]) : undefined;
+    const contact = step.contactAnswer ? answerText(answers[step.contactAnswer]) : undefined;
     const anonymous = origin === 'neighbour' ? contact !== 'yes' : contact !== 'phone';
     const { ownWords: _words, patterns: _patterns, ...rest } = answers;
     const content = {
