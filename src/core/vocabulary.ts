@@ -45,6 +45,20 @@ export const CRISIS_CATEGORIES = [
   'medical',
 ] as const;
 
+/** Who a message is about, as far as words can tell: `someone_else` makes safety replies speak of that person. */
+export const SPEAKER_IDS = ['someone_else'] as const;
+
+/**
+ * How a message frames what it says, as far as words can tell; the risk assessor lowers a tier for
+ * a frame that shows the danger is not now (assess-risk.ts), unless `present` says it is:
+ * - `resolved_past`: told as history that is over (10年前に…今は元気, back in college… doing great now);
+ * - `fiction_news`: a drama, film, book or the news;
+ * - `question`: a question about a word, a law or how the service works;
+ * - `negated`: the danger is denied (暴力はない, he never hit me, I'm not in danger);
+ * - `present`: the danger is now or again (また, 今も, 今夜, again, still).
+ */
+export const FRAME_IDS = ['resolved_past', 'fiction_news', 'question', 'negated', 'present'] as const;
+
 export const LOCALES = ['ja', 'en', 'ja-easy', 'zh', 'vi', 'pt-BR', 'ko'] as const;
 
 export type FieldId = (typeof FIELD_IDS)[number];
@@ -53,4 +67,6 @@ export type PatternId = (typeof PATTERN_IDS)[number];
 export type ObservationId = (typeof OBSERVATION_IDS)[number];
 export type MatchableObservationId = Exclude<ObservationId, 'other'>;
 export type CrisisCategory = (typeof CRISIS_CATEGORIES)[number];
+export type FrameId = (typeof FRAME_IDS)[number];
+export type SpeakerId = (typeof SPEAKER_IDS)[number];
 export type Locale = (typeof LOCALES)[number];

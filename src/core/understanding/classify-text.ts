@@ -1,123 +1,162 @@
 import {
   CRISIS_CATEGORIES,
   type CrisisCategory,
+  FRAME_IDS,
+  type FrameId,
   KNOWN_FIELD_IDS,
   type KnownFieldId,
   MATCHABLE_OBSERVATION_IDS,
   type MatchableObservationId,
   PATTERN_IDS,
   type PatternId,
+  SPEAKER_IDS,
 } from '../vocabulary.js';
 import {
+  type ConcernLexicon,
   type CrisisLexicon,
   type FieldsLexicon,
+  type FramesLexicon,
   type LexiconFile,
   labelEntries,
   type ObservationsLexicon,
   type PatternsLexicon,
+  type RewritesLexicon,
+  type SpeakerLexicon,
 } from './lexicon-schema.js';
+import { type MorphAnalyzer, noMorphAnalyzer } from './morph-analyzer.js';
 import { normalizeText } from './normalize-text.js';
+import { maskViews, type PhraseForms, phraseForms, type TextViews, textViews, viewsContain } from './text-views.js';
 
 /**
  * Channel-neutral reading of a free-text message: which windows it may concern, which household
- * patterns and neighbour observations it mentions, and whether a life may be in danger.
+ * patterns and neighbour observations it mentions, and how much danger its words show.
  *
- * Deliberately simple substring scoring over data-driven dictionaries: every decision can be
- * traced to a line of YAML that staff can read. Results are proposals ordered strongest first; the
- * engine asks the resident to confirm and never routes on them silently.
+ * Scoring over data-driven dictionaries (flows/lexicon/*.yaml, one file per kind and language), so
+ * every decision can be traced to a line of YAML that staff can read. Phrases are matched on the
+ * text as written, on its words' dictionary forms and on their readings (text-views.ts), and on the
+ * text again after the slang and dialect rewrites. Results are proposals ordered strongest first;
+ * the engine asks the resident to confirm and never routes on them silently.
  */
 
 export interface Lexicons {
-  fields: FieldsLexicon;
-  patterns: PatternsLexicon;
-  observations: ObservationsLexicon;
-  crisis: CrisisLexicon;
+  fields: FieldsLexicon[];
+  patterns: PatternsLexicon[];
+  observations: ObservationsLexicon[];
+  crisis: CrisisLexicon[];
+  concern: ConcernLexicon[];
+  speaker: SpeakerLexicon[];
+  frames: FramesLexicon[];
+  rewrites: RewritesLexicon[];
 }
 
 export interface TextClassification {
   /** Strongest first; never `unknown` (an empty list is what maps to it). */
   fields: KnownFieldId[];
+  /** The weight of evidence for each field in `fields`. */
+  fieldScores: Partial<Record<KnownFieldId, number>>;
   patterns: PatternId[];
   /** Strongest first; never `other`. */
   observations: MatchableObservationId[];
 }
 
-export interface CrisisDetection {
-  crisis: boolean;
-  /** Strongest first. */
-  categories: CrisisCategory[];
+/** What the dictionaries alone say of the danger in a message. */
+export interface LexiconRisk {
+  /** Danger now, strongest first. */
+  crisis: CrisisCategory[];
+  /** Possible risk, strongest first (categories already in `crisis` are left out). */
+  concern: CrisisCategory[];
+  aboutSomeoneElse: boolean;
+  /** How the message frames its words (history that is over, fiction, a question, a denial, now). */
+  frames: FrameId[];
 }
 
 export interface TextClassifier {
   classify(text: string): TextClassification;
-  detectCrisis(text: string): CrisisDetection;
+  readRisk(text: string): LexiconRisk;
+  /**
+   * The text as the risk dictionaries read it, for the statistical detector: every way of writing it,
+   * with the risk files' false friends (死ぬほど笑った) masked out, so that only an explicit exclude
+   * can lower what the detector sees.
+   */
+  riskViews(text: string): TextViews[];
 }
 
 interface CompiledLabel<Id extends string> {
   id: Id;
-  terms: { term: string; weight: number }[];
-  exclude: string[];
+  terms: { term: PhraseForms; weight: number }[];
+  exclude: PhraseForms[];
   /** Each requirement: one inner list of alternatives per fragment, all of which must be present. */
-  requirements: { all: string[][]; weight: number }[];
+  requirements: { all: PhraseForms[][]; weight: number }[];
   impliesFields: KnownFieldId[];
 }
 
 interface CompiledLexicon<Id extends string> {
   labels: CompiledLabel<Id>[];
-  exclude: string[];
+  exclude: PhraseForms[];
   threshold: number;
-  order: readonly Id[];
 }
-
-// A character no normalized phrase contains, so a masked span can never be part of a match.
-const MASK = '\u0000';
 
 function byLengthDescending(phrases: string[]): string[] {
   // Longest first so a long false friend is masked before a shorter one eats part of it.
   return [...new Set(phrases)].sort((a, b) => b.length - a.length);
 }
 
-function compile<Id extends string>(file: LexiconFile, order: readonly Id[]): CompiledLexicon<Id> {
-  const resolve = (fragment: string | string[]): string[] => {
-    if (Array.isArray(fragment)) return fragment;
-    return fragment.startsWith('@') ? (file.groups[fragment.slice(1)] ?? []) : [fragment];
+function compile<Id extends string>(file: LexiconFile, analyzer: MorphAnalyzer): CompiledLexicon<Id> {
+  const japanese = file.language === undefined || file.language === 'ja' || file.language === 'ja-easy';
+  const forms = (phrase: string) => phraseForms(phrase, japanese ? analyzer : noMorphAnalyzer);
+  const resolve = (fragment: string | string[]): PhraseForms[] => {
+    if (Array.isArray(fragment)) return fragment.map(forms);
+    return (fragment.startsWith('@') ? (file.groups[fragment.slice(1)] ?? []) : [fragment]).map(forms);
   };
   const labels = labelEntries(file).map(([id, label]) => ({
     id: id as Id,
-    terms: label.terms,
-    exclude: byLengthDescending(label.exclude),
+    terms: onePerReading(label.terms.map(({ term, weight }) => ({ term: forms(term), weight }))),
+    exclude: byLengthDescending(label.exclude).map(forms),
     requirements: label.requiresAll.map((req) => ({ all: req.all.map(resolve), weight: req.weight })),
     impliesFields: 'impliesFields' in label ? (label.impliesFields as KnownFieldId[]) : [],
   }));
-  return { labels, exclude: byLengthDescending(file.exclude), threshold: file.threshold, order };
+  return { labels, exclude: byLengthDescending(file.exclude).map(forms), threshold: file.threshold };
 }
 
-function mask(text: string, phrases: string[]): string {
-  let out = text;
-  for (const phrase of phrases) {
-    if (out.includes(phrase)) out = out.split(phrase).join(MASK);
+/**
+ * One term per way of being read: 楽になりたい and らくになりたい are the same words, and must not add
+ * up to a threshold that each alone does not reach. The heavier weight is kept.
+ */
+function onePerReading(terms: { term: PhraseForms; weight: number }[]): { term: PhraseForms; weight: number }[] {
+  const byKey = new Map<string, { term: PhraseForms; weight: number }>();
+  for (const entry of terms) {
+    const key = entry.term.readings ?? entry.term.surface;
+    const kept = byKey.get(key);
+    if (!kept || entry.weight > kept.weight) byKey.set(key, entry);
   }
-  return out;
+  return [...byKey.values()];
 }
 
-function scoreLabel(label: CompiledLabel<string>, text: string): number {
-  const visible = label.exclude.length > 0 ? mask(text, label.exclude) : text;
+function scoreLabel(label: CompiledLabel<string>, views: TextViews): number {
+  const visible = label.exclude.length > 0 ? maskViews(views, label.exclude) : views;
   let score = 0;
   for (const { term, weight } of label.terms) {
-    if (visible.includes(term)) score += weight;
+    if (viewsContain(visible, term)) score += weight;
   }
   for (const { all, weight } of label.requirements) {
-    if (all.every((alternatives) => alternatives.some((part) => visible.includes(part)))) score += weight;
+    if (all.every((alternatives) => alternatives.some((part) => viewsContain(visible, part)))) score += weight;
   }
   return score;
 }
 
-function scoreAll<Id extends string>(lexicon: CompiledLexicon<Id>, normalized: string): Map<Id, number> {
-  const text = mask(normalized, lexicon.exclude);
+/** Every label at or over its file's threshold, summed over the files (one per language) and variants. */
+function scoreAll<Id extends string>(lexicons: CompiledLexicon<Id>[], variants: TextViews[]): Map<Id, number> {
   const scores = new Map<Id, number>();
-  for (const label of lexicon.labels) {
-    const score = scoreLabel(label, text);
-    if (score >= lexicon.threshold) scores.set(label.id, score);
+  for (const lexicon of lexicons) {
+    const best = new Map<Id, number>();
+    for (const views of variants) {
+      const visible = maskViews(views, lexicon.exclude);
+      for (const label of lexicon.labels) {
+        const score = scoreLabel(label, visible);
+        if (score >= lexicon.threshold && score > (best.get(label.id) ?? 0)) best.set(label.id, score);
+      }
+    }
+    for (const [id, score] of best) scores.set(id, (scores.get(id) ?? 0) + score);
   }
   return scores;
 }
@@ -132,39 +171,76 @@ function ranked<Id extends string>(scores: Map<Id, number>, order: readonly Id[]
 function addImplied<Id extends string>(
   into: Map<KnownFieldId, number>,
   matched: Map<Id, number>,
-  lexicon: CompiledLexicon<Id>,
+  lexicons: CompiledLexicon<Id>[],
 ): void {
-  for (const label of lexicon.labels) {
-    const score = matched.get(label.id);
-    if (score === undefined) continue;
-    for (const field of label.impliesFields) into.set(field, (into.get(field) ?? 0) + score);
+  // A label defined in several files (one per language) implies its fields once.
+  const implied = new Map<Id, Set<KnownFieldId>>();
+  for (const lexicon of lexicons) {
+    for (const label of lexicon.labels) {
+      const fields = implied.get(label.id) ?? new Set<KnownFieldId>();
+      for (const field of label.impliesFields) fields.add(field);
+      implied.set(label.id, fields);
+    }
+  }
+  for (const [id, score] of matched) {
+    for (const field of implied.get(id) ?? []) into.set(field, (into.get(field) ?? 0) + score);
   }
 }
 
-export function createTextClassifier(lexicons: Lexicons): TextClassifier {
-  const fields = compile(lexicons.fields, KNOWN_FIELD_IDS);
-  const patterns = compile(lexicons.patterns, PATTERN_IDS);
-  const observations = compile(lexicons.observations, MATCHABLE_OBSERVATION_IDS);
-  const crisis = compile(lexicons.crisis, CRISIS_CATEGORIES);
+function compileRewrites(files: RewritesLexicon[]): { match: RegExp; to: string }[] {
+  return files.flatMap((file) => file.rules.map((rule) => ({ match: new RegExp(rule.match, 'gu'), to: rule.to })));
+}
+
+export function createTextClassifier(lexicons: Lexicons, analyzer: MorphAnalyzer = noMorphAnalyzer): TextClassifier {
+  const compileAll = <Id extends string>(files: LexiconFile[]) => files.map((f) => compile<Id>(f, analyzer));
+  const fields = compileAll<KnownFieldId>(lexicons.fields);
+  const patterns = compileAll<PatternId>(lexicons.patterns);
+  const observations = compileAll<MatchableObservationId>(lexicons.observations);
+  const crisis = compileAll<CrisisCategory>(lexicons.crisis);
+  const concern = compileAll<CrisisCategory>(lexicons.concern);
+  const speaker = compileAll<(typeof SPEAKER_IDS)[number]>(lexicons.speaker);
+  const frames = compileAll<FrameId>(lexicons.frames);
+  const rewrites = compileRewrites(lexicons.rewrites);
+
+  function variantsOf(text: string): TextViews[] {
+    const normalized = normalizeText(text);
+    let rewritten = normalized;
+    for (const { match, to } of rewrites) rewritten = rewritten.replace(match, to);
+    const variants = [textViews(normalized, analyzer)];
+    if (rewritten !== normalized) variants.push(textViews(rewritten, analyzer));
+    return variants;
+  }
+
+  const riskExcludes = [...crisis, ...concern].flatMap((lexicon) => lexicon.exclude);
 
   return {
+    riskViews: (text) => variantsOf(text).map((views) => maskViews(views, riskExcludes)),
     classify(text) {
-      const normalized = normalizeText(text);
-      const fieldScores = scoreAll(fields, normalized);
-      const patternScores = scoreAll(patterns, normalized);
+      const variants = variantsOf(text);
+      const fieldScores = scoreAll(fields, variants);
+      const patternScores = scoreAll(patterns, variants);
       // A household pattern or a crisis says which windows are involved even when no field word
       // was used ("ひきこもりの弟", "死にたい"); patterns.yaml and crisis.yaml say which.
       addImplied(fieldScores, patternScores, patterns);
-      addImplied(fieldScores, scoreAll(crisis, normalized), crisis);
+      addImplied(fieldScores, scoreAll(crisis, variants), crisis);
+      addImplied(fieldScores, scoreAll(concern, variants), concern);
       return {
-        fields: ranked(fieldScores, fields.order),
-        patterns: ranked(patternScores, patterns.order),
-        observations: ranked(scoreAll(observations, normalized), observations.order),
+        fields: ranked(fieldScores, KNOWN_FIELD_IDS),
+        fieldScores: Object.fromEntries(fieldScores),
+        patterns: ranked(patternScores, PATTERN_IDS),
+        observations: ranked(scoreAll(observations, variants), MATCHABLE_OBSERVATION_IDS),
       };
     },
-    detectCrisis(text) {
-      const categories = ranked(scoreAll(crisis, normalizeText(text)), crisis.order);
-      return { crisis: categories.length > 0, categories };
+    readRisk(text) {
+      const variants = variantsOf(text);
+      const now = ranked(scoreAll(crisis, variants), CRISIS_CATEGORIES);
+      const possible = ranked(scoreAll(concern, variants), CRISIS_CATEGORIES).filter((c) => !now.includes(c));
+      return {
+        crisis: now,
+        concern: possible,
+        aboutSomeoneElse: scoreAll(speaker, variants).has('someone_else'),
+        frames: ranked(scoreAll(frames, variants), FRAME_IDS),
+      };
     },
   };
 }

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CRISIS_CATEGORIES, KNOWN_FIELD_IDS, MATCHABLE_OBSERVATION_IDS, PATTERN_IDS } from '../vocabulary.js';
+import {
+  CRISIS_CATEGORIES,
+  FRAME_IDS,
+  KNOWN_FIELD_IDS,
+  LOCALES,
+  MATCHABLE_OBSERVATION_IDS,
+  PATTERN_IDS,
+  SPEAKER_IDS,
+} from '../vocabulary.js';
 import { normalizeText } from './normalize-text.js';
 
 /**
@@ -83,6 +91,18 @@ const requirement = z
     return { all: parts.map((part, i) => normalizeFragment(part, ctx, [...base, i])), weight: weightOf };
   });
 
+const rewriteRule = z.strictObject({
+  match: z.string().superRefine((source, ctx) => {
+    try {
+      new RegExp(source, 'gu');
+    } catch (cause) {
+      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(cause as Error).message}` });
+    }
+  }),
+  to: z.string(),
+  note: z.string().optional(),
+});
+
 const labelShape = {
   /** Substrings of the normalized message; each distinct one found adds its weight. */
   terms: z.array(term).default([]),
@@ -100,6 +120,12 @@ const crisisLabelSchema = z.strictObject({ ...labelShape, impliesFields: implies
 
 const fileShape = {
   version: z.literal(1),
+  /**
+   * The language of the file's phrases; the loader takes it from the folder (flows/lexicon/en/) when
+   * absent, and files at the top level are Japanese. Only Japanese phrases are read by the Japanese
+   * analyser: a Chinese phrase read in Japanese (想死 → そうし) would match unrelated Japanese words.
+   */
+  language: z.enum(LOCALES).optional(),
   /** Named phrase lists that requiresAll fragments can refer to as `@name`. */
   groups: z
     .record(z.string().regex(GROUP_NAME, 'group names are lower_snake_case'), z.array(phrase).min(1))
@@ -133,6 +159,34 @@ export const lexiconFileSchema = z
       kind: z.literal('crisis'),
       crisis: z.partialRecord(z.enum(CRISIS_CATEGORIES), crisisLabelSchema),
     }),
+    /** Possible risk: the resident is asked directly whether they are in danger. */
+    z.strictObject({
+      ...fileShape,
+      kind: z.literal('concern'),
+      concern: z.partialRecord(z.enum(CRISIS_CATEGORIES), crisisLabelSchema),
+    }),
+    /** Who the message is about: words that show the writer speaks of someone else (友達が, my neighbour). */
+    z.strictObject({
+      ...fileShape,
+      kind: z.literal('speaker'),
+      speaker: z.partialRecord(z.enum(SPEAKER_IDS), labelSchema),
+    }),
+    /** How a message frames its words: history that is over, fiction or news, a question, a denial, or now. */
+    z.strictObject({
+      ...fileShape,
+      kind: z.literal('frames'),
+      frames: z.partialRecord(z.enum(FRAME_IDS), labelSchema),
+    }),
+    /**
+     * Spellings folded before matching: slang, leetspeak and dialect endings (ﾀﾋ → 死, 死にたか →
+     * 死にたい). Each rule is a regular expression over the normalized text; a message is matched both
+     * as written and as rewritten, so a rule can only add readings, never hide one.
+     */
+    z.strictObject({
+      ...fileShape,
+      kind: z.literal('rewrites'),
+      rules: z.array(rewriteRule).default([]),
+    }),
   ])
   .superRefine((file, ctx) => {
     for (const [labelId, label] of labelEntries(file)) {
@@ -161,17 +215,33 @@ export type FieldsLexicon = Extract<LexiconFile, { kind: 'fields' }>;
 export type PatternsLexicon = Extract<LexiconFile, { kind: 'patterns' }>;
 export type ObservationsLexicon = Extract<LexiconFile, { kind: 'observations' }>;
 export type CrisisLexicon = Extract<LexiconFile, { kind: 'crisis' }>;
+export type ConcernLexicon = Extract<LexiconFile, { kind: 'concern' }>;
+export type SpeakerLexicon = Extract<LexiconFile, { kind: 'speaker' }>;
+export type FramesLexicon = Extract<LexiconFile, { kind: 'frames' }>;
+export type RewritesLexicon = Extract<LexiconFile, { kind: 'rewrites' }>;
 
 /** The labels of any lexicon file with the fields every kind shares (impliesFields aside). */
 export function labelEntries(file: LexiconFile): [string, LexiconLabel][] {
-  const labels: Partial<Record<string, LexiconLabel>> =
-    file.kind === 'fields'
-      ? file.fields
-      : file.kind === 'patterns'
-        ? file.patterns
-        : file.kind === 'observations'
-          ? file.observations
-          : file.crisis;
+  const labels: Partial<Record<string, LexiconLabel>> = (() => {
+    switch (file.kind) {
+      case 'fields':
+        return file.fields;
+      case 'patterns':
+        return file.patterns;
+      case 'observations':
+        return file.observations;
+      case 'crisis':
+        return file.crisis;
+      case 'concern':
+        return file.concern;
+      case 'speaker':
+        return file.speaker;
+      case 'frames':
+        return file.frames;
+      case 'rewrites':
+        return {};
+    }
+  })();
   return Object.entries(labels).filter((entry): entry is [string, LexiconLabel] => entry[1] !== undefined);
 }
 

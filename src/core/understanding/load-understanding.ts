@@ -1,16 +1,46 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { createTextClassifier, type TextClassifier } from './classify-text.js';
-import { loadLexicon } from './lexicon-schema.js';
+import { createTextClassifier, type Lexicons, type TextClassifier } from './classify-text.js';
+import { type LexiconFile, loadLexicon } from './lexicon-schema.js';
+import { type MorphAnalyzer, noMorphAnalyzer } from './morph-analyzer.js';
+import { LOCALES } from '../vocabulary.js';
+
+/** Every lexicon file under `dir` (flows/lexicon/*.yaml and one folder per language), sorted by path. */
+export function lexiconFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.yaml'))
+    .map((name) => path.join(dir, name))
+    .sort();
+}
+
+/** Loads and groups every lexicon file by kind; throws a LexiconError naming the first invalid file. */
+export function loadLexicons(dir: string): Lexicons {
+  const lexicons: Lexicons = {
+    fields: [],
+    patterns: [],
+    observations: [],
+    crisis: [],
+    concern: [],
+    speaker: [],
+    frames: [],
+    rewrites: [],
+  };
+  for (const file of lexiconFiles(dir)) {
+    const lexicon: LexiconFile = loadLexicon(file);
+    const folder = path.relative(dir, path.dirname(file)).split(path.sep)[0];
+    const language = lexicon.language ?? LOCALES.find((l) => l === folder) ?? 'ja';
+    (lexicons[lexicon.kind] as LexiconFile[]).push({ ...lexicon, language });
+  }
+  return lexicons;
+}
 
 /**
- * Builds the classifier from the four lexicon files; throws a LexiconError if any is invalid.
+ * Builds the classifier from the lexicon files; throws a LexiconError if any is invalid.
  * The default directory is relative to where the service is started (the repository root).
  */
-export function loadUnderstanding(dir: string = path.resolve('flows/lexicon')): TextClassifier {
-  return createTextClassifier({
-    fields: loadLexicon(path.join(dir, 'fields.yaml'), 'fields'),
-    patterns: loadLexicon(path.join(dir, 'patterns.yaml'), 'patterns'),
-    observations: loadLexicon(path.join(dir, 'observations.yaml'), 'observations'),
-    crisis: loadLexicon(path.join(dir, 'crisis.yaml'), 'crisis'),
-  });
+export function loadUnderstanding(
+  dir: string = path.resolve('flows/lexicon'),
+  analyzer: MorphAnalyzer = noMorphAnalyzer,
+): TextClassifier {
+  return createTextClassifier(loadLexicons(dir), analyzer);
 }

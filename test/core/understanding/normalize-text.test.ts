@@ -5,7 +5,7 @@ describe('normalizeText', () => {
   it('folds half-width katakana and full-width letters (NFKC) and lower-cases', () => {
     expect(normalizeText('ﾆﾝﾁｼｮｳ')).toBe('にんちしょう');
     expect(normalizeText('ＡＤＨＤ')).toBe('adhd');
-    expect(normalizeText('I Want To Die')).toBe('iwanttodie');
+    expect(normalizeText('I Want To Die')).toBe('i want to die');
   });
 
   it('turns katakana into hiragana but keeps the long vowel mark', () => {
@@ -32,9 +32,9 @@ describe('normalizeText', () => {
   it('removes punctuation, quotes, symbols and emoji', () => {
     expect(normalizeText('「死にたい」…！？')).toBe('死にたい');
     expect(normalizeText('たすけて!!??・〜~')).toBe('たすけて');
-    expect(normalizeText("I don't know")).toBe('idontknow');
+    expect(normalizeText("I don't know")).toBe('i dont know');
     expect(normalizeText('『つらい』♪😢')).toBe('つらい');
-    expect(normalizeText('“quoted” ‘text’')).toBe('quotedtext');
+    expect(normalizeText('“quoted” ‘text’')).toBe('quoted text');
   });
 
   it('collapses stretched long vowels and small tsu runs', () => {
@@ -42,6 +42,20 @@ describe('normalizeText', () => {
     expect(normalizeText('つらｰｰい')).toBe('つらーい');
     expect(normalizeText('やばっっっ')).toBe('やばっ');
     expect(normalizeText('ヤバッッ')).toBe('やばっ');
+  });
+
+  it('keeps one space between words in Latin letters, so phrases match as words', () => {
+    expect(normalizeText('5kms,  ok.')).toBe('5kms ok');
+    expect(normalizeText('help!me')).toBe('help me');
+    expect(normalizeText('死にたい help')).toBe('死にたいhelp');
+  });
+
+  it('folds the accents of Latin letters, as people type Vietnamese and Portuguese without them', () => {
+    expect(normalizeText('Tôi muốn chết')).toBe('toi muon chet');
+    expect(normalizeText('Đau quá')).toBe('dau qua');
+    expect(normalizeText('Não aguento mais')).toBe('nao aguento mais');
+    // Japanese voiced marks are not accents: they stay.
+    expect(normalizeText('がぎぐ ヴァ')).toBe('がぎぐゔぁ');
   });
 
   it('is idempotent', () => {
