@@ -1,0 +1,190 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { loadUnderstanding } from '../src/core/understanding/load-understanding.js';
+import { riskFeatures } from '../src/core/understanding/risk-features.js';
+import { RISK_TIERS, type RiskModelFile, softmax } from '../src/core/understanding/risk-model.js';
+import { createLinderaMorphAnalyzer } from '../src/understanding/lindera-morph-analyzer.js';
+import { CRISIS_CATEGORIES, type CrisisCategory } from '../src/core/vocabulary.js';
+
+/**
+ * `npm run train`: trains the statistical risk detector (src/core/understanding/risk-model.ts) from
+ * the labelled fixtures and writes flows/model/risk-model.json. Deterministic: the same files give
+ * the same model byte for byte (fixed order, full-batch training, no randomness).
+ *
+ * The blind evaluation sets (test/fixtures/eval/) are never read here.
+ */
+const OUT = 'flows/model/risk-model.json';
+const LEGACY = ['test/fixtures/utterances.yaml', 'test/fixtures/utterances-heldout-3.yaml'];
+const TRAINING_DIR = 'test/fixtures/training';
+const MIN_DOCUMENT_FREQUENCY = 2;
+const EPOCHS = Number(process.env.TRAIN_EPOCHS ?? 300);
+const L2 = Number(process.env.TRAIN_L2 ?? 1e-4);
+const LEARNING_RATE = 0.5;
+/** False alarms allowed on ordinary items in cross-validation when choosing the thresholds. */
+const MAX_FALSE_CRISIS = 0.03;
+const MAX_FALSE_CONCERN = 0.1;
+
+interface Example {
+  text: string;
+  tier: number;
+  category: number | undefined;
+}
+
+const legacySchema = z.array(
+  z.object({ text: z.string(), crisis: z.array(z.enum(CRISIS_CATEGORIES)) }).passthrough(),
+);
+const trainingSchema = z.array(
+  z.strictObject({
+    lang: z.string(),
+    risk: z.enum(RISK_TIERS),
+    category: z.enum(CRISIS_CATEGORIES).optional(),
+    text: z.string().min(1),
+  }),
+);
+
+function readExamples(): { examples: Example[]; files: string[] } {
+  const examples: Example[] = [];
+  const categoryIndex = (c: CrisisCategory | undefined) => (c === undefined ? undefined : CRISIS_CATEGORIES.indexOf(c));
+  for (const file of LEGACY) {
+    for (const item of legacySchema.parse(parse(readFileSync(file, 'utf8')))) {
+      examples.push({ text: item.text, tier: item.crisis.length > 0 ? 2 : 0, category: categoryIndex(item.crisis[0]) });
+    }
+  }
+  const training = existsSync(TRAINING_DIR)
+    ? readdirSync(TRAINING_DIR)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .map((f) => path.join(TRAINING_DIR, f))
+    : [];
+  for (const file of training) {
+    for (const item of trainingSchema.parse(parse(readFileSync(file, 'utf8')))) {
+      examples.push({ text: item.text, tier: RISK_TIERS.indexOf(item.risk), category: categoryIndex(item.category) });
+    }
+  }
+  return { examples, files: [...LEGACY, ...training] };
+}
+
+/** Full-batch gradient descent with AdaGrad steps on a class-balanced softmax loss. */
+function trainSoftmax(docs: number[][], labels: number[], classes: number, featureCount: number) {
+  const weights = new Float64Array(featureCount * classes);
+  const bias = new Float64Array(classes);
+  const gradW = new Float64Array(featureCount * classes);
+  const gradB = new Float64Array(classes);
+  const squaredW = new Float64Array(featureCount * classes);
+  const squaredB = new Float64Array(classes);
+  const counts = new Array<number>(classes).fill(0);
+  for (const y of labels) counts[y] = (counts[y] ?? 0) + 1;
+  const classWeight = counts.map((c) => (c === 0 ? 0 : labels.length / (classes * c)));
+  const n = docs.length;
+  const scores = new Float64Array(classes);
+  const step = (w: Float64Array, g: Float64Array, sq: Float64Array, i: number, gradient: number) => {
+    sq[i] = (sq[i] as number) + gradient * gradient;
+    w[i] = (w[i] as number) - (LEARNING_RATE * gradient) / (Math.sqrt(sq[i] as number) + 1e-8);
+    g[i] = 0;
+  };
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    for (let d = 0; d < n; d++) {
+      const features = docs[d] as number[];
+      const y = labels[d] as number;
+      scores.set(bias);
+      for (const f of features) for (let k = 0; k < classes; k++) scores[k] = (scores[k] as number) + (weights[f * classes + k] as number);
+      const p = softmax(Array.from(scores));
+      const cw = classWeight[y] as number;
+      for (let k = 0; k < classes; k++) {
+        const g = cw * ((p[k] as number) - (k === y ? 1 : 0));
+        gradB[k] = (gradB[k] as number) + g;
+        for (const f of features) gradW[f * classes + k] = (gradW[f * classes + k] as number) + g;
+      }
+    }
+    for (let k = 0; k < classes; k++) step(bias, gradB, squaredB, k, (gradB[k] as number) / n);
+    for (let i = 0; i < weights.length; i++) step(weights, gradW, squaredW, i, (gradW[i] as number) / n + L2 * (weights[i] as number));
+  }
+  return {
+    bias,
+    weights: Array.from({ length: featureCount }, (_, f) => weights.subarray(f * classes, (f + 1) * classes)),
+  };
+}
+
+function predictProbabilities(model: { weights: Float64Array[]; bias: Float64Array }, features: number[]): number[] {
+  const scores = Array.from(model.bias);
+  for (const f of features) for (let k = 0; k < scores.length; k++) scores[k] = (scores[k] as number) + (model.weights[f] as Float64Array)[k]!;
+  return softmax(scores);
+}
+
+/** The lowest threshold whose share of ordinary items reaching it stays within `maxFalse`. */
+function pickThreshold(ordinaryScores: number[], maxFalse: number): number {
+  const sorted = [...ordinaryScores].sort((a, b) => b - a);
+  const allowed = Math.floor(sorted.length * maxFalse);
+  const boundary = sorted[allowed] ?? 0;
+  return Math.min(0.99, Math.max(0.05, boundary + 1e-6));
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+const started = performance.now();
+const classifier = loadUnderstanding(path.resolve('flows/lexicon'), createLinderaMorphAnalyzer());
+const { examples, files } = readExamples();
+const rawFeatures = examples.map((e) => riskFeatures(classifier.riskViews(e.text)));
+const documentFrequency = new Map<string, number>();
+for (const features of rawFeatures) for (const f of features) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
+const vocabulary = [...documentFrequency]
+  .filter(([, df]) => df >= MIN_DOCUMENT_FREQUENCY)
+  .map(([f]) => f)
+  .sort();
+const index = new Map(vocabulary.map((f, i) => [f, i]));
+const docs = rawFeatures.map((features) => features.flatMap((f) => (index.has(f) ? [index.get(f) as number] : [])));
+const tiers = examples.map((e) => e.tier);
+
+// Cross-validation (5 folds by position) gives out-of-fold probabilities to choose thresholds on.
+const FOLDS = 5;
+const outOfFold: number[][] = new Array(examples.length);
+for (let fold = 0; fold < FOLDS; fold++) {
+  const trainIdx = docs.map((_, i) => i).filter((i) => i % FOLDS !== fold);
+  const model = trainSoftmax(trainIdx.map((i) => docs[i] as number[]), trainIdx.map((i) => tiers[i] as number), 3, vocabulary.length);
+  docs.forEach((d, i) => {
+    if (i % FOLDS === fold) outOfFold[i] = predictProbabilities(model, d);
+  });
+}
+const ordinary = outOfFold.filter((_, i) => tiers[i] === 0);
+const crisisThreshold = pickThreshold(ordinary.map((p) => p[2] as number), MAX_FALSE_CRISIS);
+const concernThreshold = pickThreshold(ordinary.map((p) => (p[1] as number) + (p[2] as number)), MAX_FALSE_CONCERN);
+const cv = (tier: number, ok: (p: number[]) => boolean) => {
+  const items = outOfFold.filter((_, i) => tiers[i] === tier);
+  return `${items.filter(ok).length}/${items.length}`;
+};
+console.log(`cross-validation: crisis→crisis ${cv(2, (p) => (p[2] as number) >= crisisThreshold)}, crisis→≥concern ${cv(2, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold || (p[2] as number) >= crisisThreshold)}, concern→≥concern ${cv(1, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold)}, ordinary→crisis ${cv(0, (p) => (p[2] as number) >= crisisThreshold)}, ordinary→concern ${cv(0, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold)}`);
+
+const tierModel = trainSoftmax(docs, tiers, 3, vocabulary.length);
+const risky = examples.map((e, i) => ({ e, i })).filter(({ e }) => e.tier > 0 && e.category !== undefined);
+const categoryModel = trainSoftmax(
+  risky.map(({ i }) => docs[i] as number[]),
+  risky.map(({ e }) => e.category as number),
+  CRISIS_CATEGORIES.length,
+  vocabulary.length,
+);
+
+const keep = (w: Float64Array) => Array.from(w, round);
+const sparse = (weights: Float64Array[]) =>
+  Object.fromEntries(
+    vocabulary.flatMap((f, i) => {
+      const w = weights[i] as Float64Array;
+      return w.some((x) => Math.abs(x) >= 1e-3) ? [[f, keep(w)]] : [];
+    }),
+  );
+const file: RiskModelFile = {
+  version: 1,
+  tiers: ['none', 'concern', 'crisis'],
+  categories: [...CRISIS_CATEGORIES],
+  tierBias: keep(tierModel.bias),
+  tierWeights: sparse(tierModel.weights),
+  categoryBias: keep(categoryModel.bias),
+  categoryWeights: sparse(categoryModel.weights),
+  thresholds: { crisis: round(crisisThreshold), concern: round(concernThreshold) },
+  trainedOn: { items: examples.length, files, features: vocabulary.length },
+};
+writeFileSync(OUT, `${JSON.stringify(file)}\n`);
+console.log(
+  `${OUT}: ${examples.length} examples, ${vocabulary.length} features, thresholds crisis ${file.thresholds.crisis} concern ${file.thresholds.concern}, ${(statSync(OUT).size / 1024).toFixed(0)} KiB, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);

@@ -1,0 +1,100 @@
+import type { Logger } from '../../logger.js';
+import type { CrisisCategory, FrameId } from '../vocabulary.js';
+import type { TextClassifier } from './classify-text.js';
+import { detectLanguage } from './detect-language.js';
+import { higherTier, type RiskAssessment, type RiskSource, type RiskTier, tierRank } from './risk-assessment.js';
+import { riskFeatures } from './risk-features.js';
+import type { RiskModel } from './risk-model.js';
+import type { RiskSecondOpinion } from './risk-second-opinion.js';
+
+export interface RiskAssessorDeps {
+  classifier: TextClassifier;
+  /** The statistical detector; without it only the dictionaries decide. */
+  model?: RiskModel | undefined;
+  secondOpinion?: RiskSecondOpinion | undefined;
+  /** How long the second opinion may take before the local answer stands (default 1.5 s). */
+  secondOpinionBudgetMs?: number;
+  logger?: Logger;
+  onSecondOpinion?: (outcome: 'raised' | 'agreed' | 'failed') => void;
+}
+
+export interface RiskAssessor {
+  /** Dictionaries and the statistical detector, synchronously. */
+  assessLocally(text: string, profileLanguage?: string): RiskAssessment;
+  /** The local answer, raised by the second opinion when one is configured and the local answer is not a crisis. */
+  assess(text: string, profileLanguage?: string): Promise<RiskAssessment>;
+}
+
+const unique = <T>(items: T[]) => [...new Set(items)];
+
+/**
+ * The explicit excludes of the dictionaries' frames (frames.yaml): history that is over and fiction
+ * or news are not danger now; a question about a word or a denied danger is at most worth asking
+ * about. Any sign that the danger is now (`present`: また, 今も, again) keeps the tier as it is.
+ */
+function lowerForFrames(tier: RiskTier, frames: FrameId[]): RiskTier {
+  if (frames.length === 0 || frames.includes('present')) return tier;
+  const ceiling: RiskTier =
+    frames.includes('resolved_past') || frames.includes('fiction_news') ? 'none' : 'concern';
+  return tierRank(tier) > tierRank(ceiling) ? ceiling : tier;
+}
+
+/**
+ * Decides the risk tier of one message: the dictionaries (crisis and concern phrases, situation
+ * patterns) and the statistical detector each propose a tier and either can raise it; only an
+ * explicit exclude in the dictionaries can lower what they see. Categories come from the
+ * dictionaries first, then from the detector.
+ */
+export function createRiskAssessor(deps: RiskAssessorDeps): RiskAssessor {
+  const budget = deps.secondOpinionBudgetMs ?? 1500;
+
+  function assessLocally(text: string, profileLanguage?: string): RiskAssessment {
+    const lexicon = deps.classifier.readRisk(text);
+    const sources: RiskSource[] = [];
+    let tier: RiskTier = lexicon.crisis.length > 0 ? 'crisis' : lexicon.concern.length > 0 ? 'concern' : 'none';
+    if (tier !== 'none') sources.push('lexicon');
+    let categories: CrisisCategory[] = [...lexicon.crisis, ...lexicon.concern];
+    if (deps.model) {
+      const prediction = deps.model.predict(riskFeatures(deps.classifier.riskViews(text)));
+      if (tierRank(prediction.tier) > tierRank(tier)) {
+        tier = prediction.tier;
+        sources.push('model');
+        categories = unique([...categories, prediction.category]);
+      }
+    }
+    tier = lowerForFrames(tier, lexicon.frames);
+    return {
+      tier,
+      categories: tier === 'none' ? [] : categories,
+      aboutSomeoneElse: lexicon.aboutSomeoneElse,
+      language: detectLanguage(text, profileLanguage),
+      sources,
+    };
+  }
+
+  async function assess(text: string, profileLanguage?: string): Promise<RiskAssessment> {
+    const local = assessLocally(text, profileLanguage);
+    if (!deps.secondOpinion || local.tier === 'crisis') return local;
+    try {
+      const opinion = await deps.secondOpinion.assess(text, AbortSignal.timeout(budget));
+      if (!opinion || tierRank(opinion.tier) <= tierRank(local.tier)) {
+        deps.onSecondOpinion?.(opinion ? 'agreed' : 'failed');
+        return local;
+      }
+      deps.onSecondOpinion?.('raised');
+      return {
+        ...local,
+        tier: higherTier(local.tier, opinion.tier),
+        categories: unique([...local.categories, ...opinion.categories]),
+        sources: [...local.sources, 'second-opinion'],
+      };
+    } catch (error) {
+      // Never the text: only that the second opinion was not had, and why.
+      deps.logger?.warn({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'risk second opinion failed');
+      deps.onSecondOpinion?.('failed');
+      return local;
+    }
+  }
+
+  return { assess, assessLocally };
+}

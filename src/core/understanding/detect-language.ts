@@ -1,0 +1,47 @@
+import type { Locale } from '../vocabulary.js';
+import { normalizeText } from './normalize-text.js';
+
+/**
+ * The language a message is written in, from its script and a few very common words. Language
+ * identification libraries need more text than a LINE message ("help", "socorro", "救命") to be
+ * reliable; here the profile's language breaks ties, and a message in another script or with the
+ * words of another language wins over it (a foreign resident whose phone is set to Japanese).
+ */
+const HANGUL = /[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]/;
+const KANA = /[\u3040-\u30ff]/;
+const HAN = /[\u4e00-\u9fff]/;
+const LATIN = /[a-z]/i;
+// Letters only Vietnamese uses among the supported languages (checked before accents are folded).
+const VIETNAMESE_LETTERS = /[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i;
+// Common function characters of Chinese that Japanese writing rarely has.
+const CHINESE_CHARACTERS = /[的了吗呢们这那么没我你他她啊吧说还过对]/;
+
+const HINT_WORDS: Record<'en' | 'pt-BR' | 'vi', Set<string>> = {
+  en: new Set('i me my you he she we they is am are was not dont cant want help please the a to and it this im'.split(' ')),
+  'pt-BR': new Set('eu nao voce meu minha estou quero ajuda socorro que com uma um para esta mais ele ela de'.split(' ')),
+  vi: new Set('toi khong muon ban cua duoc nguoi minh em anh chi la co va cho roi nha oi giup'.split(' ')),
+};
+
+export function detectLanguage(text: string, profileLanguage?: string): Locale | undefined {
+  const nfkc = text.normalize('NFKC');
+  if (HANGUL.test(nfkc)) return 'ko';
+  if (KANA.test(nfkc)) return profileLanguage === 'ja-easy' ? 'ja-easy' : 'ja';
+  if (HAN.test(nfkc)) {
+    const japaneseProfile = profileLanguage === 'ja' || profileLanguage === 'ja-easy' || profileLanguage === undefined;
+    return CHINESE_CHARACTERS.test(nfkc) || !japaneseProfile ? 'zh' : 'ja';
+  }
+  if (!LATIN.test(nfkc)) return undefined;
+  if (VIETNAMESE_LETTERS.test(nfkc)) return 'vi';
+  const words = normalizeText(nfkc).split(' ');
+  let best: Locale | undefined;
+  let bestHits = 0;
+  for (const [language, hints] of Object.entries(HINT_WORDS) as [Locale, Set<string>][]) {
+    const hits = words.filter((w) => hints.has(w)).length;
+    if (hits > bestHits) {
+      best = language;
+      bestHits = hits;
+    }
+  }
+  if (best) return best;
+  return profileLanguage === 'pt-BR' || profileLanguage === 'vi' ? profileLanguage : 'en';
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { CRISIS_CATEGORIES, type CrisisCategory } from '../vocabulary.js';
+import { RISK_TIERS, type RiskTier } from './risk-assessment.js';
+
+/**
+ * The statistical second detector: two small multinomial logistic regressions over the features of
+ * risk-features.ts, one for the tier (none / concern / crisis) and one for the category, trained by
+ * `npm run train` (scripts/train-risk-model.ts) from the labelled fixtures. It generalises beyond the
+ * dictionaries' exact phrases; combined with them, either can raise a tier (assess-risk.ts).
+ */
+const weightsSchema = z.record(z.string(), z.array(z.number()));
+
+export const riskModelFileSchema = z.strictObject({
+  version: z.literal(1),
+  tiers: z.tuple([z.literal('none'), z.literal('concern'), z.literal('crisis')]),
+  categories: z.array(z.enum(CRISIS_CATEGORIES)),
+  tierBias: z.array(z.number()).length(3),
+  tierWeights: weightsSchema,
+  categoryBias: z.array(z.number()),
+  categoryWeights: weightsSchema,
+  /** p(crisis) at or over `crisis` raises crisis; p(concern) + p(crisis) at or over `concern` raises concern. */
+  thresholds: z.strictObject({ crisis: z.number().min(0).max(1), concern: z.number().min(0).max(1) }),
+  trainedOn: z.strictObject({ items: z.number().int(), files: z.array(z.string()), features: z.number().int() }),
+});
+export type RiskModelFile = z.infer<typeof riskModelFileSchema>;
+
+export interface RiskPrediction {
+  tier: RiskTier;
+  /** Probabilities in RISK_TIERS order. */
+  probabilities: number[];
+  /** The most likely category, if the text were a risk. */
+  category: CrisisCategory;
+}
+
+export interface RiskModel {
+  predict(features: string[]): RiskPrediction;
+}
+
+export function softmax(scores: number[]): number[] {
+  const max = Math.max(...scores);
+  const exps = scores.map((s) => Math.exp(s - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
+export function linearScores(bias: number[], weights: Record<string, number[]>, features: string[]): number[] {
+  const scores = [...bias];
+  for (const feature of features) {
+    const w = weights[feature];
+    if (!w) continue;
+    for (let k = 0; k < scores.length; k++) scores[k] = (scores[k] as number) + (w[k] ?? 0);
+  }
+  return scores;
+}
+
+export function createRiskModel(file: RiskModelFile): RiskModel {
+  return {
+    predict(features) {
+      const probabilities = softmax(linearScores(file.tierBias, file.tierWeights, features));
+      const [, concern = 0, crisis = 0] = probabilities;
+      const tier: RiskTier =
+        crisis >= file.thresholds.crisis ? 'crisis' : concern + crisis >= file.thresholds.concern ? 'concern' : 'none';
+      const categoryScores = linearScores(file.categoryBias, file.categoryWeights, features);
+      const best = categoryScores.indexOf(Math.max(...categoryScores));
+      return { tier, probabilities, category: file.categories[best] ?? 'suicide' };
+    },
+  };
+}
+
+export class RiskModelError extends Error {
+  override readonly name = 'RiskModelError';
+  readonly code = 'RISK_MODEL_INVALID';
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${message}`, options);
+  }
+}
+
+export function loadRiskModel(filePath: string): RiskModel {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(filePath, 'utf8'));
+  } catch (cause) {
+    throw new RiskModelError(filePath, `cannot read: ${(cause as Error).message} (run npm run train)`, { cause });
+  }
+  const parsed = riskModelFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RiskModelError(filePath, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, {
+      cause: parsed.error,
+    });
+  }
+  return createRiskModel(parsed.data);
+}
+
+export { RISK_TIERS };

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createRiskAssessor } from '../../../src/core/understanding/assess-risk.js';
+import type { LexiconRisk, TextClassifier } from '../../../src/core/understanding/classify-text.js';
+import type { RiskModel, RiskPrediction } from '../../../src/core/understanding/risk-model.js';
+import type { RiskSecondOpinion } from '../../../src/core/understanding/risk-second-opinion.js';
+
+function classifierSaying(risk: Partial<LexiconRisk>): TextClassifier {
+  return {
+    classify: () => ({ fields: [], fieldScores: {}, patterns: [], observations: [] }),
+    readRisk: () => ({ crisis: [], concern: [], aboutSomeoneElse: false, frames: [], ...risk }),
+    riskViews: () => [],
+  };
+}
+const modelSaying = (prediction: Partial<RiskPrediction>): RiskModel => ({
+  predict: () => ({ tier: 'none', probabilities: [1, 0, 0], category: 'medical', ...prediction }),
+});
+const never: RiskSecondOpinion = {
+  assess: (_text, signal) =>
+    new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+};
+
+describe('createRiskAssessor', () => {
+  it('takes the dictionaries alone when there is no model', () => {
+    const risk = createRiskAssessor({ classifier: classifierSaying({ concern: ['suicide'] }) });
+    expect(risk.assessLocally('x')).toMatchObject({ tier: 'concern', categories: ['suicide'], sources: ['lexicon'] });
+  });
+
+  it('lets either detector raise the tier, and takes the model category only when the dictionaries have none', () => {
+    const risk = createRiskAssessor({
+      classifier: classifierSaying({ concern: ['suicide'] }),
+      model: modelSaying({ tier: 'crisis', category: 'medical' }),
+    });
+    expect(risk.assessLocally('x')).toMatchObject({
+      tier: 'crisis',
+      categories: ['suicide', 'medical'],
+      sources: ['lexicon', 'model'],
+    });
+    const lexiconOnly = createRiskAssessor({
+      classifier: classifierSaying({ crisis: ['violence'] }),
+      model: modelSaying({ tier: 'none' }),
+    });
+    expect(lexiconOnly.assessLocally('x')).toMatchObject({ tier: 'crisis', categories: ['violence'] });
+  });
+
+  it('never lowers what the dictionaries found', () => {
+    const risk = createRiskAssessor({
+      classifier: classifierSaying({ crisis: ['suicide'] }),
+      model: modelSaying({ tier: 'none' }),
+    });
+    expect(risk.assessLocally('x').tier).toBe('crisis');
+  });
+
+  it('lowers a tier only for a frame that shows the danger is not now, unless the danger is present', () => {
+    const model = modelSaying({ tier: 'crisis' });
+    const tierWith = (frames: LexiconRisk['frames']) =>
+      createRiskAssessor({ classifier: classifierSaying({ crisis: ['suicide'], frames }), model }).assessLocally('x').tier;
+    expect(tierWith(['resolved_past'])).toBe('none');
+    expect(tierWith(['fiction_news'])).toBe('none');
+    expect(tierWith(['question'])).toBe('concern');
+    expect(tierWith(['negated'])).toBe('concern');
+    expect(tierWith(['resolved_past', 'present'])).toBe('crisis');
+    expect(tierWith([])).toBe('crisis');
+  });
+
+  it('asks the second opinion only below crisis, and lets it raise but never lower', async () => {
+    let asked = 0;
+    const raising: RiskSecondOpinion = {
+      assess: async () => {
+        asked++;
+        return { tier: 'crisis', categories: ['domestic_violence'] };
+      },
+    };
+    const onCrisis = createRiskAssessor({ classifier: classifierSaying({ crisis: ['suicide'] }), secondOpinion: raising });
+    expect((await onCrisis.assess('x')).sources).toEqual(['lexicon']);
+    expect(asked).toBe(0);
+
+    const raised = createRiskAssessor({ classifier: classifierSaying({}), secondOpinion: raising });
+    expect(await raised.assess('x')).toMatchObject({
+      tier: 'crisis',
+      categories: ['domestic_violence'],
+      sources: ['second-opinion'],
+    });
+
+    const lowering: RiskSecondOpinion = { assess: async () => ({ tier: 'none', categories: [] }) };
+    const kept = createRiskAssessor({ classifier: classifierSaying({ concern: ['suicide'] }), secondOpinion: lowering });
+    expect((await kept.assess('x')).tier).toBe('concern');
+  });
+
+  it('keeps the local answer when the second opinion fails or runs past its budget', async () => {
+    const outcomes: string[] = [];
+    const slow = createRiskAssessor({
+      classifier: classifierSaying({ concern: ['suicide'] }),
+      secondOpinion: never,
+      secondOpinionBudgetMs: 20,
+      onSecondOpinion: (o) => outcomes.push(o),
+    });
+    expect((await slow.assess('x')).tier).toBe('concern');
+    const failing = createRiskAssessor({
+      classifier: classifierSaying({}),
+      secondOpinion: { assess: async () => Promise.reject(new Error('boom')) },
+      onSecondOpinion: (o) => outcomes.push(o),
+    });
+    expect((await failing.assess('x')).tier).toBe('none');
+    expect(outcomes).toEqual(['failed', 'failed']);
+  });
+});
