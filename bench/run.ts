@@ -5,6 +5,10 @@
 import { measureHandoff } from './handoff.js';
 import { loadLineWebhook } from './line-ingest.js';
 import { startServerProcess } from './start-server-process.js';
+import { measureUnderstanding, printUnderstanding } from './understanding.js';
+
+// In-process and first, before the servers load the machine.
+printUnderstanding(measureUnderstanding());
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const fixedRate = Number(process.env.BENCH_RATE ?? 500);

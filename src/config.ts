@@ -36,6 +36,10 @@ const envSchema = z.object({
   WEBHOOK_BODY_LIMIT: z.string().trim().min(1).default('1mb'),
   /** auto: the playground is on only while no real LINE channel is configured. */
   PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
+  RISK_SECOND_OPINION_URL: z.string().trim().url().optional().or(z.literal('').transform(() => undefined)),
+  RISK_SECOND_OPINION_MODEL: optionalString,
+  RISK_SECOND_OPINION_API_KEY: optionalString,
+  RISK_SECOND_OPINION_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(1500),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -52,6 +56,14 @@ export interface SlackSettings {
   botToken: string;
   apiUrl: string;
   handoffChannel: string | undefined;
+}
+
+/** An OpenAI-compatible chat completions endpoint the city runs, asked for a second opinion on risk. */
+export interface SecondOpinionSettings {
+  baseUrl: string;
+  model: string;
+  apiKey: string | undefined;
+  timeoutMs: number;
 }
 
 export type StorageSettings =
@@ -71,6 +83,8 @@ export interface Config {
   municipalityConfigPath: string;
   /** The local playground (a LINE-like resident pane and a Slack-like staff pane) at /. */
   playground: boolean;
+  /** undefined: no second opinion; the dictionaries and the statistical detector decide alone. */
+  riskSecondOpinion: SecondOpinionSettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET,
       SLACK_BOT_TOKEN: e.SLACK_BOT_TOKEN,
     }),
+    ...pairProblems('the risk second opinion', {
+      RISK_SECOND_OPINION_URL: e.RISK_SECOND_OPINION_URL,
+      RISK_SECOND_OPINION_MODEL: e.RISK_SECOND_OPINION_MODEL,
+    }),
   );
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -144,5 +162,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playground:
       e.PLAYGROUND === 'on' ||
       (e.PLAYGROUND === 'auto' && !(e.LINE_CHANNEL_SECRET && e.LINE_CHANNEL_ACCESS_TOKEN)),
+    riskSecondOpinion:
+      e.RISK_SECOND_OPINION_URL && e.RISK_SECOND_OPINION_MODEL
+        ? {
+            baseUrl: e.RISK_SECOND_OPINION_URL,
+            model: e.RISK_SECOND_OPINION_MODEL,
+            apiKey: e.RISK_SECOND_OPINION_API_KEY,
+            timeoutMs: e.RISK_SECOND_OPINION_TIMEOUT_MS,
+          }
+        : undefined,
   };
 }

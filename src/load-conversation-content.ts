@@ -6,6 +6,8 @@ import type { MunicipalityConfig } from './core/municipality/municipality-config
 import type { Translator } from './core/translator.js';
 import type { TextClassifier } from './core/understanding/classify-text.js';
 import { loadUnderstanding } from './core/understanding/load-understanding.js';
+import { loadRiskModel, type RiskModel } from './core/understanding/risk-model.js';
+import { sharedLinderaMorphAnalyzer } from './understanding/lindera-morph-analyzer.js';
 import { createTranslator } from './i18n/create-translator.js';
 import { findLocaleGaps, LocaleError, type LocaleResources, loadLocales } from './i18n/load-locales.js';
 
@@ -15,12 +17,13 @@ export interface ConversationContent {
   municipality: MunicipalityConfig;
   flows: FlowSet;
   classifier: TextClassifier;
+  riskModel: RiskModel;
   commands: CommandWords;
 }
 
 /**
  * Everything a conversation is made of, read and checked together: locales (complete in every
- * language), the city's config, flows, lexicons and command words. A city's mistake in any of them
+ * language), the city's config, flows, lexicons, the risk model and command words. A city's mistake in any of them
  * throws with the file and the path inside it named, before the service opens its store.
  */
 export function loadConversationContent(root: string, municipalityConfigPath: string): ConversationContent {
@@ -33,7 +36,8 @@ export function loadConversationContent(root: string, municipalityConfigPath: st
     translator: createTranslator(locales),
     municipality: loadMunicipalityConfig(municipalityConfigPath),
     flows: loadFlows(path.join(root, 'flows'), locales),
-    classifier: loadUnderstanding(path.join(root, 'flows', 'lexicon')),
+    classifier: loadUnderstanding(path.join(root, 'flows', 'lexicon'), sharedLinderaMorphAnalyzer()),
+    riskModel: loadRiskModel(path.join(root, 'flows', 'model', 'risk-model.json')),
     commands: loadCommandWords(path.join(root, 'flows', 'commands.yaml')),
   };
 }

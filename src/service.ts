@@ -31,6 +31,8 @@ import type { Store } from './core/store.js';
 import { withWorkingIndicator } from './core/working-indicator.js';
 import { createHttpApp, webhookMetrics } from './http/create-http-app.js';
 import { loadConversationContent } from './load-conversation-content.js';
+import { createRiskAssessor } from './core/understanding/assess-risk.js';
+import { createOpenAiCompatibleSecondOpinion } from './understanding/openai-compatible-second-opinion.js';
 import { createIdHasher, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openStore } from './store/open-store.js';
@@ -75,7 +77,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const now = options.now ?? (() => new Date());
   const instanceId = options.instanceId ?? randomUUID();
   const hashId = createIdHasher(config.line?.channelSecret);
-  const { translator, municipality, flows, classifier, commands, locales } = loadConversationContent(
+  const { translator, municipality, flows, classifier, riskModel, commands, locales } = loadConversationContent(
     options.rootDir ?? projectRoot,
     config.municipalityConfigPath,
   );
@@ -186,6 +188,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       flows,
       translator,
       classifier,
+      risk: createRiskAssessor({
+        classifier,
+        model: riskModel,
+        secondOpinion: config.riskSecondOpinion && createOpenAiCompatibleSecondOpinion(config.riskSecondOpinion),
+        secondOpinionBudgetMs: config.riskSecondOpinion?.timeoutMs,
+        logger: logger.child({ component: 'risk-second-opinion' }),
+      }),
       commands,
       config: municipality,
       sessions: store.sessions,

@@ -1,3 +1,5 @@
+import { type ChoiceData, encodeChoice } from '../../src/core/conversation/choice-data.js';
+import { createRiskAssessor, type RiskAssessor } from '../../src/core/understanding/assess-risk.js';
 import { pino } from 'pino';
 import { loadConfig, projectRoot } from '../../src/config.js';
 import { CaseActions } from '../../src/core/cases/case-actions.js';
@@ -81,7 +83,14 @@ export class ConversationHarness {
   escalation: EscalationTimers | undefined;
 
   static async create(
-    options: { clock?: FakeClock; resumeAfterMs?: number; store?: Store; withStaff?: boolean } = {},
+    options: {
+      clock?: FakeClock;
+      resumeAfterMs?: number;
+      store?: Store;
+      withStaff?: boolean;
+      /** Replaces the shipped dictionaries and model, to test the engine's handling of each tier alone. */
+      risk?: RiskAssessor;
+    } = {},
   ): Promise<ConversationHarness> {
     const store = options.store ?? (await openEmbeddedStore({ inMemory: true }));
     const clock = options.clock ?? new FakeClock();
@@ -115,6 +124,7 @@ export class ConversationHarness {
     const handoff: HandoffListener = staff ? fanOut(recording, staff) : recording;
     const handle = createConversationHandler({
       ...content,
+      risk: options.risk ?? createRiskAssessor({ classifier: content.classifier, model: content.riskModel }),
       config: content.municipality,
       sessions: store.sessions,
       contacts: store.contacts,
@@ -208,6 +218,14 @@ export class Resident {
 
   async send(incoming: IncomingContent): Promise<OutgoingMessage[]> {
     return this.receive(incoming);
+  }
+
+  /** Taps the quick reply that carries `choice` on the last message received (by id, not by label). */
+  async choose(choice: ChoiceData): Promise<OutgoingMessage[]> {
+    const data = encodeChoice(choice);
+    const button = this.buttons().find((b) => b.kind === 'choice' && b.data === data);
+    if (!button) throw new Error(`no button for ${data}; the buttons carry: ${this.buttons().map((b) => (b.kind === 'choice' ? b.data : b.kind)).join(' | ')}`);
+    return this.receive({ type: 'choice', data });
   }
 
   /** Taps the quick reply whose label contains `label` on the last message received. */

@@ -29,6 +29,8 @@ export interface CaseView {
   urgent: boolean;
   /** Crisis categories detected; empty when none. */
   crisis: Labelled[];
+  /** The resident's answer to "are you in danger now?", as its label, when they were asked. */
+  concern?: string | undefined;
   /** The urgency the resident chose (self intake), as its label. */
   urgency?: string | undefined;
   language: { id: string; name: string };
@@ -126,6 +128,11 @@ function contactOf(record: CaseRecord, ctx: ViewContext): string | undefined {
   return means ? label(ctx.t, `staff.contact.means.${means}`, means) : undefined;
 }
 
+function concernOf(record: CaseRecord, ctx: ViewContext): string | undefined {
+  const answer = answerText(record.answers.concern);
+  return answer ? label(ctx.t, `staff.alert.concern.${answer}`, answer) : undefined;
+}
+
 export function renderCaseView(record: CaseRecord, ctx: ViewContext): CaseView {
   const window = ctx.config.windows.find((w) => w.id === record.windowId);
   const urgency = answerText(record.answers.urgency);
@@ -138,6 +145,7 @@ export function renderCaseView(record: CaseRecord, ctx: ViewContext): CaseView {
     patterns: labelled(ctx, 'staff.pattern', record.patterns),
     urgent: record.urgent,
     crisis: labelled(ctx, 'staff.crisis', answerList(record.answers.crisis)),
+    concern: concernOf(record, ctx),
     urgency: urgency ? label(ctx.t, `intake.urgency.${urgency}`, urgency) : undefined,
     language: {
       id: record.language,

@@ -124,6 +124,8 @@ function subjectField(record: CaseRecord, s: StaffText): [string, string] {
 function urgency(record: CaseRecord, s: StaffText): string {
   const chosen = answerText(record.answers.urgency);
   const parts = chosen ? [s.label('intake.urgency', chosen)] : [];
+  const concern = answerText(record.answers.concern);
+  if (concern) parts.unshift(s.label('staff.alert.concern', concern));
   if (record.urgent) {
     const crisis = answerList(record.answers.crisis).map((c) => s.label('staff.crisis', c));
     parts.unshift(

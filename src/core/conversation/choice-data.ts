@@ -12,8 +12,13 @@ export type ChoiceData =
   | { kind: 'proposal'; answer: 'yes' | 'no' }
   | { kind: 'resume'; answer: 'continue' | 'restart' }
   | { kind: 'command'; command: Command }
+  /** The answer to "are you in danger now?" */
+  | { kind: 'safety'; answer: SafetyAnswer }
   /** The 1-5 satisfaction answer after a case was closed. */
   | { kind: 'rating'; caseId: string; score: number };
+
+export const SAFETY_ANSWERS = ['yes', 'unsure', 'no'] as const;
+export type SafetyAnswer = (typeof SAFETY_ANSWERS)[number];
 
 export const commandSchema = z.enum(['restart', 'stop', 'language']);
 export type Command = z.infer<typeof commandSchema>;
@@ -36,6 +41,8 @@ export function encodeChoice(data: ChoiceData): string {
       return `r|${data.answer}`;
     case 'command':
       return `c|${data.command}`;
+    case 'safety':
+      return `k|${data.answer}`;
     case 'rating':
       return `q|${data.caseId}|${data.score}`;
   }
@@ -65,6 +72,10 @@ export function decodeChoice(raw: string): ChoiceData | null {
       return rest[0] === 'yes' || rest[0] === 'no' ? { kind: 'proposal', answer: rest[0] } : null;
     case 'r':
       return rest[0] === 'continue' || rest[0] === 'restart' ? { kind: 'resume', answer: rest[0] } : null;
+    case 'k': {
+      const answer = z.enum(SAFETY_ANSWERS).safeParse(rest[0]);
+      return answer.success && rest.length === 1 ? { kind: 'safety', answer: answer.data } : null;
+    }
     case 'c': {
       const command = commandSchema.safeParse(rest[0]);
       return command.success && rest.length === 1 ? { kind: 'command', command: command.data } : null;

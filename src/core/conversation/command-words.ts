@@ -2,10 +2,16 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { normalizeText } from '../understanding/normalize-text.js';
-import { type Command, commandSchema } from './choice-data.js';
+import { type Command, commandSchema, SAFETY_ANSWERS, type SafetyAnswer } from './choice-data.js';
 
+const words = z.array(z.string().min(1)).min(1);
 const commandFileSchema = z
-  .object({ version: z.literal(1), commands: z.record(commandSchema, z.array(z.string().min(1)).min(1)) })
+  .object({
+    version: z.literal(1),
+    commands: z.record(commandSchema, words),
+    /** Typed answers to the safety question ("いま、死にたいほどつらい気持ちがありますか?"). */
+    answers: z.partialRecord(z.enum(SAFETY_ANSWERS), words).default({}),
+  })
   .strict();
 
 /**
@@ -14,6 +20,8 @@ const commandFileSchema = z
  */
 export interface CommandWords {
   match(text: string): Command | undefined;
+  /** A typed yes, unsure or no, when that is the whole message. */
+  answer(text: string): SafetyAnswer | undefined;
 }
 
 export function loadCommandWords(filePath: string): CommandWords {
@@ -30,9 +38,17 @@ export function loadCommandWords(filePath: string): CommandWords {
     const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new Error(`${filePath}: ${where}`);
   }
-  const byWord = new Map<string, Command>();
-  for (const [command, words] of Object.entries(parsed.data.commands) as Array<[Command, string[]]>) {
-    for (const word of words) byWord.set(normalizeText(word), command);
-  }
-  return { match: (text) => byWord.get(normalizeText(text)) };
+  const index = <K extends string>(lists: Partial<Record<K, string[]>>): Map<string, K> => {
+    const byWord = new Map<string, K>();
+    for (const [key, list] of Object.entries(lists) as Array<[K, string[]]>) {
+      for (const word of list) byWord.set(normalizeText(word), key);
+    }
+    return byWord;
+  };
+  const commands = index(parsed.data.commands);
+  const answers = index(parsed.data.answers);
+  return {
+    match: (text) => commands.get(normalizeText(text)),
+    answer: (text) => answers.get(normalizeText(text)),
+  };
 }

@@ -8,14 +8,17 @@ import type { MunicipalityConfig } from '../municipality/municipality-config-sch
 import type { Outbox } from '../outbox.js';
 import type { ContactRepository, OutboxRepository, SessionRepository } from '../store.js';
 import type { Translator } from '../translator.js';
+import type { RiskAssessor } from '../understanding/assess-risk.js';
 import type { TextClassifier } from '../understanding/classify-text.js';
+import type { RiskAssessment } from '../understanding/risk-assessment.js';
 import type { CrisisCategory } from '../vocabulary.js';
-import { type ChoiceData, type Command, decodeChoice } from './choice-data.js';
+import { type ChoiceData, type Command, decodeChoice, type SafetyAnswer } from './choice-data.js';
 import type { CommandWords } from './command-words.js';
 import { writeSafetyMessage } from './crisis-response.js';
 import { FlowRunner } from './flow-runner.js';
 import { IntakeEffects } from './intake-effects.js';
 import type { FlowSet } from './load-flows.js';
+import { askSafetyQuestion } from './safety-check.js';
 import { newSessionState, parseSessionState, type SessionState } from './session-state.js';
 import { Turn } from './turn.js';
 
@@ -33,6 +36,7 @@ export interface ConversationDeps {
   flows: FlowSet;
   translator: Translator;
   classifier: TextClassifier;
+  risk: RiskAssessor;
   commands: CommandWords;
   config: MunicipalityConfig;
   sessions: SessionRepository;
@@ -57,8 +61,10 @@ export class SessionConflictError extends Error {
  * The conversation engine: one incoming event in, replies out through the outbox. It knows flows,
  * crisis safety and cases, and nothing of LINE or Slack.
  *
- * Order of concerns for every text: crisis first (always, in every state), then commands that work
- * anywhere, then an open case (the resident talks to staff), then the flow, then free text.
+ * Order of concerns for every text: risk first (always, in every state: a crisis gets the safety
+ * message, a concern the safety question), then the answer to a pending safety question, then
+ * commands that work anywhere, then an open case (the resident talks to staff), then the flow, then
+ * free text.
  */
 export function createConversationHandler(deps: ConversationDeps): EventHandler {
   const now = deps.now ?? (() => new Date());
@@ -114,16 +120,26 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     const choice = content.type === 'choice' ? decodeChoice(content.data) : null;
 
     if (content.type === 'text') {
-      const crisis = deps.classifier.detectCrisis(content.text);
-      if (crisis.crisis) {
-        deps.onCrisis?.(crisis.categories);
-        writeSafetyMessage(turn, deps.config, crisis.categories);
-        await effects.raiseCrisis(turn, crisis.categories, content.text);
-        if (!runner.recordTextAnswer(turn, content.text)) effects.rememberWords(turn, content.text);
+      const risk = await deps.risk.assess(content.text, turn.language);
+      if (risk.tier === 'crisis') return alarm(turn, risk, content.text);
+      if (turn.state.safetyCheck && !deps.commands.match(content.text)) {
+        // Asked whether they are in danger, they wrote rather than tapped: anything but a clear no
+        // is taken as "not sure", which is handled as danger.
+        return answerSafetyQuestion(turn, deps.commands.answer(content.text) ?? 'unsure', content.text);
+      }
+      if (risk.tier === 'concern') {
+        adoptLanguage(turn, risk);
+        askSafetyQuestion(turn, deps.config, risk, content.text, !known);
         return;
       }
     }
+    if (choice?.kind === 'safety') return answerSafetyQuestion(turn, choice.answer);
+    await respond(turn, known, choice);
+  }
 
+  /** Everything after risk: commands, an open case, proposals, the flow, free text. */
+  async function respond(turn: Turn, known: boolean, choice: ChoiceData | null): Promise<void> {
+    const { content } = turn.event;
     const command =
       choice?.kind === 'command'
         ? choice.command
@@ -188,8 +204,59 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     else await runner.start(turn, 'welcome', 'menu');
   }
 
+  /** Danger now: the safety message at once, an urgent case, staff alerted; then the words go on as usual. */
+  async function alarm(turn: Turn, risk: RiskAssessment, text: string): Promise<void> {
+    adoptLanguage(turn, risk);
+    const pending = turn.state.safetyCheck;
+    turn.state.safetyCheck = undefined;
+    const categories = [...new Set([...risk.categories, ...(pending?.categories ?? [])])];
+    const words = [pending?.words, text].filter(Boolean).join('\n');
+    deps.onCrisis?.(categories);
+    writeSafetyMessage(turn, deps.config, categories);
+    await effects.raiseCrisis(turn, categories, words);
+    if (!runner.recordTextAnswer(turn, text)) effects.rememberWords(turn, words);
+  }
+
+  async function answerSafetyQuestion(turn: Turn, answer: SafetyAnswer, typed?: string): Promise<void> {
+    const check = turn.state.safetyCheck;
+    if (!check) {
+      turn.say('common.stale-choice');
+      if (turn.state.position) return runner.repeat(turn);
+      return runner.start(turn, 'welcome', 'menu');
+    }
+    turn.state.safetyCheck = undefined;
+    if (answer !== 'no') {
+      const words = [check.words, typed].filter(Boolean).join('\n');
+      deps.onCrisis?.(check.categories);
+      writeSafetyMessage(turn, deps.config, check.categories);
+      await effects.raiseCrisis(turn, check.categories, words, { concern: answer });
+      if (!runner.recordTextAnswer(turn, check.words)) effects.rememberWords(turn, words);
+      return;
+    }
+    // Staff who later receive a case from this conversation see that the question was asked.
+    turn.state.answers.concern = 'no';
+    turn.say(check.aboutSomeoneElse ? 'safety-check.after-no.someone-else' : 'safety-check.after-no.self');
+    // The words were held back for the question; now they are read as the message they were.
+    turn.rereadAs({ type: 'text', text: check.words });
+    await respond(turn, !check.firstMessage, null);
+  }
+
+  /**
+   * A message in another language than the conversation's (a foreign resident whose phone is set
+   * to Japanese) gets the safety reply in the language it was written in, and the conversation
+   * follows it unless the resident chose a language themselves.
+   */
+  function adoptLanguage(turn: Turn, risk: RiskAssessment): void {
+    const detected = risk.language;
+    if (!detected || turn.state.languageSource === 'chosen') return;
+    const sameFamily = detected.startsWith('ja') && turn.language.startsWith('ja');
+    if (sameFamily || detected === turn.language) return;
+    if (deps.translator.languages.includes(detected)) turn.useLanguage(detected, 'detected');
+  }
+
   async function runCommand(turn: Turn, command: Command): Promise<void> {
     turn.state.proposal = undefined;
+    turn.state.safetyCheck = undefined;
     turn.state.resumePending = undefined;
     if (command === 'stop') {
       turn.state.position = undefined;

@@ -9,6 +9,7 @@ import { DataRequests } from './data-requests.js';
 import type { FlowEffects, FlowRunner } from './flow-runner.js';
 import type { FlowAction, StepOfType } from './flow-schema.js';
 import { callButtons } from './render-step.js';
+import { startProposal } from './start-proposal.js';
 import type { Turn } from './turn.js';
 
 /** Which crisis leads to which field, for a case a crisis opens before any intake was done. */
@@ -74,17 +75,16 @@ export class IntakeEffects implements FlowEffects {
     const result = this.deps.classifier.classify(text);
     if (!inFlow) this.rememberWords(turn, text);
     this.addPatterns(turn, result.patterns);
-    if (result.observations.length > 0) {
-      turn.state.proposal = { kind: 'start-neighbour', values: result.observations };
-      this.askProposal(turn, turn.t('proposal.neighbour'));
-      return true;
-    }
-    if (result.fields.length > 0) {
-      turn.state.proposal = { kind: 'start-self', values: result.fields };
-      this.askProposal(turn, turn.list(result.fields.map((f) => turn.t(`field.${f}`))));
-      return true;
-    }
-    return false;
+    const proposal = startProposal(result);
+    if (!proposal) return false;
+    turn.state.proposal = proposal;
+    this.askProposal(
+      turn,
+      proposal.kind === 'start-neighbour'
+        ? turn.t('proposal.neighbour')
+        : turn.list(proposal.values.map((f) => turn.t(`field.${f}`))),
+    );
+    return true;
   }
 
   async answerProposal(turn: Turn, answer: 'yes' | 'no'): Promise<void> {
@@ -167,7 +167,13 @@ export class IntakeEffects implements FlowEffects {
     if (await this.deps.desk.rate(caseId, turn.key, score)) turn.say('handoff.rating-thanks');
   }
 
-  async raiseCrisis(turn: Turn, categories: CrisisCategory[], text: string): Promise<void> {
+  /** `extra`: what staff should also see, such as the answer to the safety question. */
+  async raiseCrisis(
+    turn: Turn,
+    categories: CrisisCategory[],
+    text: string,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
     turn.state.urgent = true;
     if (turn.state.caseId) {
       const record = await this.deps.desk.markCrisis(turn.state.caseId, text);
@@ -194,7 +200,7 @@ export class IntakeEffects implements FlowEffects {
       patterns: [],
       urgent: true,
       language: turn.language,
-      answers: { crisis: categories },
+      answers: { crisis: categories, ...extra },
       ownWords: text,
     });
     turn.state.caseId = record.id;

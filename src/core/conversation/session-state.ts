@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CRISIS_CATEGORIES } from '../vocabulary.js';
 
 /**
  * What the engine keeps between messages, parsed with zod on every read: stored state is input like
@@ -21,7 +22,7 @@ export const sessionStateSchema = z.object({
   schema: z.literal(SESSION_SCHEMA_VERSION),
   language: z.string(),
   /** Where the language came from: the resident's own choice wins over the LINE profile. */
-  languageSource: z.enum(['default', 'profile', 'chosen']),
+  languageSource: z.enum(['default', 'profile', 'detected', 'chosen']),
   position: flowPositionSchema.optional(),
   answers: z.record(z.string(), answerValue).default({}),
   /** A guess from free text awaiting the resident's yes or no. */
@@ -33,6 +34,20 @@ export const sessionStateSchema = z.object({
     .optional(),
   /** Set while asking whether to resume an interrupted flow. */
   resumePending: z.boolean().optional(),
+  /**
+   * Set while the resident is asked whether they (or the person they wrote about) are in danger now:
+   * what raised the question, and their words, which go to the case or back through the
+   * conversation once they answer.
+   */
+  safetyCheck: z
+    .object({
+      categories: z.array(z.enum(CRISIS_CATEGORIES)),
+      aboutSomeoneElse: z.boolean(),
+      words: z.string(),
+      /** The question came before the welcome notice, which follows a "no". */
+      firstMessage: z.boolean(),
+    })
+    .optional(),
   /** The open case this conversation is handed off to. */
   caseId: z.string().optional(),
   urgent: z.boolean().default(false),

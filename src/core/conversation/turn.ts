@@ -14,7 +14,7 @@ export class Turn {
   erased = false;
 
   constructor(
-    readonly event: IncomingEvent,
+    private incoming: IncomingEvent,
     /** The session key, "channel:address". */
     readonly key: string,
     public state: SessionState,
@@ -23,13 +23,26 @@ export class Turn {
     this.t = translator.forLanguage(state.language);
   }
 
+  get event(): IncomingEvent {
+    return this.incoming;
+  }
+
+  /** Reads held-back words as this turn's message (after the safety question was answered no). */
+  rereadAs(content: IncomingEvent['content']): void {
+    this.incoming = { ...this.incoming, content } as IncomingEvent;
+  }
+
   get language(): string {
     return this.state.language;
   }
 
   setLanguage(language: string): void {
+    this.useLanguage(language, 'chosen');
+  }
+
+  useLanguage(language: string, source: SessionState['languageSource']): void {
     this.state.language = language;
-    this.state.languageSource = 'chosen';
+    this.state.languageSource = source;
     this.t = this.translator.forLanguage(language);
   }
 

@@ -21,6 +21,7 @@ function alertFields(view, language) {
   const urgency = [
     view.crisis.length > 0 && `${t('playground.alert.crisis')} (${joined(view.crisis)})`,
     view.urgent && view.crisis.length === 0 && t('playground.alert.urgent'),
+    view.concern,
     view.urgency,
   ].filter(Boolean);
   const contact = [
