@@ -13,6 +13,14 @@ const optionalString = z
 
 const url = (fallback: string) => z.string().trim().url().default(fallback);
 
+/** A deadline in milliseconds: at least 1, at most ten minutes. */
+const millis = (fallback: number) => z.coerce.number().int().min(1).max(600_000).default(fallback);
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -36,6 +44,14 @@ const envSchema = z.object({
   WEBHOOK_BODY_LIMIT: z.string().trim().min(1).default('1mb'),
   /** auto: the playground is on only while no real LINE channel is configured. */
   PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** The playground writes as any resident: off the loopback interface only when asked for by name. */
+  PLAYGROUND_ALLOW_NETWORK: flag,
+  /** How long a new resident's greeting waits for their LINE profile (its language). */
+  LINE_PROFILE_TIMEOUT_MS: millis(2_000),
+  /** Every other single API call (Slack Web API, LINE loading animation and media). */
+  API_TIMEOUT_MS: millis(10_000),
+  /** One outbox delivery as a whole (it may take several API calls); shorter than the 30 s lease. */
+  OUTBOX_SEND_TIMEOUT_MS: millis(20_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -52,6 +68,12 @@ export interface SlackSettings {
   botToken: string;
   apiUrl: string;
   handoffChannel: string | undefined;
+}
+
+export interface Deadlines {
+  profileLookupMs: number;
+  apiCallMs: number;
+  outboxSendMs: number;
 }
 
 export type StorageSettings =
@@ -71,6 +93,9 @@ export interface Config {
   municipalityConfigPath: string;
   /** The local playground (a LINE-like resident pane and a Slack-like staff pane) at /. */
   playground: boolean;
+  /** PLAYGROUND_ALLOW_NETWORK: the playground may run on a non-loopback bind (it still answers loopback peers only). */
+  playgroundAllowNetwork: boolean;
+  deadlines: Deadlines;
 }
 
 export class ConfigError extends Error {
@@ -144,5 +169,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playground:
       e.PLAYGROUND === 'on' ||
       (e.PLAYGROUND === 'auto' && !(e.LINE_CHANNEL_SECRET && e.LINE_CHANNEL_ACCESS_TOKEN)),
+    playgroundAllowNetwork: e.PLAYGROUND_ALLOW_NETWORK,
+    deadlines: {
+      profileLookupMs: e.LINE_PROFILE_TIMEOUT_MS,
+      apiCallMs: e.API_TIMEOUT_MS,
+      outboxSendMs: e.OUTBOX_SEND_TIMEOUT_MS,
+    },
   };
 }

@@ -90,7 +90,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   if (config.line) {
     senders.set(
       'line',
-      new LineSender({ ...config.line, logger: logger.child({ component: 'line-sender' }) }),
+      new LineSender({
+        ...config.line,
+        timeoutMs: config.deadlines.apiCallMs,
+        logger: logger.child({ component: 'line-sender' }),
+      }),
     );
   }
   // The playground is a channel like the others: residents and staff both talk through it.
@@ -102,6 +106,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     ? createSlackWebClient({
         botToken: config.slack.botToken,
         apiUrl: config.slack.apiUrl,
+        timeoutMs: config.deadlines.apiCallMs,
         logger: slackLogger,
       })
     : undefined;
@@ -116,7 +121,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         text: staffText,
         logger: slackLogger,
         ...(config.line
-          ? { fetchMedia: createLineMediaFetcher({ ...config.line, logger: slackLogger }) }
+          ? {
+              fetchMedia: createLineMediaFetcher({
+                ...config.line,
+                timeoutMs: config.deadlines.apiCallMs,
+                logger: slackLogger,
+              }),
+            }
           : {}),
       }),
     );
@@ -130,6 +141,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       logger,
       hashId,
       now,
+      sendTimeoutMs: config.deadlines.outboxSendMs,
       onOutcome: (item, outcome) => {
         metrics.outboxOutcomes.inc({ channel: item.channel, outcome: outcome.kind });
         if (outcome.kind !== 'retry') {
@@ -179,7 +191,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       : undefined;
   const desk = new CaseDesk(store.cases, audit, municipality, handoff, now);
   const lookupLanguage: LanguageLookup | undefined = config.line
-    ? createLineLanguageLookup({ ...config.line, logger: logger.child({ component: 'line-profile' }) })
+    ? createLineLanguageLookup({
+        ...config.line,
+        timeoutMs: config.deadlines.profileLookupMs,
+        logger: logger.child({ component: 'line-profile' }),
+      })
     : undefined;
   const handle = withWorkingIndicator(
     createConversationHandler({

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
-import type { ChannelSender, SendResult } from './channel-sender.js';
+import type { ChannelSender, SendJournal, SendResult } from './channel-sender.js';
 import type { ChannelName } from './incoming-event.js';
 import type { KeyedQueue } from './keyed-queue-runner.js';
 import type { ContactRepository, OutboxRecord, OutboxRepository } from './store.js';
@@ -23,7 +23,8 @@ export interface OutboxQueueOptions {
   /**
    * A send that has not answered by then counts as a network failure to retry. Shorter than the
    * runner's lease, so a hung connection cannot let another instance take the recipient meanwhile;
-   * a push retried this way carries the same retry key, so the platform drops the duplicate.
+   * a push retried this way carries the same retry key, so the platform drops the duplicate, and a
+   * reply retried this way meets its own used token (see SendJournal).
    */
   sendTimeoutMs?: number;
   /** Told of every attempt's outcome (delivery marks, metrics). Must not throw. */
@@ -110,16 +111,29 @@ export class OutboxQueue implements KeyedQueue {
           resolve({
             kind: 'retry',
             error: `${sender.channel} send timed out after ${this.sendTimeoutMs} ms`,
-            replyTokenSpent: Boolean(item.replyToken),
+            // Whether the token is spent is the sender's to journal: an unanswered reply did not spend it.
+            replyTokenSpent: false,
           }),
         this.sendTimeoutMs,
       );
     });
     try {
-      return await Promise.race([sender.send(item, this.now()), timeout]);
+      return await Promise.race([sender.send(item, this.now(), this.journal(item)), timeout]);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private journal(item: OutboxRecord): SendJournal {
+    const { outbox } = this.options;
+    return {
+      replyAttempted: async () => {
+        await outbox.markReplyAttempted(item.id, this.now());
+      },
+      replyTokenSpent: async () => {
+        await outbox.markReplyTokenSpent(item.id);
+      },
+    };
   }
 
   private async kill(item: OutboxRecord, error: string, log: Logger): Promise<void> {

@@ -75,6 +75,12 @@ export interface OutboxRecord extends NewOutboxItem {
   lastError?: string | undefined;
   /** Set once a reply token was spent or refused: later attempts push. */
   replyTokenSpent?: boolean | undefined;
+  /**
+   * When a reply with the token was first attempted, written before the call. A later attempt while
+   * the token lives replies again, and LINE's 400 for the token (already used) then means the earlier
+   * attempt was delivered.
+   */
+  replyAttemptedAt?: Date | undefined;
 }
 
 export interface OutboxRepository {
@@ -87,8 +93,15 @@ export interface OutboxRepository {
   oldestPending(channel: ChannelName, address: string): Promise<OutboxRecord | null>;
   /** pending → sent. false when the item was not pending. */
   markSent(id: string, at: Date): Promise<boolean>;
-  /** A failed attempt to be retried at `retryAt`. */
+  /**
+   * A failed attempt to be retried at `retryAt`. `replyTokenSpent: true` marks the token spent; false
+   * leaves the stored flag as it is (a sender may have marked it during the attempt).
+   */
   markRetry(id: string, error: string, retryAt: Date, replyTokenSpent: boolean): Promise<boolean>;
+  /** Records, before the call, that a reply is being attempted (the first such time is kept). */
+  markReplyAttempted(id: string, at: Date): Promise<boolean>;
+  /** The reply token was refused: later attempts push. */
+  markReplyTokenSpent(id: string): Promise<boolean>;
   /** A permanent failure: parked as a dead letter with its error. */
   markDead(id: string, error: string): Promise<boolean>;
   /** Cancels every pending item of an address (e.g. the user blocked the account). Returns how many. */

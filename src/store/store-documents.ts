@@ -63,6 +63,7 @@ export interface OutboxDoc {
   sentAt?: Date | undefined;
   lastError?: string | undefined;
   replyTokenSpent?: boolean | undefined;
+  replyAttemptedAt?: Date | undefined;
 }
 
 export interface LeaseDoc {
@@ -210,6 +211,7 @@ export function outboxFromDoc(d: OutboxDoc): OutboxRecord {
     sentAt: d.sentAt,
     lastError: d.lastError,
     replyTokenSpent: d.replyTokenSpent,
+    replyAttemptedAt: d.replyAttemptedAt,
   });
 }
 

@@ -14,11 +14,14 @@ export type SlackWebClient = webApi.WebClient;
 export function createSlackWebClient(options: {
   botToken: string;
   apiUrl: string;
+  /** Each call's deadline: a call that has not answered by then fails like a network error. */
+  timeoutMs: number;
   logger: Logger;
 }): SlackWebClient {
   return new webApi.WebClient(options.botToken, {
     slackApiUrl: options.apiUrl,
     retryConfig: { retries: 0 },
+    timeout: options.timeoutMs,
     rejectRateLimitedCalls: true,
     logger: createSlackLogger(options.logger.child({ component: 'slack-web-api' })),
   });

@@ -52,9 +52,20 @@ export function embeddedOutbox(outbox: Collection<OutboxDoc>): OutboxRepository 
     },
     async markRetry(id, error, retryAt, replyTokenSpent) {
       const { numAffected } = await outbox.updateAsync(pendingById(id), {
-        $set: { lastError: error, nextAttemptAt: retryAt, replyTokenSpent },
+        $set: { lastError: error, nextAttemptAt: retryAt, ...(replyTokenSpent ? { replyTokenSpent } : {}) },
         $inc: { attempts: 1 },
       });
+      return numAffected === 1;
+    },
+    async markReplyAttempted(id, at) {
+      const current = await findOne(outbox, pendingById(id));
+      if (!current) return false;
+      if (current.replyAttemptedAt) return true;
+      const { numAffected } = await outbox.updateAsync(pendingById(id), { $set: { replyAttemptedAt: at } });
+      return numAffected === 1;
+    },
+    async markReplyTokenSpent(id) {
+      const { numAffected } = await outbox.updateAsync(pendingById(id), { $set: { replyTokenSpent: true } });
       return numAffected === 1;
     },
     async markDead(id, error) {

@@ -62,9 +62,23 @@ export function mongoOutbox(outbox: Collection<OutboxDoc>): OutboxRepository {
     async markRetry(id, error, retryAt, replyTokenSpent) {
       const r = await outbox.updateOne(
         { _id: id, status: 'pending' },
-        { $set: { lastError: error, nextAttemptAt: retryAt, replyTokenSpent }, $inc: { attempts: 1 } },
+        {
+          $set: { lastError: error, nextAttemptAt: retryAt, ...(replyTokenSpent ? { replyTokenSpent } : {}) },
+          $inc: { attempts: 1 },
+        },
       );
       return r.modifiedCount === 1;
+    },
+    async markReplyAttempted(id, at) {
+      const current = await outbox.findOne({ _id: id, status: 'pending' });
+      if (!current) return false;
+      if (current.replyAttemptedAt) return true;
+      const r = await outbox.updateOne({ _id: id, status: 'pending' }, { $set: { replyAttemptedAt: at } });
+      return r.matchedCount === 1;
+    },
+    async markReplyTokenSpent(id) {
+      const r = await outbox.updateOne({ _id: id, status: 'pending' }, { $set: { replyTokenSpent: true } });
+      return r.matchedCount === 1;
     },
     async markDead(id, error) {
       // A dead letter is the outcome of one more failed attempt, so it is counted like a retry.

@@ -34,7 +34,12 @@ export const staffText = new StaffText(content.translator, municipality);
 export const ja = staffText.t;
 
 export function slackClient(): SlackWebClient {
-  return createSlackWebClient({ botToken: BOT_TOKEN, apiUrl: API_URL, logger: silentLogger });
+  return createSlackWebClient({
+    botToken: BOT_TOKEN,
+    apiUrl: API_URL,
+    timeoutMs: 5_000,
+    logger: silentLogger,
+  });
 }
 
 export function fixture(name: string): string {

@@ -310,6 +310,28 @@ export function describeQueueContract(getStore: () => Store) {
       expect((await store.outbox.oldestPending('line', 'U1'))?.id).toBe(c.id);
     });
 
+    it('journals a reply attempt durably, keeping the first time, and never unspends a token', async () => {
+      const a = item('U1', 'a', { replyToken: 'rt' });
+      await store.outbox.enqueue([a]);
+      expect((await store.outbox.get(a.id))?.replyAttemptedAt).toBeUndefined();
+
+      expect(await store.outbox.markReplyAttempted(a.id, at(1 * SECOND))).toBe(true);
+      expect(await store.outbox.markReplyAttempted(a.id, at(2 * SECOND))).toBe(true);
+      expect((await store.outbox.get(a.id))?.replyAttemptedAt).toEqual(at(1 * SECOND));
+
+      // A retry after a timeout leaves the token as it was: unspent here.
+      await store.outbox.markRetry(a.id, 'timed out', at(3 * SECOND), false);
+      expect((await store.outbox.get(a.id))?.replyTokenSpent).toBeFalsy();
+
+      expect(await store.outbox.markReplyTokenSpent(a.id)).toBe(true);
+      await store.outbox.markRetry(a.id, 'push 500', at(4 * SECOND), false);
+      expect(await store.outbox.get(a.id)).toMatchObject({ replyTokenSpent: true, attempts: 2 });
+
+      await store.outbox.markSent(a.id, at(5 * SECOND));
+      expect(await store.outbox.markReplyAttempted(a.id, at(6 * SECOND))).toBe(false);
+      expect(await store.outbox.markReplyTokenSpent(a.id)).toBe(false);
+    });
+
     it("cancels only that address's pending items", async () => {
       const [a1, a2, a3] = [item('A', '1'), item('A', '2'), item('A', '3')];
       const b1 = item('B', '1');
