@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { isLoopbackHost } from './http/is-loopback.js';
 
 /** The repository root: defaults for files shipped with the service are resolved against it. */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -93,8 +94,11 @@ export interface Config {
   municipalityConfigPath: string;
   /** The local playground (a LINE-like resident pane and a Slack-like staff pane) at /. */
   playground: boolean;
-  /** PLAYGROUND_ALLOW_NETWORK: the playground may run on a non-loopback bind (it still answers loopback peers only). */
-  playgroundAllowNetwork: boolean;
+  /**
+   * The playground was wanted (PLAYGROUND on, or auto without LINE) but refused because HOST is not
+   * a loopback interface and PLAYGROUND_ALLOW_NETWORK is not set: main says so in the log.
+   */
+  playgroundRefusedOnHost: boolean;
   deadlines: Deadlines;
 }
 
@@ -139,6 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const playgroundWanted =
+    e.PLAYGROUND === 'on' ||
+    (e.PLAYGROUND === 'auto' && !(e.LINE_CHANNEL_SECRET && e.LINE_CHANNEL_ACCESS_TOKEN));
+  // The playground writes as any resident: on a bind other machines can reach, only when asked for.
+  const playgroundBindOk = isLoopbackHost(e.HOST) || e.PLAYGROUND_ALLOW_NETWORK;
+
   return {
     port: e.PORT,
     host: e.HOST,
@@ -166,10 +176,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'mongo', uri: e.MONGODB_URI, dbName: e.MONGODB_DB }
       : { kind: 'embedded', dataDir: path.resolve(e.DATA_DIR) },
     municipalityConfigPath: path.resolve(e.MUNICIPALITY_CONFIG),
-    playground:
-      e.PLAYGROUND === 'on' ||
-      (e.PLAYGROUND === 'auto' && !(e.LINE_CHANNEL_SECRET && e.LINE_CHANNEL_ACCESS_TOKEN)),
-    playgroundAllowNetwork: e.PLAYGROUND_ALLOW_NETWORK,
+    playground: playgroundWanted && playgroundBindOk,
+    playgroundRefusedOnHost: playgroundWanted && !playgroundBindOk,
     deadlines: {
       profileLookupMs: e.LINE_PROFILE_TIMEOUT_MS,
       apiCallMs: e.API_TIMEOUT_MS,
