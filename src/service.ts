@@ -26,6 +26,7 @@ import { createIngest } from './core/ingest-events.js';
 import { KeyedQueueRunner } from './core/keyed-queue-runner.js';
 import { Outbox } from './core/outbox.js';
 import { OutboxQueue } from './core/outbox-queue.js';
+import { ResidentTraces } from './core/resident-traces.js';
 import { RetentionSweep } from './core/retention/retention-sweep.js';
 import type { Store } from './core/store.js';
 import { withWorkingIndicator } from './core/working-indicator.js';
@@ -142,6 +143,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       hashId,
       now,
       sendTimeoutMs: config.deadlines.outboxSendMs,
+      // Delivered messages quote residents: they go after the same time as the events they answer.
+      keepDoneMs: municipality.retention.inboxDays * DAY_MS,
+      onRedacted: () => store.compact(),
       onOutcome: (item, outcome) => {
         metrics.outboxOutcomes.inc({ channel: item.channel, outcome: outcome.kind });
         if (outcome.kind !== 'retry') {
@@ -189,7 +193,14 @@ export async function createService(options: ServiceOptions): Promise<Service> {
             ),
         )
       : undefined;
-  const desk = new CaseDesk(store.cases, audit, municipality, handoff, now);
+  const desk = new CaseDesk(store.cases, audit, municipality, handoff, now, hashId);
+  const traces = new ResidentTraces({
+    inbox: store.inbox,
+    outbox: store.outbox,
+    cases: store.cases,
+    keepMs: municipality.retention.inboxDays * DAY_MS,
+    now,
+  });
   const lookupLanguage: LanguageLookup | undefined = config.line
     ? createLineLanguageLookup({
         ...config.line,
@@ -211,6 +222,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       desk,
       handoff,
       lookupLanguage,
+      eraseTraces: (event, residentKey) => traces.erase(event, residentKey),
       settings: { resumeAfterMs: 30 * 60_000, sessionTtlMs: 30 * DAY_MS },
       logger,
       now,
@@ -338,6 +350,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       outboxRunner.start();
       const sweep = () => {
         retention.run(now()).catch((err) => logger.error({ err }, 'retention sweep failed; will try again'));
+        // TTL indexes are lazy (nedb) or may lag (MongoDB): expired queue records are deleted here too.
+        Promise.all([store.inbox.removeExpired(now()), store.outbox.removeExpired(now())])
+          .then(([inbox, outbox]) => logger.debug({ inbox, outbox }, 'expired queue records removed'))
+          .catch((err) =>
+            logger.error({ err }, 'expired queue records could not be removed; will try again'),
+          );
       };
       sweep();
       retentionTimer = setInterval(sweep, RETENTION_SWEEP_MS);

@@ -27,6 +27,13 @@ export interface OutboxQueueOptions {
    * reply retried this way meets its own used token (see SendJournal).
    */
   sendTimeoutMs?: number;
+  /** How long a done item (sent, dead, cancelled) is kept before the store deletes it. Forever without. */
+  keepDoneMs?: number;
+  /**
+   * Called after an item marked `redactWhenDone` (the confirmation of an erasure) was redacted: the
+   * last trace of an erasure is gone, so the store can make it physically gone too.
+   */
+  onRedacted?: () => Promise<void>;
   /** Told of every attempt's outcome (delivery marks, metrics). Must not throw. */
   onOutcome?: (item: OutboxRecord, outcome: DeliveryOutcome) => void;
 }
@@ -65,7 +72,12 @@ export class OutboxQueue implements KeyedQueue {
     const sender = senders.get(channel);
     const contact = await contacts.get(channel, address);
     if (contact && !contact.following) {
-      const cancelled = await outbox.cancelPending(channel, address, 'recipient unfollowed');
+      const cancelled = await outbox.cancelPending(
+        channel,
+        address,
+        'recipient unfollowed',
+        this.doneExpiry(),
+      );
       log.info({ cancelled }, 'recipient has blocked the account; pending messages cancelled');
       return;
     }
@@ -79,8 +91,9 @@ export class OutboxQueue implements KeyedQueue {
       }
       const result = await this.sendWithTimeout(sender, item);
       if (result.kind === 'sent') {
-        await outbox.markSent(item.id, this.now());
+        await outbox.markSent(item.id, this.now(), this.doneExpiry());
         this.options.onOutcome?.(item, { kind: 'sent' });
+        await this.redactIfAsked(item);
         continue;
       }
       if (result.kind === 'failed') {
@@ -124,6 +137,18 @@ export class OutboxQueue implements KeyedQueue {
     }
   }
 
+  private doneExpiry(): Date | undefined {
+    const keep = this.options.keepDoneMs;
+    return keep === undefined ? undefined : new Date(this.now().getTime() + keep);
+  }
+
+  private async redactIfAsked(item: OutboxRecord): Promise<void> {
+    if (!item.redactWhenDone) return;
+    const at = this.now();
+    await this.options.outbox.redact({ kind: 'item', id: item.id }, at, this.doneExpiry() ?? at);
+    await this.options.onRedacted?.();
+  }
+
   private journal(item: OutboxRecord): SendJournal {
     const { outbox } = this.options;
     return {
@@ -137,8 +162,9 @@ export class OutboxQueue implements KeyedQueue {
   }
 
   private async kill(item: OutboxRecord, error: string, log: Logger): Promise<void> {
-    await this.options.outbox.markDead(item.id, error);
+    await this.options.outbox.markDead(item.id, error, this.doneExpiry());
     log.error({ itemId: item.id, error }, 'message parked as a dead letter');
     this.options.onOutcome?.(item, { kind: 'dead', error });
+    await this.redactIfAsked(item);
   }
 }
