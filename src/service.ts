@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { createLineLanguageLookup } from './channels/line/line-language-lookup.js';
 import { createLineMediaFetcher } from './channels/line/line-media-fetcher.js';
+import { LINE_TEXT_LIMIT } from './channels/line/line-message-renderer.js';
 import { LineSender } from './channels/line/line-sender.js';
 import { createLineWebhookRouter } from './channels/line/line-webhook-router.js';
 import { LocalSender } from './channels/local/local-sender.js';
@@ -191,6 +192,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
               { urgent: String(record.urgent) },
               ((record.acceptedAt ?? now()).getTime() - record.createdAt.getTime()) / 1000,
             ),
+          // Staff replies are refused up front when LINE would refuse them later (README: handoff).
+          LINE_TEXT_LIMIT,
         )
       : undefined;
   const desk = new CaseDesk(store.cases, audit, municipality, handoff, now, hashId);

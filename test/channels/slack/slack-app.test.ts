@@ -230,6 +230,26 @@ describe('POST /slack/events: thread replies', () => {
     expect(api.calls).toEqual([]);
   });
 
+  it('refuses a 返信: message longer than LINE takes, saying how long it may be, and sends nothing', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    staffGroup(STAFF);
+    api.on('chat.postEphemeral');
+    const { postEvent, actions } = setup();
+    const event = JSON.parse(fixture('event-thread-reply'));
+    event.event.text = `返信：${'あ'.repeat(actions.replyLimit + 1)}`;
+
+    await postEvent(JSON.stringify(event));
+
+    expect(api.callsTo('chat.postEphemeral')[0]?.body).toMatchObject({
+      channel: NORTH_CHANNEL,
+      user: STAFF,
+      thread_ts: ALERT_TS,
+      text: ja('staff.ephemeral.reply.too-long', { limit: actions.replyLimit }),
+    });
+    expect(await store.outbox.oldestPending('line', RESIDENT)).toBeNull();
+    api.done();
+  });
+
   it('refuses a prefixed reply from someone not authorised, and sends nothing', async () => {
     await storedCase(store, {}, { ...posted, assignee: STAFF });
     staffGroup('U0SOMEONEELSE');
@@ -365,6 +385,46 @@ describe('POST /slack/events: the alert buttons', () => {
       type: 'plain_text',
       text: 'ご連絡ありがとうございます。&lt;!channel&gt; 明日お電話します。',
     });
+  });
+
+  it('the reply modal asks Slack to stop staff at the reply limit', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    staffGroup(STAFF);
+    api.on('views.open', { view: { id: 'V0REPLY00001' } });
+    const { postPayload, actions } = setup();
+    const click = acceptFrom(STAFF);
+    click.actions[0].action_id = 'case_reply';
+
+    await postPayload(click);
+
+    const view = api.callsTo('views.open')[0]?.body.view as {
+      blocks: Array<{ element?: { max_length?: number } }>;
+    };
+    const input = view.blocks.find((b) => b.element)?.element;
+    // Slack allows at most 3,000 on an input; the limit itself is higher.
+    expect(actions.replyLimit).toBeGreaterThan(3000);
+    expect(input?.max_length).toBe(3000);
+  });
+
+  it('a reply modal submission over the limit stays open with the reason, and nothing is sent', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    staffGroup(STAFF);
+    const { postPayload, actions } = setup();
+    const reply = vi.spyOn(actions, 'reply');
+    const submission = JSON.parse(fixture('view-submission-reply'));
+    // Within Slack's own count (2,500 emoji), but 5,000 UTF-16 code units: past what LINE takes once wrapped.
+    submission.view.state.values.reply.reply.value = '🙇'.repeat(2500);
+
+    const res = await postPayload(submission);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      response_action: 'errors',
+      errors: { reply: ja('staff.ephemeral.reply.too-long', { limit: actions.replyLimit }) },
+    });
+    expect(reply).not.toHaveBeenCalled();
+    expect(await store.outbox.oldestPending('line', RESIDENT)).toBeNull();
+    expect(api.calls).toEqual([]);
   });
 
   it('the close modal closes the case with its internal note', async () => {
