@@ -91,3 +91,13 @@ function retry(error: string, retryAfterSeconds?: number): Exclude<SendResult, {
     replyTokenSpent: false,
   };
 }
+
+/**
+ * Whether an earlier attempt of an outbox item may have done its work at Slack: it was tried and
+ * failed without Slack saying it refused the call (a timeout, a network error, a 5xx). A rate limit
+ * is the one retried failure that says the call was not done.
+ */
+export function mayHaveLanded(item: { attempts: number; lastError?: string | undefined }): boolean {
+  if (item.attempts === 0) return false;
+  return !/ (?:ratelimited|http 429)$/.test(item.lastError ?? '');
+}

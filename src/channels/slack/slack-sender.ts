@@ -5,7 +5,7 @@ import type { MunicipalityConfig } from '../../core/municipality/municipality-co
 import type { CaseRecord, CaseRepository, OutboxRecord, StaffThreadRef } from '../../core/store.js';
 import type { Logger } from '../../logger.js';
 import { renderAlert, renderMovedAlert, type SlackMessage } from './slack-alert.js';
-import { callSlack, SlackCallError } from './slack-call-error.js';
+import { callSlack, mayHaveLanded, SlackCallError } from './slack-call-error.js';
 import {
   intakeAttachments,
   mediaUploadComment,
@@ -41,6 +41,15 @@ export interface SlackSenderOptions {
 const ALERT_GONE = new Set(['message_not_found', 'cant_update_message', 'channel_not_found', 'is_archived']);
 /** The alert is posted first; a thread note waiting for it comes back shortly. */
 const ALERT_WAIT_MS = 5_000;
+/**
+ * The message metadata event type of every alert this service posts; its payload names the outbox
+ * item, so a retry can find what an attempt with no answer posted (conversations.history).
+ */
+export const NOTICE_EVENT_TYPE = 'madoguchi_notice';
+/** How far back before an item was queued its alert is looked for (clocks differ a little). */
+const LOOKBACK_MS = 5 * 60_000;
+/** Pages of channel history read at most when looking for an earlier attempt's alert. */
+const LOOKUP_PAGES = 5;
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -74,8 +83,8 @@ export class SlackSender implements ChannelSender {
       if (!record) return { kind: 'failed', error: `slack: case ${notice.caseId} not found` };
       const result =
         notice.kind === 'alert'
-          ? await this.showAlert(record, now, log)
-          : await this.postNote(record, notice.note, now, log);
+          ? await this.showAlert(record, item, now, log)
+          : await this.postNote(record, item, notice.note, now, log);
       if (result.kind === 'sent') log.debug('delivered to Slack');
       else log.warn({ error: result.error }, 'Slack delivery did not succeed');
       return result;
@@ -111,7 +120,12 @@ export class SlackSender implements ChannelSender {
     return !this.options.config.windows.some((w) => w.slackChannel === posted);
   }
 
-  private async showAlert(record: CaseRecord, now: Date, log: Logger): Promise<SendResult> {
+  private async showAlert(
+    record: CaseRecord,
+    item: OutboxRecord,
+    now: Date,
+    log: Logger,
+  ): Promise<SendResult> {
     const { client, text, config } = this.options;
     const channel = this.targetChannel(record);
     if (!channel)
@@ -144,18 +158,82 @@ export class SlackSender implements ChannelSender {
         log.warn({ error: error.result.error }, 'the old alert could not be marked as moved');
       }
     }
-    const message = renderAlert(record, { text, config, now, mentionOnCall: true });
-    const posted = await callSlack('chat.postMessage', () =>
-      client.chat.postMessage({ channel, ...message, ...NO_UNFURL }),
-    );
-    const staffThread: StaffThreadRef = { channel: posted.channel ?? channel, ts: posted.ts as string };
+    // An earlier attempt may have posted the alert without its answer reaching us (a timeout, a lost
+    // connection): if Slack has it, that one is the alert, and posting again would show it twice.
+    const landed = mayHaveLanded(item) ? await this.findPosted(channel, item, log) : undefined;
+    let staffThread: StaffThreadRef;
+    if (landed) {
+      log.info({ ts: landed.ts }, 'an earlier attempt posted the alert; not posting it again');
+      staffThread = landed;
+    } else {
+      const message = renderAlert(record, { text, config, now, mentionOnCall: true });
+      const posted = await callSlack('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel,
+          ...message,
+          ...NO_UNFURL,
+          metadata: { event_type: NOTICE_EVENT_TYPE, event_payload: { outboxId: item.id } },
+        }),
+      );
+      staffThread = { channel: posted.channel ?? channel, ts: posted.ts as string };
+    }
     const amended = await this.options.cases.amend(record.id, { staffThread }, now);
     if (!amended)
       log.warn({ caseNumber: record.number }, 'alert posted, but the case could not record where (erased?)');
     return { kind: 'sent' };
   }
 
-  private async postNote(record: CaseRecord, note: ThreadNote, now: Date, log: Logger): Promise<SendResult> {
+  /**
+   * The message an earlier attempt of `item` posted in `channel`, found by the outbox id in its
+   * metadata among the messages since shortly before the item was queued. A failed lookup that is
+   * worth retrying is thrown (the outbox tries again later, looking again); one that never will
+   * work (a channel given by name, a missing scope) is logged, and the alert is posted: a second
+   * copy is better than none.
+   */
+  private async findPosted(
+    channel: string,
+    item: OutboxRecord,
+    log: Logger,
+  ): Promise<StaffThreadRef | undefined> {
+    const { client } = this.options;
+    const oldest = ((item.createdAt.getTime() - LOOKBACK_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < LOOKUP_PAGES; page++) {
+        const answer = await callSlack('conversations.history', () =>
+          client.conversations.history({
+            channel,
+            oldest,
+            limit: 100,
+            include_all_metadata: true,
+            ...(cursor ? { cursor } : {}),
+          }),
+        );
+        const found = (answer.messages ?? []).find(
+          (m) =>
+            m.metadata?.event_type === NOTICE_EVENT_TYPE &&
+            (m.metadata.event_payload as { outboxId?: unknown } | undefined)?.outboxId === item.id,
+        );
+        if (found?.ts) return { channel, ts: found.ts };
+        cursor = answer.response_metadata?.next_cursor || undefined;
+        if (!cursor) return undefined;
+      }
+      log.warn({ pages: LOOKUP_PAGES }, 'the earlier alert was not found in the recent history read');
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof SlackCallError) || error.result.kind === 'retry') throw error;
+      log.warn({ error: error.result.error }, 'could not look for an earlier attempt; posting the alert');
+      return undefined;
+    }
+  }
+
+  private async postNote(
+    record: CaseRecord,
+    item: OutboxRecord,
+    note: ThreadNote,
+    now: Date,
+    log: Logger,
+  ): Promise<SendResult> {
     const thread = record.staffThread;
     if (!thread) {
       return {
@@ -188,13 +266,13 @@ export class SlackSender implements ChannelSender {
         break;
       case 'accepted':
         // The alert shows the owner to everyone at once; then the thread says who took it.
-        await this.showAlert(record, now, log);
+        await this.showAlert(record, item, now, log);
         await this.post(thread, renderSimpleNote(record, note, s, config));
         break;
       case 'erased':
         await this.removeResidentContent(thread, log);
         await this.post(thread, renderSimpleNote(record, note, s, config));
-        await this.showAlert(record, now, log);
+        await this.showAlert(record, item, now, log);
         break;
       case 'crisis':
         await this.post(thread, renderSimpleNote(record, note, s, config), { broadcast: true });

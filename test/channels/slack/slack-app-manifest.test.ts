@@ -12,6 +12,7 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'chat.getPermalink': [],
   'chat.delete': ['chat:write'],
   'conversations.replies': ['channels:history', 'groups:history'],
+  'conversations.history': ['channels:history', 'groups:history'],
   'files.delete': ['files:write'],
   'files.uploadV2': ['files:write'],
   'conversations.members': ['channels:read', 'groups:read'],

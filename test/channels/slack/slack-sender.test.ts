@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type MediaFetcher, SlackSender } from '../../../src/channels/slack/slack-sender.js';
+import {
+  type MediaFetcher,
+  NOTICE_EVENT_TYPE,
+  SlackSender,
+} from '../../../src/channels/slack/slack-sender.js';
 import type { StaffNotice, ThreadNote } from '../../../src/core/cases/staff-notice.js';
+import { OutboxQueue } from '../../../src/core/outbox-queue.js';
 import type { OutboxRecord, Store } from '../../../src/core/store.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { silentLogger } from '../../support/silent-logger.js';
@@ -41,9 +46,9 @@ afterEach(async () => {
   await store.close();
 });
 
-function sender(fetchMedia?: MediaFetcher): SlackSender {
+function sender(fetchMedia?: MediaFetcher, clientTimeoutMs?: number): SlackSender {
   return new SlackSender({
-    client: slackClient(),
+    client: slackClient(clientTimeoutMs),
     cases: store.cases,
     config: municipality,
     fallbackChannel: FALLBACK_CHANNEL,
@@ -115,6 +120,89 @@ describe('SlackSender: the alert', () => {
       '"action_id":"case_close"',
     ]);
     expect((await store.cases.get(CASE_ID))?.staffThread).toEqual({ channel: NORTH_CHANNEL, ts: ALERT_TS });
+  });
+
+  it('posts the alert with the outbox id in its metadata', async () => {
+    await storedCase(store);
+    api.on('chat.postMessage', { channel: NORTH_CHANNEL, ts: ALERT_TS });
+    const queued = item(alert());
+
+    await sender().send(queued, NOW);
+
+    expect(JSON.parse(String(api.callsTo('chat.postMessage')[0]?.body.metadata))).toEqual({
+      event_type: NOTICE_EVENT_TYPE,
+      event_payload: { outboxId: queued.id },
+    });
+  });
+
+  it('does not post a second alert when Slack posted the first but answered after the timeout', async () => {
+    await storedCase(store);
+    let clock = NOW;
+    const queue = new OutboxQueue({
+      outbox: store.outbox,
+      contacts: store.contacts,
+      senders: new Map([['slack', sender(undefined, 50)]]),
+      logger: silentLogger,
+      hashId: (id) => id,
+      now: () => clock,
+    });
+    const queued = item(alert());
+    await store.outbox.enqueue([queued]);
+    const address = `case:${CASE_ID}`;
+    // Slack takes the post, but its answer comes after the client's deadline.
+    api.on('chat.postMessage', { channel: NORTH_CHANNEL, ts: ALERT_TS }, { delayMs: 1_000 });
+
+    await queue.processKey(`slack:${address}`, async () => true);
+    const retried = await store.outbox.get(queued.id);
+    expect(retried).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(retried?.lastError).toContain('slack.chat.postMessage network');
+
+    // The retry looks first, and finds the alert by the id in its metadata: nothing is posted again.
+    api.on('conversations.history', {
+      messages: [
+        { type: 'message', ts: '1747015260.000300', text: 'someone else', user: 'U0OTHER' },
+        {
+          type: 'message',
+          ts: ALERT_TS,
+          bot_id: 'B0MADOGUCHI',
+          metadata: { event_type: NOTICE_EVENT_TYPE, event_payload: { outboxId: queued.id } },
+        },
+      ],
+      has_more: false,
+    });
+    clock = new Date((retried?.nextAttemptAt ?? NOW).getTime() + 1);
+    await queue.processKey(`slack:${address}`, async () => true);
+
+    expect(await store.outbox.get(queued.id)).toMatchObject({ status: 'sent' });
+    expect((await store.cases.get(CASE_ID))?.staffThread).toEqual({ channel: NORTH_CHANNEL, ts: ALERT_TS });
+    expect(api.callsTo('chat.postMessage')).toHaveLength(1);
+    const lookup = api.callsTo('conversations.history')[0]?.body;
+    expect(lookup).toMatchObject({ channel: NORTH_CHANNEL, include_all_metadata: 'true' });
+    expect(Number(lookup?.oldest)).toBeLessThanOrEqual(queued.createdAt.getTime() / 1000);
+    api.done();
+  });
+
+  it('posts the alert again when a retry finds no earlier copy in the channel', async () => {
+    await storedCase(store);
+    api
+      .on('conversations.history', { messages: [{ type: 'message', ts: '1747015260.000300' }] })
+      .on('chat.postMessage', { channel: NORTH_CHANNEL, ts: NEW_TS });
+    const retry = { ...item(alert()), attempts: 1, lastError: 'slack.chat.postMessage network: ETIMEDOUT' };
+
+    expect(await sender().send(retry, NOW)).toEqual({ kind: 'sent' });
+
+    expect((await store.cases.get(CASE_ID))?.staffThread).toEqual({ channel: NORTH_CHANNEL, ts: NEW_TS });
+    api.done();
+  });
+
+  it('does not look for an earlier copy after a rate limit: Slack said it did not post', async () => {
+    await storedCase(store);
+    api.on('chat.postMessage', { channel: NORTH_CHANNEL, ts: NEW_TS });
+    const retry = { ...item(alert()), attempts: 1, lastError: 'slack.chat.postMessage ratelimited' };
+
+    expect(await sender().send(retry, NOW)).toEqual({ kind: 'sent' });
+    expect(api.callsTo('conversations.history')).toEqual([]);
+    api.done();
   });
 
   it('mentions the on-call group when an urgent case is first posted, and says it arrived after hours', async () => {

@@ -33,11 +33,12 @@ export const municipality: MunicipalityConfig = content.municipality;
 export const staffText = new StaffText(content.translator, municipality);
 export const ja = staffText.t;
 
-export function slackClient(): SlackWebClient {
+/** `timeoutMs`: each call's deadline (a shorter one lets a test make Slack answer too late). */
+export function slackClient(timeoutMs = 5_000): SlackWebClient {
   return createSlackWebClient({
     botToken: BOT_TOKEN,
     apiUrl: API_URL,
-    timeoutMs: 5_000,
+    timeoutMs,
     logger: silentLogger,
   });
 }
@@ -70,11 +71,12 @@ export class SlackApi {
   on(
     method: string,
     answer: Record<string, unknown> | ((body: Record<string, unknown>) => Record<string, unknown>) = {},
-    options: { times?: number; status?: number; headers?: Record<string, string> } = {},
+    options: { times?: number; status?: number; headers?: Record<string, string>; delayMs?: number } = {},
   ): this {
     this.scope
       .post(`/api/${method}`)
       .times(options.times ?? 1)
+      .delay(options.delayMs ?? 0)
       .reply((_uri, requestBody) => {
         const raw = typeof requestBody === 'string' ? requestBody : JSON.stringify(requestBody);
         const body = decode(requestBody);
