@@ -54,6 +54,13 @@ describe('slack-app-manifest.yaml', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });
 
+  it('is described in docs/deploy.md with exactly its scopes', () => {
+    const deploy = readFileSync(path.join(projectRoot, 'docs', 'deploy.md'), 'utf8');
+    const sentence = deploy.match(/It asks for ([^.]*?), subscribes/s)?.[1] ?? '';
+    const listed = [...sentence.matchAll(/`([a-z:.]+)`/g)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+  });
+
   it('subscribes to the thread message events and sends events and interactivity to /slack/events', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(EVENTS);
     expect(new URL(manifest.settings.event_subscriptions.request_url).pathname).toBe('/slack/events');
