@@ -290,6 +290,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           signingSecret: config.slack.signingSecret,
           botToken: config.slack.botToken,
           apiUrl: config.slack.apiUrl,
+          timeoutMs: config.deadlines.apiCallMs,
           actions: caseActions,
           cases: store.cases,
           seen: store.seen,

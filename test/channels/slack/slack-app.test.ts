@@ -51,7 +51,8 @@ function staffGroup(...members: string[]) {
   api.on('usergroups.users.list', { users: members });
 }
 
-function setup(options: { processBeforeResponse?: boolean } = {}) {
+/** `timeoutMs`: the deadline of each call through Bolt's own client (a short one lets Slack hang). */
+function setup(options: { processBeforeResponse?: boolean; timeoutMs?: number } = {}) {
   const clock = new FakeClock();
   const outbox = new Outbox(store.outbox, clock.now);
   const audit = new CaseAudit(store.audit, 5, clock.now);
@@ -87,6 +88,7 @@ function setup(options: { processBeforeResponse?: boolean } = {}) {
     signingSecret: SIGNING_SECRET,
     botToken: BOT_TOKEN,
     apiUrl: API_URL,
+    timeoutMs: options.timeoutMs ?? 5_000,
     actions,
     cases: store.cases,
     seen: store.seen,
@@ -485,5 +487,47 @@ describe('POST /slack/events: the alert buttons', () => {
       user: STAFF,
       text: ja('staff.ephemeral.error'),
     });
+  });
+});
+
+/** Longer than any test waits: a Slack that has taken the request and never answers. */
+const NEVER_MS = 60_000;
+/** A generous bound: far above the client's deadline, far below Slack's "never". */
+const PROMPTLY_MS = 5_000;
+
+describe("POST /slack/events: Bolt's own client has a deadline", () => {
+  it('a views.open that never answers fails at the deadline, and the person is told to try again', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    staffGroup(STAFF);
+    api.on('views.open', {}, { delayMs: NEVER_MS }).on('chat.postEphemeral');
+    const { postPayload } = setup({ timeoutMs: 100 });
+    const click = acceptFrom(STAFF);
+    click.actions[0].action_id = 'case_reply';
+
+    const started = Date.now();
+    const res = await postPayload(click);
+
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(PROMPTLY_MS);
+    expect(api.callsTo('chat.postEphemeral')[0]?.body).toMatchObject({
+      user: STAFF,
+      text: ja('staff.ephemeral.error'),
+    });
+  });
+
+  it('a chat.postEphemeral that never answers does not hold the refusal: the handler finishes', async () => {
+    await storedCase(store, {}, posted);
+    staffGroup(STAFF);
+    api.on('chat.postEphemeral', {}, { delayMs: NEVER_MS });
+    const { postPayload, actions } = setup({ timeoutMs: 100 });
+    const accept = vi.spyOn(actions, 'accept');
+
+    const started = Date.now();
+    const res = await postPayload(acceptFrom(OUTSIDER));
+
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(PROMPTLY_MS);
+    expect(accept).not.toHaveBeenCalled();
+    expect((await store.cases.get(CASE_ID))?.assignee).toBeUndefined();
   });
 });
