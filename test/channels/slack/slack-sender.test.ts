@@ -195,6 +195,25 @@ describe('SlackSender: the alert', () => {
     api.done();
   });
 
+  it('looks again when the earlier look itself was rate limited', async () => {
+    await storedCase(store);
+    const retry = { ...item(alert()), attempts: 2, lastError: 'slack.conversations.history ratelimited' };
+    api.on('conversations.history', {
+      messages: [
+        {
+          type: 'message',
+          ts: NEW_TS,
+          metadata: { event_type: NOTICE_EVENT_TYPE, event_payload: { outboxId: retry.id } },
+        },
+      ],
+    });
+
+    expect(await sender().send(retry, NOW)).toEqual({ kind: 'sent' });
+    expect(api.callsTo('chat.postMessage')).toEqual([]);
+    expect((await store.cases.get(CASE_ID))?.staffThread).toEqual({ channel: NORTH_CHANNEL, ts: NEW_TS });
+    api.done();
+  });
+
   it('does not look for an earlier copy after a rate limit: Slack said it did not post', async () => {
     await storedCase(store);
     api.on('chat.postMessage', { channel: NORTH_CHANNEL, ts: NEW_TS });
