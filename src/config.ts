@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { isLoopbackHost } from './http/is-loopback.js';
 
 /** The repository root: defaults for files shipped with the service are resolved against it. */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,6 +13,14 @@ const optionalString = z
   .optional();
 
 const url = (fallback: string) => z.string().trim().url().default(fallback);
+
+/** A deadline in milliseconds: at least 1, at most ten minutes. */
+const millis = (fallback: number) => z.coerce.number().int().min(1).max(600_000).default(fallback);
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -39,7 +48,15 @@ const envSchema = z.object({
   RISK_SECOND_OPINION_URL: z.string().trim().url().optional().or(z.literal('').transform(() => undefined)),
   RISK_SECOND_OPINION_MODEL: optionalString,
   RISK_SECOND_OPINION_API_KEY: optionalString,
-  RISK_SECOND_OPINION_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(1500),
+  RISK_SECOND_OPINION_TIMEOUT_MS: millis(1_500),
+  /** The playground writes as any resident: off the loopback interface only when asked for by name. */
+  PLAYGROUND_ALLOW_NETWORK: flag,
+  /** How long a new resident's greeting waits for their LINE profile (its language). */
+  LINE_PROFILE_TIMEOUT_MS: millis(2_000),
+  /** Every other single API call (Slack Web API, LINE loading animation and media). */
+  API_TIMEOUT_MS: millis(10_000),
+  /** One outbox delivery as a whole (it may take several API calls); shorter than the 30 s lease. */
+  OUTBOX_SEND_TIMEOUT_MS: millis(20_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -66,6 +83,12 @@ export interface SecondOpinionSettings {
   timeoutMs: number;
 }
 
+export interface Deadlines {
+  profileLookupMs: number;
+  apiCallMs: number;
+  outboxSendMs: number;
+}
+
 export type StorageSettings =
   | { kind: 'mongo'; uri: string; dbName: string }
   | { kind: 'embedded'; dataDir: string };
@@ -85,6 +108,12 @@ export interface Config {
   playground: boolean;
   /** undefined: no second opinion; the dictionaries and the statistical detector decide alone. */
   riskSecondOpinion: SecondOpinionSettings | undefined;
+  /**
+   * The playground was wanted (PLAYGROUND on, or auto without LINE) but refused because HOST is not
+   * a loopback interface and PLAYGROUND_ALLOW_NETWORK is not set: main says so in the log.
+   */
+  playgroundRefusedOnHost: boolean;
+  deadlines: Deadlines;
 }
 
 export class ConfigError extends Error {
@@ -132,6 +161,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const playgroundWanted =
+    e.PLAYGROUND === 'on' ||
+    (e.PLAYGROUND === 'auto' && !(e.LINE_CHANNEL_SECRET && e.LINE_CHANNEL_ACCESS_TOKEN));
+  // The playground writes as any resident: on a bind other machines can reach, only when asked for.
+  const playgroundBindOk = isLoopbackHost(e.HOST) || e.PLAYGROUND_ALLOW_NETWORK;
+
   return {
     port: e.PORT,
     host: e.HOST,
@@ -159,9 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'mongo', uri: e.MONGODB_URI, dbName: e.MONGODB_DB }
       : { kind: 'embedded', dataDir: path.resolve(e.DATA_DIR) },
     municipalityConfigPath: path.resolve(e.MUNICIPALITY_CONFIG),
-    playground:
-      e.PLAYGROUND === 'on' ||
-      (e.PLAYGROUND === 'auto' && !(e.LINE_CHANNEL_SECRET && e.LINE_CHANNEL_ACCESS_TOKEN)),
     riskSecondOpinion:
       e.RISK_SECOND_OPINION_URL && e.RISK_SECOND_OPINION_MODEL
         ? {
@@ -171,5 +203,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             timeoutMs: e.RISK_SECOND_OPINION_TIMEOUT_MS,
           }
         : undefined,
+    playground: playgroundWanted && playgroundBindOk,
+    playgroundRefusedOnHost: playgroundWanted && !playgroundBindOk,
+    deadlines: {
+      profileLookupMs: e.LINE_PROFILE_TIMEOUT_MS,
+      apiCallMs: e.API_TIMEOUT_MS,
+      outboxSendMs: e.OUTBOX_SEND_TIMEOUT_MS,
+    },
   };
 }

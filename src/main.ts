@@ -20,6 +20,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   if (!config.line)
     logger.info('LINE channel is off (LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are not set)');
+  if (config.playgroundRefusedOnHost)
+    logger.warn(
+      { host: config.host },
+      'playground is off: HOST is not a loopback interface (set PLAYGROUND_ALLOW_NETWORK=true to run it anyway; it still answers only connections from this machine)',
+    );
   if (!config.slack)
     logger.info('Slack handoff is off (SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set)');
   logger.info(

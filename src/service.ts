@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { createLineLanguageLookup } from './channels/line/line-language-lookup.js';
 import { createLineMediaFetcher } from './channels/line/line-media-fetcher.js';
+import { LINE_TEXT_LIMIT } from './channels/line/line-message-renderer.js';
 import { LineSender } from './channels/line/line-sender.js';
 import { createLineWebhookRouter } from './channels/line/line-webhook-router.js';
 import { LocalSender } from './channels/local/local-sender.js';
@@ -26,6 +27,7 @@ import { createIngest } from './core/ingest-events.js';
 import { KeyedQueueRunner } from './core/keyed-queue-runner.js';
 import { Outbox } from './core/outbox.js';
 import { OutboxQueue } from './core/outbox-queue.js';
+import { ResidentTraces } from './core/resident-traces.js';
 import { RetentionSweep } from './core/retention/retention-sweep.js';
 import type { Store } from './core/store.js';
 import { withWorkingIndicator } from './core/working-indicator.js';
@@ -92,7 +94,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   if (config.line) {
     senders.set(
       'line',
-      new LineSender({ ...config.line, logger: logger.child({ component: 'line-sender' }) }),
+      new LineSender({
+        ...config.line,
+        timeoutMs: config.deadlines.apiCallMs,
+        logger: logger.child({ component: 'line-sender' }),
+      }),
     );
   }
   // The playground is a channel like the others: residents and staff both talk through it.
@@ -104,6 +110,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     ? createSlackWebClient({
         botToken: config.slack.botToken,
         apiUrl: config.slack.apiUrl,
+        timeoutMs: config.deadlines.apiCallMs,
         logger: slackLogger,
       })
     : undefined;
@@ -118,7 +125,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         text: staffText,
         logger: slackLogger,
         ...(config.line
-          ? { fetchMedia: createLineMediaFetcher({ ...config.line, logger: slackLogger }) }
+          ? {
+              fetchMedia: createLineMediaFetcher({
+                ...config.line,
+                timeoutMs: config.deadlines.apiCallMs,
+                logger: slackLogger,
+              }),
+            }
           : {}),
       }),
     );
@@ -132,6 +145,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       logger,
       hashId,
       now,
+      sendTimeoutMs: config.deadlines.outboxSendMs,
+      // Delivered messages quote residents: they go after the same time as the events they answer.
+      keepDoneMs: municipality.retention.inboxDays * DAY_MS,
+      onRedacted: () => store.compact(),
       onOutcome: (item, outcome) => {
         metrics.outboxOutcomes.inc({ channel: item.channel, outcome: outcome.kind });
         if (outcome.kind !== 'retry') {
@@ -177,11 +194,24 @@ export async function createService(options: ServiceOptions): Promise<Service> {
               { urgent: String(record.urgent) },
               ((record.acceptedAt ?? now()).getTime() - record.createdAt.getTime()) / 1000,
             ),
+          // Staff replies are refused up front when LINE would refuse them later (README: handoff).
+          LINE_TEXT_LIMIT,
         )
       : undefined;
-  const desk = new CaseDesk(store.cases, audit, municipality, handoff, now);
+  const desk = new CaseDesk(store.cases, audit, municipality, handoff, now, hashId);
+  const traces = new ResidentTraces({
+    inbox: store.inbox,
+    outbox: store.outbox,
+    cases: store.cases,
+    keepMs: municipality.retention.inboxDays * DAY_MS,
+    now,
+  });
   const lookupLanguage: LanguageLookup | undefined = config.line
-    ? createLineLanguageLookup({ ...config.line, logger: logger.child({ component: 'line-profile' }) })
+    ? createLineLanguageLookup({
+        ...config.line,
+        timeoutMs: config.deadlines.profileLookupMs,
+        logger: logger.child({ component: 'line-profile' }),
+      })
     : undefined;
   const handle = withWorkingIndicator(
     createConversationHandler({
@@ -204,6 +234,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       desk,
       handoff,
       lookupLanguage,
+      eraseTraces: (event, residentKey) => traces.erase(event, residentKey),
       settings: { resumeAfterMs: 30 * 60_000, sessionTtlMs: 30 * DAY_MS },
       logger,
       now,
@@ -268,6 +299,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           signingSecret: config.slack.signingSecret,
           botToken: config.slack.botToken,
           apiUrl: config.slack.apiUrl,
+          timeoutMs: config.deadlines.apiCallMs,
           actions: caseActions,
           cases: store.cases,
           seen: store.seen,
@@ -331,6 +363,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       outboxRunner.start();
       const sweep = () => {
         retention.run(now()).catch((err) => logger.error({ err }, 'retention sweep failed; will try again'));
+        // TTL indexes are lazy (nedb) or may lag (MongoDB): expired queue records are deleted here too.
+        Promise.all([store.inbox.removeExpired(now()), store.outbox.removeExpired(now())])
+          .then(([inbox, outbox]) => logger.debug({ inbox, outbox }, 'expired queue records removed'))
+          .catch((err) =>
+            logger.error({ err }, 'expired queue records could not be removed; will try again'),
+          );
       };
       sweep();
       retentionTimer = setInterval(sweep, RETENTION_SWEEP_MS);

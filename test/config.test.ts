@@ -55,4 +55,31 @@ describe('loadConfig', () => {
       dbName: 'madoguchi',
     });
   });
+
+  it('keeps the playground off on a non-loopback bind unless PLAYGROUND_ALLOW_NETWORK says so', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' })).toMatchObject({
+      playground: false,
+      playgroundRefusedOnHost: true,
+    });
+    expect(loadConfig({ HOST: '0.0.0.0', PLAYGROUND: 'on' })).toMatchObject({ playground: false });
+    expect(loadConfig({ HOST: '0.0.0.0', PLAYGROUND_ALLOW_NETWORK: 'true' })).toMatchObject({
+      playground: true,
+      playgroundRefusedOnHost: false,
+    });
+    for (const host of ['127.0.0.1', 'localhost', '::1', '[::1]', '127.0.0.2'])
+      expect(loadConfig({ HOST: host })).toMatchObject({ playground: true, playgroundRefusedOnHost: false });
+    expect(loadConfig({ HOST: '0.0.0.0', PLAYGROUND: 'off' }).playgroundRefusedOnHost).toBe(false);
+    expect(() => loadConfig({ PLAYGROUND_ALLOW_NETWORK: 'maybe' })).toThrowError(/PLAYGROUND_ALLOW_NETWORK/);
+  });
+
+  it('takes the deadlines from the environment, with defaults, and refuses nonsense', () => {
+    expect(loadConfig({}).deadlines).toEqual({
+      profileLookupMs: 2_000,
+      apiCallMs: 10_000,
+      outboxSendMs: 20_000,
+    });
+    expect(loadConfig({ LINE_PROFILE_TIMEOUT_MS: '150' }).deadlines.profileLookupMs).toBe(150);
+    expect(() => loadConfig({ OUTBOX_SEND_TIMEOUT_MS: '0' })).toThrowError(/OUTBOX_SEND_TIMEOUT_MS/);
+    expect(() => loadConfig({ API_TIMEOUT_MS: 'soon' })).toThrowError(/API_TIMEOUT_MS/);
+  });
 });

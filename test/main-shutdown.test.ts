@@ -58,4 +58,21 @@ describe('the service process', () => {
     expect(await proc.exited).toBe(1);
     expect(proc.output().err).toContain('LINE_CHANNEL_ACCESS_TOKEN');
   });
+
+  it('does not start the playground on a non-loopback bind, and says so in one log line', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'madoguchi-main-'));
+    const proc = startMain({ DATA_DIR: dataDir, HOST: '0.0.0.0' });
+    try {
+      await waitFor(() => proc.output().out.includes('madoguchi is listening'));
+      const port = /"url":"http:\/\/0\.0\.0\.0:(\d+)\//.exec(proc.output().out)?.[1];
+      expect(proc.output().out.match(/playground is off: HOST is not a loopback interface/g)).toHaveLength(1);
+      const home = await fetch(`http://127.0.0.1:${port}/playground/api/cases`);
+      expect(home.status).toBe(404);
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+    } finally {
+      proc.child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -27,7 +27,7 @@ export interface KeyedQueueRunnerOptions {
   leaseMs?: number;
   /** How often to look for due work without being kicked (retries, other instances' events). */
   pollIntervalMs?: number;
-  /** Keys handled at once. */
+  /** Keys handled at once. Slow keys occupy a slot each, so this is generous. */
   concurrency?: number;
 }
 
@@ -62,7 +62,7 @@ export class KeyedQueueRunner {
     this.now = options.now ?? (() => new Date());
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
-    this.concurrency = options.concurrency ?? 8;
+    this.concurrency = options.concurrency ?? 32;
   }
 
   start(): void {
@@ -86,15 +86,30 @@ export class KeyedQueueRunner {
     this.schedule(0);
   }
 
-  /** Runs passes until nothing is due now. For tests and for draining at shutdown. */
+  /**
+   * Runs passes until nothing is due now and no key is in hand. For tests and for draining at
+   * shutdown. It waits for every key in hand, so a key that hangs makes it hang too: callers that
+   * prove other keys are not held up use `settled()` and bounded waits instead.
+   */
   async drain(maxPasses = 100): Promise<void> {
     for (let i = 0; i < maxPasses; i++) {
       await this.pass;
+      await this.settled();
       const keys = await this.queue.dueKeys(this.now(), 1);
       if (keys.length === 0 && this.active.size === 0 && this.hinted.size === 0) return;
       this.pollDue = true;
       await this.runPass();
     }
+  }
+
+  /** Resolves once every key in hand when it was called (and any started meanwhile) has finished. */
+  async settled(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled(this.active.values());
+  }
+
+  /** The keys being worked on right now (for tests and diagnostics). */
+  inFlight(): string[] {
+    return [...this.active.keys()];
   }
 
   /** Stops polling and waits for the keys in hand to finish their current items. */
@@ -125,13 +140,19 @@ export class KeyedQueueRunner {
   }
 
   private runPass(): Promise<void> {
-    this.pass ??= this.claimAndProcess().finally(() => {
+    this.pass ??= this.claimAndStart().finally(() => {
       this.pass = undefined;
     });
     return this.pass;
   }
 
-  private async claimAndProcess(): Promise<void> {
+  /**
+   * Starts work on the due keys and returns without waiting for it: a pass only decides what to start.
+   * A key that is slow (a hung API call, a long retry) therefore never holds back another key, and
+   * new work starts while slow work is still in flight. When a key finishes, a new pass looks at the
+   * keys that had to wait for it.
+   */
+  private async claimAndStart(): Promise<void> {
     const keys = [...this.hinted];
     this.hinted.clear();
     if (this.pollDue) {
@@ -142,10 +163,9 @@ export class KeyedQueueRunner {
         this.logger.error({ err: error }, 'could not list due work; will retry');
       }
     }
-    const started: Promise<void>[] = [];
     for (const key of new Set(keys)) {
       if (this.active.size >= this.concurrency || this.active.has(key)) {
-        // Busy: keep the hint, so the key is looked at again once a slot frees up.
+        // Busy: keep the hint, so the key is looked at again once a slot (or the key) frees up.
         this.hinted.add(key);
         continue;
       }
@@ -154,9 +174,7 @@ export class KeyedQueueRunner {
         if (this.hinted.size > 0) this.kick([]);
       });
       this.active.set(key, work);
-      started.push(work);
     }
-    await Promise.allSettled(started);
   }
 
   private async processWithLease(key: string): Promise<void> {

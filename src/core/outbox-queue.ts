@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
-import type { ChannelSender, SendResult } from './channel-sender.js';
+import type { ChannelSender, SendJournal, SendResult } from './channel-sender.js';
 import type { ChannelName } from './incoming-event.js';
 import type { KeyedQueue } from './keyed-queue-runner.js';
 import type { ContactRepository, OutboxRecord, OutboxRepository } from './store.js';
@@ -23,9 +23,17 @@ export interface OutboxQueueOptions {
   /**
    * A send that has not answered by then counts as a network failure to retry. Shorter than the
    * runner's lease, so a hung connection cannot let another instance take the recipient meanwhile;
-   * a push retried this way carries the same retry key, so the platform drops the duplicate.
+   * a push retried this way carries the same retry key, so the platform drops the duplicate, and a
+   * reply retried this way meets its own used token (see SendJournal).
    */
   sendTimeoutMs?: number;
+  /** How long a done item (sent, dead, cancelled) is kept before the store deletes it. Forever without. */
+  keepDoneMs?: number;
+  /**
+   * Called after an item marked `redactWhenDone` (the confirmation of an erasure) was redacted: the
+   * last trace of an erasure is gone, so the store can make it physically gone too.
+   */
+  onRedacted?: () => Promise<void>;
   /** Told of every attempt's outcome (delivery marks, metrics). Must not throw. */
   onOutcome?: (item: OutboxRecord, outcome: DeliveryOutcome) => void;
 }
@@ -64,7 +72,12 @@ export class OutboxQueue implements KeyedQueue {
     const sender = senders.get(channel);
     const contact = await contacts.get(channel, address);
     if (contact && !contact.following) {
-      const cancelled = await outbox.cancelPending(channel, address, 'recipient unfollowed');
+      const cancelled = await outbox.cancelPending(
+        channel,
+        address,
+        'recipient unfollowed',
+        this.doneExpiry(),
+      );
       log.info({ cancelled }, 'recipient has blocked the account; pending messages cancelled');
       return;
     }
@@ -78,8 +91,9 @@ export class OutboxQueue implements KeyedQueue {
       }
       const result = await this.sendWithTimeout(sender, item);
       if (result.kind === 'sent') {
-        await outbox.markSent(item.id, this.now());
+        await outbox.markSent(item.id, this.now(), this.doneExpiry());
         this.options.onOutcome?.(item, { kind: 'sent' });
+        await this.redactIfAsked(item);
         continue;
       }
       if (result.kind === 'failed') {
@@ -110,21 +124,47 @@ export class OutboxQueue implements KeyedQueue {
           resolve({
             kind: 'retry',
             error: `${sender.channel} send timed out after ${this.sendTimeoutMs} ms`,
-            replyTokenSpent: Boolean(item.replyToken),
+            // Whether the token is spent is the sender's to journal: an unanswered reply did not spend it.
+            replyTokenSpent: false,
           }),
         this.sendTimeoutMs,
       );
     });
     try {
-      return await Promise.race([sender.send(item, this.now()), timeout]);
+      return await Promise.race([sender.send(item, this.now(), this.journal(item)), timeout]);
     } finally {
       clearTimeout(timer);
     }
   }
 
+  private doneExpiry(): Date | undefined {
+    const keep = this.options.keepDoneMs;
+    return keep === undefined ? undefined : new Date(this.now().getTime() + keep);
+  }
+
+  private async redactIfAsked(item: OutboxRecord): Promise<void> {
+    if (!item.redactWhenDone) return;
+    const at = this.now();
+    await this.options.outbox.redact({ kind: 'item', id: item.id }, at, this.doneExpiry() ?? at);
+    await this.options.onRedacted?.();
+  }
+
+  private journal(item: OutboxRecord): SendJournal {
+    const { outbox } = this.options;
+    return {
+      replyAttempted: async () => {
+        await outbox.markReplyAttempted(item.id, this.now());
+      },
+      replyTokenSpent: async () => {
+        await outbox.markReplyTokenSpent(item.id);
+      },
+    };
+  }
+
   private async kill(item: OutboxRecord, error: string, log: Logger): Promise<void> {
-    await this.options.outbox.markDead(item.id, error);
+    await this.options.outbox.markDead(item.id, error, this.doneExpiry());
     log.error({ itemId: item.id, error }, 'message parked as a dead letter');
     this.options.onOutcome?.(item, { kind: 'dead', error });
+    await this.redactIfAsked(item);
   }
 }

@@ -28,11 +28,19 @@ export class Outbox {
     private readonly onEnqueued: (key: string) => void = () => {},
   ) {}
 
-  /** Answers an incoming event: the reply token (if any) goes with the first batch. */
-  async reply(event: IncomingEvent, messages: OutgoingMessage[]): Promise<void> {
+  /**
+   * Answers an incoming event: the reply token (if any) goes with the first batch. `redactWhenDone`
+   * (the answer to an erasure) has the items redacted as soon as they are delivered or given up.
+   */
+  async reply(
+    event: IncomingEvent,
+    messages: OutgoingMessage[],
+    options: { redactWhenDone?: boolean } = {},
+  ): Promise<void> {
     await this.enqueue(event.channel, event.address, messages, `reply:${event.id}`, {
       replyToken: event.replyToken,
       replyTokenExpiresAt: new Date(event.occurredAt.getTime() + this.replyWindowMs),
+      redactWhenDone: options.redactWhenDone === true,
     });
   }
 
@@ -74,7 +82,7 @@ export class Outbox {
     address: string,
     messages: OutgoingMessage[],
     cause: string,
-    reply?: { replyToken: string | undefined; replyTokenExpiresAt: Date },
+    reply?: { replyToken: string | undefined; replyTokenExpiresAt: Date; redactWhenDone: boolean },
   ): Promise<void> {
     if (messages.length === 0) return;
     const createdAt = this.now();
@@ -88,6 +96,7 @@ export class Outbox {
         messages: messages.slice(start, start + MESSAGES_PER_ITEM),
         replyToken: first ? reply?.replyToken : undefined,
         replyTokenExpiresAt: first && reply?.replyToken ? reply.replyTokenExpiresAt : undefined,
+        redactWhenDone: reply?.redactWhenDone ? true : undefined,
         causedBy: cause,
         createdAt,
       });

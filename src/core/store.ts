@@ -42,6 +42,14 @@ export interface InboxRepository {
   /** Records a failed attempt: pending again at `retryAt`, or parked when `retryAt` is null. */
   markFailed(id: string, error: string, retryAt: Date | null): Promise<boolean>;
   countByStatus(): Promise<Record<InboxStatus, number>>;
+  /**
+   * Erasure: the events of `key` that occurred at or before `upTo` lose what they said and who sent
+   * them (content, address, reply token, error). Only the id stays, so a redelivery is still a
+   * no-op; they are no longer returned by any read. Returns how many were redacted.
+   */
+  redact(key: string, upTo: Date, at: Date): Promise<number>;
+  /** Deletes the events whose expiresAt has passed (the sweep; TTL indexes are lazy or absent). */
+  removeExpired(now: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------- outbox
@@ -62,6 +70,8 @@ export interface NewOutboxItem {
   causedBy?: string | undefined;
   /** For staff channels: what staff must be told (then `messages` is empty). */
   notice?: StaffNotice | undefined;
+  /** Redact the item once it is done (sent, dead or cancelled): the confirmation of an erasure. */
+  redactWhenDone?: boolean | undefined;
   createdAt: Date;
 }
 
@@ -75,7 +85,25 @@ export interface OutboxRecord extends NewOutboxItem {
   lastError?: string | undefined;
   /** Set once a reply token was spent or refused: later attempts push. */
   replyTokenSpent?: boolean | undefined;
+  /**
+   * When a reply with the token was first attempted, written before the call. A later attempt while
+   * the token lives replies again, and LINE's 400 for the token (already used) then means the earlier
+   * attempt was delivered.
+   */
+  replyAttemptedAt?: Date | undefined;
+  /** Set once the item is done (sent, dead, cancelled): it is deleted after that. */
+  expiresAt?: Date | undefined;
+  /** Set when erasure removed what the item said and to whom. */
+  redactedAt?: Date | undefined;
 }
+
+/** Which outbox items an erasure redacts. */
+export type OutboxRedaction =
+  /** Everything sent (or to be sent) to one recipient. */
+  | { kind: 'recipient'; channel: ChannelName; address: string }
+  /** The staff notices of a case that relay what the resident wrote. */
+  | { kind: 'case-relays'; caseId: string }
+  | { kind: 'item'; id: string };
 
 export interface OutboxRepository {
   /** Enqueues items in the given order (they keep it relative to each other and to earlier items). */
@@ -85,15 +113,29 @@ export interface OutboxRepository {
   dueAddresses(now: Date, limit: number): Promise<Array<{ channel: ChannelName; address: string }>>;
   /** The oldest pending item for an address, due or not. */
   oldestPending(channel: ChannelName, address: string): Promise<OutboxRecord | null>;
-  /** pending → sent. false when the item was not pending. */
-  markSent(id: string, at: Date): Promise<boolean>;
-  /** A failed attempt to be retried at `retryAt`. */
+  /** pending → sent, to be deleted at `expiresAt` (kept forever without). false when the item was not pending. */
+  markSent(id: string, at: Date, expiresAt?: Date): Promise<boolean>;
+  /**
+   * A failed attempt to be retried at `retryAt`. `replyTokenSpent: true` marks the token spent; false
+   * leaves the stored flag as it is (a sender may have marked it during the attempt).
+   */
   markRetry(id: string, error: string, retryAt: Date, replyTokenSpent: boolean): Promise<boolean>;
+  /** Records, before the call, that a reply is being attempted (the first such time is kept). */
+  markReplyAttempted(id: string, at: Date): Promise<boolean>;
+  /** The reply token was refused: later attempts push. */
+  markReplyTokenSpent(id: string): Promise<boolean>;
   /** A permanent failure: parked as a dead letter with its error. */
-  markDead(id: string, error: string): Promise<boolean>;
+  markDead(id: string, error: string, expiresAt?: Date): Promise<boolean>;
   /** Cancels every pending item of an address (e.g. the user blocked the account). Returns how many. */
-  cancelPending(channel: ChannelName, address: string, reason: string): Promise<number>;
+  cancelPending(channel: ChannelName, address: string, reason: string, expiresAt?: Date): Promise<number>;
   countByStatus(): Promise<Record<OutboxStatus, number>>;
+  /**
+   * Erasure: the items lose their messages, the resident's words in staff notices, the recipient's
+   * address and the reply token; id, status and times stay. Pending ones are cancelled. Returns how many.
+   */
+  redact(target: OutboxRedaction, at: Date, expiresAt: Date): Promise<number>;
+  /** Deletes the items whose expiresAt has passed. */
+  removeExpired(now: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------- leases
@@ -382,5 +424,10 @@ export interface Store {
   seen: SeenRepository;
   /** Throws when the backend cannot be reached. */
   ping(): Promise<void>;
+  /**
+   * Makes removed and overwritten data physically gone where the backend keeps old versions (the
+   * embedded store's append-only files); a no-op for MongoDB. Called after an erasure.
+   */
+  compact(): Promise<void>;
   close(): Promise<void>;
 }

@@ -20,6 +20,7 @@ import {
   type NewOutboxItem,
   type NewTimer,
   type OutboxRecord,
+  type OutboxRedaction,
   type OutboxStatus,
   type SessionRecord,
   type StaffThreadRef,
@@ -30,6 +31,7 @@ import { escapeFieldNames, unescapeFieldNames } from './field-names.js';
 
 export interface InboxDoc {
   _id: string;
+  /** Absent once redacted (then `redactedAt` is set): every read filters those out. */
   event: IncomingEvent;
   key: string;
   status: InboxStatus;
@@ -39,6 +41,7 @@ export interface InboxDoc {
   processedAt?: Date | undefined;
   lastError?: string | undefined;
   expiresAt: Date;
+  redactedAt?: Date | undefined;
 }
 
 export interface OutboxDoc {
@@ -63,6 +66,10 @@ export interface OutboxDoc {
   sentAt?: Date | undefined;
   lastError?: string | undefined;
   replyTokenSpent?: boolean | undefined;
+  replyAttemptedAt?: Date | undefined;
+  redactWhenDone?: boolean | undefined;
+  expiresAt?: Date | undefined;
+  redactedAt?: Date | undefined;
 }
 
 export interface LeaseDoc {
@@ -210,6 +217,10 @@ export function outboxFromDoc(d: OutboxDoc): OutboxRecord {
     sentAt: d.sentAt,
     lastError: d.lastError,
     replyTokenSpent: d.replyTokenSpent,
+    replyAttemptedAt: d.replyAttemptedAt,
+    redactWhenDone: d.redactWhenDone,
+    expiresAt: d.expiresAt,
+    redactedAt: d.redactedAt,
   });
 }
 
@@ -390,6 +401,37 @@ export function timerFromDoc(d: TimerDoc): TimerRecord {
     firedAt: d.firedAt,
     createdAt: d.createdAt,
   });
+}
+
+/** What stands in for a redacted inbox key or outbox address: it points at no one. */
+export const REDACTED = 'erased';
+
+/** Reads skip redacted inbox events. */
+export const NOT_REDACTED = { redactedAt: { $exists: false } } as const;
+
+/** InboxRepository.redact as one update, valid for nedb and MongoDB. */
+export function inboxRedactUpdate(at: Date) {
+  return { $set: { key: REDACTED, redactedAt: at }, $unset: { event: '' as const, lastError: '' as const } };
+}
+
+/** The items an OutboxRedaction selects, as a query valid for nedb and MongoDB. */
+export function outboxRedactionQuery(target: OutboxRedaction): Record<string, unknown> {
+  switch (target.kind) {
+    case 'recipient':
+      return { channel: target.channel, address: target.address };
+    case 'case-relays':
+      return { address: `case:${target.caseId}`, 'notice.note.type': 'resident-message' };
+    case 'item':
+      return { _id: target.id };
+  }
+}
+
+/** OutboxRepository.redact's change to every selected item (pending ones are cancelled first). */
+export function outboxRedactUpdate(at: Date, expiresAt: Date) {
+  return {
+    $set: { messages: [], address: REDACTED, addressKey: REDACTED, redactedAt: at, expiresAt },
+    $unset: { notice: '' as const, replyToken: '' as const, replyTokenExpiresAt: '' as const },
+  };
 }
 
 /** Timers due at the same moment fire in a stable order. */

@@ -21,6 +21,15 @@ class ScriptedSender implements ChannelSender {
   }
 }
 
+/** Resolves once `predicate` holds; fails after a generous bound (it proves "not held", not speed). */
+async function waitUntil(predicate: () => boolean, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 describe('OutboxQueue', () => {
   let store: Store;
   let clock: FakeClock;
@@ -116,6 +125,32 @@ describe('OutboxQueue', () => {
     clock.advance(60_000);
     await r.drain();
     expect(await store.outbox.countByStatus()).toMatchObject({ pending: 0, sent: 1 });
+  });
+
+  it('starts new work for other recipients while one recipient’s send hangs', async () => {
+    const sent: string[] = [];
+    const sender: ChannelSender = {
+      channel: 'line',
+      send: async (item) => {
+        if (item.address === 'U1') return new Promise(() => {});
+        sent.push(item.address);
+        return { kind: 'sent' };
+      },
+    };
+    const r = runner(sender, { sendTimeoutMs: 60_000 });
+    const outbox = new Outbox(store.outbox, clock.now, undefined, (key) => r.kick([key]));
+    r.start();
+    try {
+      await outbox.push('line', 'U1', [{ type: 'text', text: 'stuck' }]);
+      await waitUntil(() => r.inFlight().includes('line:U1'));
+      await outbox.push('line', 'U2', [{ type: 'text', text: 'free' }]);
+      await outbox.push('line', 'U3', [{ type: 'text', text: 'free' }]);
+      await waitUntil(() => sent.length === 2);
+      expect(sent.sort()).toEqual(['U2', 'U3']);
+      expect(r.inFlight()).toEqual(['line:U1']);
+    } finally {
+      void r.stop();
+    }
   });
 
   it('sends nothing to a recipient who blocked the account', async () => {

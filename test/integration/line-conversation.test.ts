@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import nock from 'nock';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -179,6 +181,46 @@ describe('conversations over the LINE webhook', () => {
     await user.tap('消す');
     expect(user.text()).toContain('記録を消しました');
     expect(await service.store.sessions.get(`line:${user.userId}`, clock.now())).toBeNull();
+  });
+
+  it('erases the words and the LINE id from every file: inbox, outbox, cases, sessions, audit (only a keyed hash)', async () => {
+    const words = 'ベランダにもごみ袋が積み上がっていて心配です';
+    const user = new LineUser(service, clock, sent);
+    await user.follow();
+    await user.tap('近所・知人の心配');
+    await user.tap('ごみがたまっている');
+    await user.tap('これで決定');
+    await user.say(words);
+    await user.tap('とばす');
+    await user.tap('名乗らない');
+    await user.tap('伝える');
+    const files = () =>
+      readdirSync(data.dir)
+        .map((name) => readFileSync(path.join(data.dir, name), 'utf8'))
+        .join('\n');
+    // Before: the words and the id are on disk (the check below would catch them).
+    expect(files()).toContain(words);
+    expect(files()).toContain(user.userId);
+
+    await user.say('menu');
+    await user.tap('記録について');
+    await user.tap('記録を消す');
+    await user.tap('消す');
+    expect(user.text()).toContain('記録を消しました');
+
+    // Without a clean stop: the append-only files were rewritten after the erasure.
+    expect(files()).not.toContain(words);
+    expect(files()).not.toContain(user.userId);
+    expect(await service.store.cases.listByStatus('pending', 10)).toHaveLength(1);
+    expect(files()).toContain('resident.data-erased');
+
+    // And after a clean stop and a restart on the same data.
+    await service.stop();
+    service = await startTestService({ dataDir: data.dir, clock });
+    service.start();
+    expect(files()).not.toContain(words);
+    expect(files()).not.toContain(user.userId);
+    expect(await service.store.outbox.countByStatus()).toMatchObject({ pending: 0 });
   });
 
   it('sends the safety message at once when a message speaks of danger', async () => {

@@ -20,6 +20,8 @@ export async function startTestService(options: {
   dataDir: string;
   clock: FakeClock;
   instanceId?: string;
+  /** More environment: a fake LINE API's URL, short deadlines. */
+  env?: Record<string, string>;
 }): Promise<Service> {
   const config = loadConfig({
     LINE_CHANNEL_SECRET: LINE_SECRET,
@@ -27,6 +29,7 @@ export async function startTestService(options: {
     LINE_API_BASE_URL: LINE_API,
     DATA_DIR: options.dataDir,
     WEBHOOK_BODY_LIMIT: '64kb',
+    ...options.env,
   });
   return createService({
     config,

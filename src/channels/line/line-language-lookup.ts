@@ -1,5 +1,6 @@
 import { messagingApi } from '@line/bot-sdk';
 import type { LanguageLookup } from '../../core/conversation/conversation-engine.js';
+import { withDeadline } from '../../core/deadline.js';
 import type { Logger } from '../../logger.js';
 
 /**
@@ -9,6 +10,8 @@ import type { Logger } from '../../logger.js';
 export function createLineLanguageLookup(opts: {
   channelAccessToken: string;
   apiBaseUrl: string;
+  /** How long the greeting may wait for the profile; past it the resident is greeted in Japanese. */
+  timeoutMs: number;
   logger: Logger;
 }): LanguageLookup {
   const client = new messagingApi.MessagingApiClient({
@@ -18,7 +21,7 @@ export function createLineLanguageLookup(opts: {
   return async (channel, address) => {
     if (channel !== 'line') return undefined;
     try {
-      const profile = await client.getProfile(address);
+      const profile = await withDeadline('line.getProfile', opts.timeoutMs, () => client.getProfile(address));
       return profile.language;
     } catch (error) {
       // The greeting must not wait on a profile: Japanese is a fine default.

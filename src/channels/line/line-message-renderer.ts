@@ -5,9 +5,12 @@ import type { OutgoingMessage, QuickReply } from '../../core/outgoing-message.js
  * LINE's documented limits. Lengths are compared in UTF-16 code units, which is never less than the
  * character count LINE applies, so anything accepted here is accepted there.
  */
+/** The longest text message LINE takes. */
+export const LINE_TEXT_LIMIT = 5000;
+
 const LINE_LIMITS = {
   messagesPerRequest: 5,
-  textLength: 5000,
+  textLength: LINE_TEXT_LIMIT,
   quickReplyItems: 13,
   labelLength: 20,
   postbackDataLength: 300,

@@ -1,5 +1,11 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
-import type { ChannelSender, SendResult } from '../../core/channel-sender.js';
+import {
+  type ChannelSender,
+  NO_JOURNAL,
+  type SendJournal,
+  type SendResult,
+} from '../../core/channel-sender.js';
+import { withDeadline } from '../../core/deadline.js';
 import type { OutboxRecord } from '../../core/store.js';
 import type { Logger } from '../../logger.js';
 import { renderLineMessages } from './line-message-renderer.js';
@@ -20,15 +26,25 @@ export class LineSender implements ChannelSender {
   private readonly client: messagingApi.MessagingApiClient;
   private readonly log: Logger;
 
-  constructor(opts: { channelAccessToken: string; apiBaseUrl: string; logger: Logger }) {
+  private readonly timeoutMs: number;
+
+  constructor(opts: { channelAccessToken: string; apiBaseUrl: string; timeoutMs?: number; logger: Logger }) {
     this.client = new messagingApi.MessagingApiClient({
       channelAccessToken: opts.channelAccessToken,
       baseURL: opts.apiBaseUrl,
     });
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.log = opts.logger.child({ channel: 'line', component: 'line-sender' });
   }
 
-  async send(item: OutboxRecord, now: Date): Promise<SendResult> {
+  /**
+   * A reply while the token lives, else a push. Exactly once while the token lives: the attempt is
+   * journalled before the reply is made, and when a later attempt (after a crash, a timeout or a
+   * server error) meets LINE's 400 for that token, the token was used by the earlier attempt, so the
+   * message was delivered. Only an attempt whose outcome is still unknown when the token expires is
+   * pushed without that certainty (the duplicate window the README describes).
+   */
+  async send(item: OutboxRecord, now: Date, journal: SendJournal = NO_JOURNAL): Promise<SendResult> {
     const log = this.log.child({ outboxId: item.id, causedBy: item.causedBy });
     let messages: messagingApi.Message[];
     try {
@@ -39,18 +55,32 @@ export class LineSender implements ChannelSender {
       return { kind: 'failed', error: `line.render: ${errorMessage(error)}` };
     }
 
-    let replyTokenSpent = item.replyTokenSpent === true;
     const replyToken = item.replyToken;
-    if (replyToken && !replyTokenSpent && item.replyTokenExpiresAt && now < item.replyTokenExpiresAt) {
-      replyTokenSpent = true;
+    let replyTokenSpent = item.replyTokenSpent === true;
+    const tokenLives =
+      replyToken !== undefined &&
+      item.replyTokenSpent !== true &&
+      item.replyTokenExpiresAt !== undefined &&
+      now < item.replyTokenExpiresAt;
+    if (replyToken && tokenLives) {
+      const attemptedBefore = item.replyAttemptedAt !== undefined;
+      await journal.replyAttempted();
       // No retry key: LINE answers a reply that carries X-Line-Retry-Key with 400.
       const reply = await this.call('line.replyMessage', now, () =>
         this.client.replyMessage({ replyToken, messages }),
       );
-      // A 400 is an expired, used or unknown token: the push below still reaches the user.
-      if (reply.kind !== 'failed' || reply.status !== 400)
-        return this.finish(log, 'reply', reply, replyTokenSpent);
+      if (reply.kind === 'failed' && reply.status === 400 && attemptedBefore) {
+        log.info({ error: reply.error }, 'reply token already used by an earlier attempt: delivered then');
+        return { kind: 'sent' };
+      }
+      // A retry replies again while the token lives: the token is not spent by an unanswered attempt.
+      if (reply.kind !== 'failed' || reply.status !== 400) return this.finish(log, 'reply', reply, false);
+      // A first attempt refused: the token expired early or is unknown. The push below reaches the user.
       log.info({ error: reply.error }, 'reply token refused, pushing instead');
+      await journal.replyTokenSpent();
+      replyTokenSpent = true;
+    } else if (replyToken && item.replyAttemptedAt && item.replyTokenSpent !== true) {
+      log.warn('a reply attempt of unknown outcome outlived its token; pushing (this may show twice)');
     }
 
     // The outbox id is the retry key, so a push repeated after a lost response is not delivered twice.
@@ -66,7 +96,9 @@ export class LineSender implements ChannelSender {
       Math.max(5, Math.ceil((Number.isFinite(seconds) ? seconds : 0) / 5) * 5),
     );
     try {
-      await this.client.showLoadingAnimation({ chatId: address, loadingSeconds });
+      await withDeadline('line.showLoadingAnimation', this.timeoutMs, () =>
+        this.client.showLoadingAnimation({ chatId: address, loadingSeconds }),
+      );
     } catch (error) {
       // Only a hint to the user (and refused outside one-to-one chats): never worth failing over.
       this.log.debug({ err: summarise(error) }, 'line.showLoadingAnimation failed');

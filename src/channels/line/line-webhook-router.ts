@@ -1,8 +1,8 @@
-import { validateSignature } from '@line/bot-sdk';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { IncomingEvent } from '../../core/incoming-event.js';
 import type { Logger } from '../../logger.js';
 import { convertLineEvents } from './line-event-converter.js';
+import { verifyLineSignature } from './verify-line-signature.js';
 
 export interface LineWebhookRouterOptions {
   channelSecret: string;
@@ -37,16 +37,21 @@ export function createLineWebhookRouter(opts: LineWebhookRouterOptions): express
       }
       // No body at all (no Content-Length, no chunks) leaves req.body undefined.
       const body: Buffer = req.body ?? Buffer.alloc(0);
-      const signature = req.get('x-line-signature');
-      if (!signature) {
-        log.warn('webhook without x-line-signature refused');
-        res.status(401).json({ error: 'missing_signature' });
-        return;
-      }
-      if (!validateSignature(body, opts.channelSecret, signature)) {
-        log.warn({ bytes: body.length }, 'webhook with a wrong signature refused');
-        res.status(401).json({ error: 'invalid_signature' });
-        return;
+      switch (verifyLineSignature(body, opts.channelSecret, req.headersDistinct['x-line-signature'])) {
+        case 'valid':
+          break;
+        case 'missing':
+          log.warn('webhook without x-line-signature refused');
+          res.status(401).json({ error: 'missing_signature' });
+          return;
+        case 'duplicate':
+          log.warn('webhook with more than one x-line-signature refused');
+          res.status(401).json({ error: 'duplicate_signature' });
+          return;
+        case 'invalid':
+          log.warn({ bytes: body.length }, 'webhook with a wrong signature refused');
+          res.status(401).json({ error: 'invalid_signature' });
+          return;
       }
 
       let json: unknown;

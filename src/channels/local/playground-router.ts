@@ -6,6 +6,7 @@ import type { IncomingEvent } from '../../core/incoming-event.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import type { CaseRecord, CaseRepository, CaseStatus } from '../../core/store.js';
 import type { Translator } from '../../core/translator.js';
+import { isLoopbackAddress } from '../../http/is-loopback.js';
 import { type LocaleResources, SOURCE_LANGUAGE } from '../../i18n/load-locales.js';
 import type { Logger } from '../../logger.js';
 import {
@@ -82,6 +83,13 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions): expres
   const allowedHosts = new Set((options.allowedHosts ?? LOOPBACK_HOSTS).map((h) => h.toLowerCase()));
   const guard = (req: Request, res: Response, next: NextFunction) => {
     res.set(SECURITY_HEADERS);
+    // The playground writes as any resident and shows every case: only this machine may use it,
+    // whatever interface the service is bound to and whatever Host header the client sends.
+    if (!isLoopbackAddress(req.socket.remoteAddress)) {
+      log.warn('playground request from another machine refused');
+      res.status(403).json({ error: 'loopback_only' });
+      return;
+    }
     if (!allowedHosts.has(hostName(req.get('host')))) {
       log.warn('playground request for a host it does not serve refused');
       res.status(403).json({ error: 'host_not_allowed' });

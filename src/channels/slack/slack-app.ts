@@ -9,6 +9,7 @@ import { registerCaseInteractions } from './slack-case-interactions.js';
 import { createEventDedupe } from './slack-event-dedupe.js';
 import { createSlackLogger } from './slack-logger.js';
 import { registerThreadRelay } from './slack-thread-relay.js';
+import { slackClientOptions } from './slack-web-client.js';
 import type { StaffAuthorizer } from './staff-authorizer.js';
 import type { StaffText } from './staff-text.js';
 
@@ -20,6 +21,12 @@ export interface SlackAppOptions {
   signingSecret: string;
   botToken: string;
   apiUrl: string;
+  /**
+   * The deadline of each Web API call the handlers make through Bolt's client (API_TIMEOUT_MS):
+   * ephemeral answers, modals, user lookups. Past it the call fails and the person is told to try
+   * again, instead of the handler waiting for ever.
+   */
+  timeoutMs: number;
   actions: CaseActions;
   cases: CaseRepository;
   seen: SeenRepository;
@@ -58,7 +65,8 @@ export function mountSlackApp(options: SlackAppOptions): { boltApp: App } {
     // A fixed single-workspace authorisation: no auth.test call at start-up or per request, so
     // neither a slow Slack at boot nor its failure can leave the app unable to authorise events.
     authorize: async () => ({ botToken, botId, botUserId }),
-    clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
+    // The same options as the outbox's client, deadline included (Bolt adds its own logger).
+    clientOptions: slackClientOptions({ apiUrl: options.apiUrl, timeoutMs: options.timeoutMs }),
     logger: slackLogger,
     convoStore: false,
   });

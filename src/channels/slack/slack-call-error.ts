@@ -91,3 +91,14 @@ function retry(error: string, retryAfterSeconds?: number): Exclude<SendResult, {
     replyTokenSpent: false,
   };
 }
+
+/**
+ * Whether an earlier attempt of an outbox item may have posted its message at Slack: it was tried
+ * and did not end in Slack refusing the post itself. A rate-limited chat.postMessage is the one
+ * failure that says so, and it only comes after the attempt looked and found nothing. A rate limit
+ * on anything else (the look itself) leaves the earlier attempt's outcome as unknown as it was.
+ */
+export function mayHaveLanded(item: { attempts: number; lastError?: string | undefined }): boolean {
+  if (item.attempts === 0) return false;
+  return !/^slack\.chat\.postMessage (?:ratelimited|http 429)$/.test(item.lastError ?? '');
+}

@@ -11,13 +11,14 @@ import {
   closeModal,
   type ModalContext,
   parseModalContext,
+  replyInputError,
   replyModal,
   rerouteModal,
   submittedNote,
   submittedReply,
   submittedWindow,
 } from './slack-modals.js';
-import { refuse, type StaffSpot, staffRefOf, tellStaff } from './slack-staff-feedback.js';
+import { refuse, replyRefusal, type StaffSpot, staffRefOf, tellStaff } from './slack-staff-feedback.js';
 import type { SlackWebClient } from './slack-web-client.js';
 import type { StaffAuthorizer } from './staff-authorizer.js';
 import type { StaffText } from './staff-text.js';
@@ -126,7 +127,7 @@ export function registerCaseInteractions(app: App, deps: CaseInteractionDeps): v
               ? rerouteModal(record, config, context, s)
               : name === 'close'
                 ? closeModal(record, context, s)
-                : replyModal(record, context, s);
+                : replyModal(record, context, s, actions.replyLimit);
           await client.views.open({ trigger_id: body.trigger_id, view });
         });
       },
@@ -178,9 +179,15 @@ export function registerCaseInteractions(app: App, deps: CaseInteractionDeps): v
   });
 
   app.view<ViewSubmitAction>(CASE_VIEW_IDS.reply, async ({ ack, body, view, client }) => {
+    const reply = submittedReply(view.state.values);
+    // Slack's max_length counts characters its own way (and stops at 3,000): the limit is checked here
+    // too, and an over-long reply keeps the modal open with the text, saying how long it may be.
+    if (reply && reply.length > actions.replyLimit) {
+      await ack(replyInputError(replyRefusal(s, { kind: 'too-long', limit: actions.replyLimit })));
+      return;
+    }
     await ack();
     const context = parseModalContext(view.private_metadata);
-    const reply = submittedReply(view.state.values);
     if (!context || !reply) return;
     const spot: StaffSpot = { user: body.user.id, channel: context.channel, threadTs: context.threadTs };
     await safely(client, spot, 'reply', async () => {
@@ -190,7 +197,7 @@ export function registerCaseInteractions(app: App, deps: CaseInteractionDeps): v
       const staff = await staffRefOf(client, spot.user, config, log);
       const result = await actions.reply(record.id, staff, reply, view.id);
       if (result.kind !== 'queued') {
-        await tellStaff(client, spot, s.t(`staff.ephemeral.reply.${result.kind}`), log);
+        await tellStaff(client, spot, replyRefusal(s, result), log);
         return;
       }
       await showSentReply(client, record, spot.user, reply);

@@ -11,6 +11,9 @@ export const CASE_VIEW_IDS = {
   reply: 'case_reply_submit',
 } as const;
 
+/** The largest max_length Slack accepts on a plain_text_input (Block Kit reference). */
+const SLACK_INPUT_MAX_LENGTH = 3000;
+
 const INPUT = {
   window: { block: 'window', action: 'window' },
   note: { block: 'note', action: 'note' },
@@ -109,7 +112,16 @@ export function closeModal(record: CaseRecord, context: ModalContext, s: StaffTe
   );
 }
 
-export function replyModal(record: CaseRecord, context: ModalContext, s: StaffText): types.ModalView {
+/**
+ * The reply modal. `limit` is the longest reply the resident's channel takes (CaseActions.replyLimit);
+ * Slack stops staff at it as they type, up to the most Slack allows on an input.
+ */
+export function replyModal(
+  record: CaseRecord,
+  context: ModalContext,
+  s: StaffText,
+  limit: number,
+): types.ModalView {
   return modal(
     CASE_VIEW_IDS.reply,
     s.t('staff.modal.reply.title'),
@@ -127,7 +139,7 @@ export function replyModal(record: CaseRecord, context: ModalContext, s: StaffTe
           action_id: INPUT.reply.action,
           multiline: true,
           min_length: 1,
-          max_length: 2000,
+          max_length: Math.min(limit, SLACK_INPUT_MAX_LENGTH),
         },
       },
     ],
@@ -154,6 +166,14 @@ export function submittedWindow(values: ViewState): string | undefined {
 
 export function submittedNote(values: ViewState): string | undefined {
   return values[INPUT.note.block]?.[INPUT.note.action]?.value?.trim() || undefined;
+}
+
+/** A view_submission answer that keeps the reply modal open with `message` under the reply input. */
+export function replyInputError(message: string): {
+  response_action: 'errors';
+  errors: Record<string, string>;
+} {
+  return { response_action: 'errors', errors: { [INPUT.reply.block]: message } };
 }
 
 export function submittedReply(values: ViewState): string | undefined {

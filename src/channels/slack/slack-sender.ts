@@ -5,7 +5,8 @@ import type { MunicipalityConfig } from '../../core/municipality/municipality-co
 import type { CaseRecord, CaseRepository, OutboxRecord, StaffThreadRef } from '../../core/store.js';
 import type { Logger } from '../../logger.js';
 import { renderAlert, renderMovedAlert, type SlackMessage } from './slack-alert.js';
-import { callSlack, SlackCallError } from './slack-call-error.js';
+import { callSlack, mayHaveLanded, SlackCallError } from './slack-call-error.js';
+import { findPosted, findPostedParts, noticeMetadata } from './slack-earlier-posts.js';
 import {
   intakeAttachments,
   mediaUploadComment,
@@ -41,6 +42,22 @@ export interface SlackSenderOptions {
 const ALERT_GONE = new Set(['message_not_found', 'cant_update_message', 'channel_not_found', 'is_archived']);
 /** The alert is posted first; a thread note waiting for it comes back shortly. */
 const ALERT_WAIT_MS = 5_000;
+/** The error of a thread note that waited for its alert: that attempt posted nothing. */
+const ALERT_NOT_POSTED = 'slack: the case alert is not posted yet';
+/** The part of a thread note posted in the supervisor channel rather than in the thread. */
+const SUPERVISOR_PART = 'supervisor';
+
+/**
+ * One delivery of a thread note: the outbox item, whether this is a retry after an attempt that may
+ * have posted some of it, and the parts of it that such an attempt posted in the thread (found by
+ * their metadata), which are not posted again.
+ */
+interface NoteDelivery {
+  item: OutboxRecord;
+  retry: boolean;
+  posted: ReadonlySet<string>;
+  log: Logger;
+}
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -74,8 +91,8 @@ export class SlackSender implements ChannelSender {
       if (!record) return { kind: 'failed', error: `slack: case ${notice.caseId} not found` };
       const result =
         notice.kind === 'alert'
-          ? await this.showAlert(record, now, log)
-          : await this.postNote(record, notice.note, now, log);
+          ? await this.showAlert(record, item, now, log)
+          : await this.postNote(record, item, notice.note, now, log);
       if (result.kind === 'sent') log.debug('delivered to Slack');
       else log.warn({ error: result.error }, 'Slack delivery did not succeed');
       return result;
@@ -111,7 +128,12 @@ export class SlackSender implements ChannelSender {
     return !this.options.config.windows.some((w) => w.slackChannel === posted);
   }
 
-  private async showAlert(record: CaseRecord, now: Date, log: Logger): Promise<SendResult> {
+  private async showAlert(
+    record: CaseRecord,
+    item: OutboxRecord,
+    now: Date,
+    log: Logger,
+  ): Promise<SendResult> {
     const { client, text, config } = this.options;
     const channel = this.targetChannel(record);
     if (!channel)
@@ -144,63 +166,100 @@ export class SlackSender implements ChannelSender {
         log.warn({ error: error.result.error }, 'the old alert could not be marked as moved');
       }
     }
-    const message = renderAlert(record, { text, config, now, mentionOnCall: true });
-    const posted = await callSlack('chat.postMessage', () =>
-      client.chat.postMessage({ channel, ...message, ...NO_UNFURL }),
-    );
-    const staffThread: StaffThreadRef = { channel: posted.channel ?? channel, ts: posted.ts as string };
+    // An earlier attempt may have posted the alert without its answer reaching us (a timeout, a lost
+    // connection): if Slack has it, that one is the alert, and posting again would show it twice.
+    const landed = mayHaveLanded(item)
+      ? await findPosted(this.options.client, channel, item, log)
+      : undefined;
+    let staffThread: StaffThreadRef;
+    if (landed) {
+      log.info({ ts: landed.ts }, 'an earlier attempt posted the alert; not posting it again');
+      staffThread = landed;
+    } else {
+      const message = renderAlert(record, { text, config, now, mentionOnCall: true });
+      const posted = await callSlack('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel,
+          ...message,
+          ...NO_UNFURL,
+          metadata: noticeMetadata(item.id),
+        }),
+      );
+      staffThread = { channel: posted.channel ?? channel, ts: posted.ts as string };
+    }
     const amended = await this.options.cases.amend(record.id, { staffThread }, now);
     if (!amended)
       log.warn({ caseNumber: record.number }, 'alert posted, but the case could not record where (erased?)');
     return { kind: 'sent' };
   }
 
-  private async postNote(record: CaseRecord, note: ThreadNote, now: Date, log: Logger): Promise<SendResult> {
+  private async postNote(
+    record: CaseRecord,
+    item: OutboxRecord,
+    note: ThreadNote,
+    now: Date,
+    log: Logger,
+  ): Promise<SendResult> {
     const thread = record.staffThread;
     if (!thread) {
       return {
         kind: 'retry',
-        error: 'slack: the case alert is not posted yet',
+        error: ALERT_NOT_POSTED,
         retryAfterMs: ALERT_WAIT_MS,
         replyTokenSpent: false,
       };
     }
     const { text: s, config } = this.options;
+    // An earlier attempt may have posted some of the note: the parts before the one that failed, and
+    // that one too when its answer never came. What the thread already holds is not posted again.
+    // Every retry looks (a rate limit on a later part says nothing of the earlier ones), except one
+    // after waiting for the alert, which posted nothing.
+    const retry = item.attempts > 0 && item.lastError !== ALERT_NOT_POSTED;
+    const delivery: NoteDelivery = {
+      item,
+      retry,
+      posted: retry ? await findPostedParts(this.options.client, thread, item, log) : new Set(),
+      log,
+    };
     switch (note.type) {
       case 'intake':
-        await this.post(thread, renderIntake(record, s, config));
-        for (const attachment of intakeAttachments(record))
-          await this.relayMedia(record, thread, attachment.media, attachment.contentId, undefined, log);
+        await this.post(thread, renderIntake(record, s, config), delivery, 'intake');
+        for (const [index, attachment] of intakeAttachments(record).entries())
+          await this.relayMedia(record, thread, attachment, undefined, delivery, `media-${index}`);
         break;
       case 'resident-message': {
         const content = note.content;
-        if (content.type === 'text') await this.post(thread, renderResidentText(record, content.text, s));
-        else if (content.type === 'sticker') await this.post(thread, renderResidentSticker(record, s));
+        if (content.type === 'text')
+          await this.post(thread, renderResidentText(record, content.text, s), delivery);
+        else if (content.type === 'sticker')
+          await this.post(thread, renderResidentSticker(record, s), delivery);
         else if (content.type === 'location')
-          await this.post(thread, renderResidentLocation(record, content, s));
+          await this.post(thread, renderResidentLocation(record, content, s), delivery);
         else if (content.type === 'media')
-          await this.relayMedia(record, thread, content.media, content.contentId, content.fileName, log);
+          await this.relayMedia(record, thread, content, content.fileName, delivery, 'media');
         else log.debug({ contentType: content.type }, 'nothing to relay for this kind of event');
         break;
       }
       case 'escalation':
-        await this.escalate(record, thread, note.level, note.waitingMinutes);
+        await this.escalate(record, thread, note.level, note.waitingMinutes, delivery);
         break;
       case 'accepted':
         // The alert shows the owner to everyone at once; then the thread says who took it.
-        await this.showAlert(record, now, log);
-        await this.post(thread, renderSimpleNote(record, note, s, config));
+        await this.showAlert(record, item, now, log);
+        await this.post(thread, renderSimpleNote(record, note, s, config), delivery);
         break;
       case 'erased':
         await this.removeResidentContent(thread, log);
-        await this.post(thread, renderSimpleNote(record, note, s, config));
-        await this.showAlert(record, now, log);
+        await this.post(thread, renderSimpleNote(record, note, s, config), delivery);
+        await this.showAlert(record, item, now, log);
         break;
       case 'crisis':
-        await this.post(thread, renderSimpleNote(record, note, s, config), { broadcast: true });
+        await this.post(thread, renderSimpleNote(record, note, s, config), delivery, 'note', {
+          broadcast: true,
+        });
         break;
       default:
-        await this.post(thread, renderSimpleNote(record, note, s, config));
+        await this.post(thread, renderSimpleNote(record, note, s, config), delivery);
     }
     return { kind: 'sent' };
   }
@@ -255,13 +314,37 @@ export class SlackSender implements ChannelSender {
     thread: StaffThreadRef,
     level: 1 | 2,
     minutes: number,
+    delivery: NoteDelivery,
   ): Promise<void> {
-    const { client, text: s, config } = this.options;
+    const { text: s, config } = this.options;
     const supervisors = config.escalation.supervisorChannel;
     if (level === 1 || !supervisors) {
-      await this.post(thread, renderEscalation(record, minutes, s, config), { broadcast: true });
+      await this.post(thread, renderEscalation(record, minutes, s, config), delivery, 'note', {
+        broadcast: true,
+      });
       return;
     }
+    // The supervisors are told before the thread says so: a thread that says so needs no look.
+    const { item, log } = delivery;
+    const alreadyTold =
+      delivery.posted.has('note') ||
+      (delivery.retry &&
+        (await findPosted(this.options.client, supervisors, item, log, SUPERVISOR_PART)) !== undefined);
+    if (alreadyTold)
+      log.info({ part: SUPERVISOR_PART }, 'an earlier attempt posted this; not posting it again');
+    else await this.tellSupervisors(record, thread, supervisors, minutes, item);
+    await this.post(thread, renderSupervisorTold(record, s), delivery);
+  }
+
+  /** Level 2: the supervisor channel hears of the case, with a link to its thread when Slack gives one. */
+  private async tellSupervisors(
+    record: CaseRecord,
+    thread: StaffThreadRef,
+    supervisors: string,
+    minutes: number,
+    item: OutboxRecord,
+  ): Promise<void> {
+    const { client, text: s, config } = this.options;
     let permalink: string | undefined;
     try {
       const answer = await callSlack('chat.getPermalink', () =>
@@ -274,21 +357,34 @@ export class SlackSender implements ChannelSender {
     }
     const message = renderSupervisorEscalation(record, minutes, permalink, s, config);
     await callSlack('chat.postMessage', () =>
-      client.chat.postMessage({ channel: supervisors, ...message, ...NO_UNFURL }),
+      client.chat.postMessage({
+        channel: supervisors,
+        ...message,
+        ...NO_UNFURL,
+        metadata: noticeMetadata(item.id, SUPERVISOR_PART),
+      }),
     );
-    await this.post(thread, renderSupervisorTold(record, s));
   }
 
-  /** A resident's image or file, uploaded into the thread; described instead when that fails. */
+  /**
+   * A resident's image or file, uploaded into the thread; described instead when that fails. An
+   * upload carries no metadata, so only the description (`part`) is recognised on a retry: when it
+   * is there, the upload failed the first time and is not tried again.
+   */
   private async relayMedia(
     record: CaseRecord,
     thread: StaffThreadRef,
-    media: MediaKind,
-    contentId: string,
+    { media, contentId }: { media: MediaKind; contentId: string },
     fileName: string | undefined,
-    log: Logger,
+    delivery: NoteDelivery,
+    part: string,
   ): Promise<void> {
     const { client, fetchMedia, text: s } = this.options;
+    const { log } = delivery;
+    if (delivery.posted.has(part)) {
+      log.info({ part }, 'an earlier attempt posted this; not posting it again');
+      return;
+    }
     try {
       const content = fetchMedia ? await fetchMedia(contentId) : null;
       if (content) {
@@ -313,16 +409,32 @@ export class SlackSender implements ChannelSender {
             : String(error);
       log.warn({ media, error: reason }, 'resident media could not be uploaded; describing it instead');
     }
-    await this.post(thread, renderMediaDescription(record, media, s));
+    await this.post(thread, renderMediaDescription(record, media, s), delivery, part);
   }
 
+  /**
+   * One message of a thread note in the case thread, carrying the outbox id and its `part` (each post
+   * of one note has its own) in its metadata; skipped when an earlier attempt already posted it.
+   */
   private async post(
     thread: StaffThreadRef,
     message: SlackMessage,
+    delivery: NoteDelivery,
+    part = 'note',
     options: { broadcast?: boolean } = {},
   ): Promise<void> {
+    if (delivery.posted.has(part)) {
+      delivery.log.info({ part }, 'an earlier attempt posted this; not posting it again');
+      return;
+    }
     const { client } = this.options;
-    const args = { channel: thread.channel, thread_ts: thread.ts, ...message, ...NO_UNFURL };
+    const args = {
+      channel: thread.channel,
+      thread_ts: thread.ts,
+      ...message,
+      ...NO_UNFURL,
+      metadata: noticeMetadata(delivery.item.id, part),
+    };
     await callSlack('chat.postMessage', () =>
       options.broadcast
         ? client.chat.postMessage({ ...args, reply_broadcast: true })

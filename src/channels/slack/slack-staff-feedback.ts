@@ -1,3 +1,4 @@
+import type { ReplyResult } from '../../core/cases/case-actions.js';
 import type { CaseAudit } from '../../core/cases/case-audit.js';
 import type { StaffRef } from '../../core/cases/staff-notice.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
@@ -79,4 +80,11 @@ export async function refuse(
   deps.logger.warn({ caseNumber: record.number, action }, 'staff action refused: not authorised');
   await deps.audit?.record('case.action-unauthorised', { kind: 'staff', id: spot.user }, record, { action });
   await tellStaff(deps.client, spot, deps.text.t('staff.ephemeral.not-authorised'), deps.logger);
+}
+
+/** Why a reply was not sent, in words for the staff member who wrote it. */
+export function replyRefusal(text: StaffText, result: Exclude<ReplyResult, { kind: 'queued' }>): string {
+  return result.kind === 'too-long'
+    ? text.t('staff.ephemeral.reply.too-long', { limit: result.limit })
+    : text.t(`staff.ephemeral.reply.${result.kind}`);
 }

@@ -5,7 +5,7 @@ import type { MunicipalityConfig } from '../../core/municipality/municipality-co
 import type { CaseRepository } from '../../core/store.js';
 import type { Logger } from '../../logger.js';
 import { slackToPlainText } from './slack-markup.js';
-import { refuse, type StaffSpot, staffRefOf, tellStaff } from './slack-staff-feedback.js';
+import { refuse, replyRefusal, type StaffSpot, staffRefOf, tellStaff } from './slack-staff-feedback.js';
 import type { SlackWebClient } from './slack-web-client.js';
 import type { StaffAuthorizer } from './staff-authorizer.js';
 import type { StaffText } from './staff-text.js';
@@ -98,6 +98,6 @@ export function registerThreadRelay(app: App, deps: ThreadRelayDeps): void {
     );
     if (result.kind === 'queued')
       log.info({ caseNumber: record.number }, 'staff reply queued for the resident');
-    else await tellStaff(client, spot, s.t(`staff.ephemeral.reply.${result.kind}`), log);
+    else await tellStaff(client, spot, replyRefusal(s, result), log);
   }
 }

@@ -1,6 +1,6 @@
 import type { ChannelName } from '../incoming-event.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
-import type { Outbox } from '../outbox.js';
+import { nameBasedUuid, type Outbox } from '../outbox.js';
 import type { CaseRecord, CaseRepository, OutboxRecord } from '../store.js';
 import type { Translator } from '../translator.js';
 import type { CaseAudit } from './case-audit.js';
@@ -22,6 +22,8 @@ export type CloseResult =
   | { kind: 'already-closed' | 'not-found' };
 export type ReplyResult =
   | { kind: 'queued'; replyId: string }
+  /** Longer than the resident's channel takes once wrapped; `limit` is what may be sent. */
+  | { kind: 'too-long'; limit: number }
   | { kind: 'not-found' | 'not-assigned' | 'closed' | 'unreachable' };
 
 /** The resident a case belongs to, or undefined once they erased their data. */
@@ -34,7 +36,10 @@ export function residentAddress(
   return { channel, address: record.residentKey.slice(at + 1) };
 }
 
+/** `staff-reply:<case id>:<reply id>:<staff id>`: the outbox item carries who wrote it to its delivery. */
 const REPLY_CAUSE = 'staff-reply:';
+/** How a staff reply reaches the resident: the text inside this wrapper ("市の担当者より:\n…"). */
+const REPLY_WRAPPER_KEY = 'handoff.staff-says';
 
 /**
  * What staff do with a case, whichever staff channel they use. Every outcome is a value; the one
@@ -43,6 +48,12 @@ const REPLY_CAUSE = 'staff-reply:';
  * the caller was checked.
  */
 export class CaseActions {
+  /**
+   * The longest staff reply (in UTF-16 code units, as the channels count) that still fits the
+   * resident's channel once wrapped, in whichever language the resident reads.
+   */
+  readonly replyLimit: number;
+
   constructor(
     private readonly cases: CaseRepository,
     private readonly outbox: Outbox,
@@ -54,7 +65,11 @@ export class CaseActions {
     private readonly now: () => Date = () => new Date(),
     /** Told of each accept, for the time-to-accept metric. */
     private readonly onAccepted: (record: CaseRecord) => void = () => {},
-  ) {}
+    /** The longest text one message to a resident may carry (LINE: 5,000). */
+    residentTextLimit = 5_000,
+  ) {
+    this.replyLimit = maxReplyLength(translator, residentTextLimit);
+  }
 
   async accept(caseId: string, staff: StaffRef): Promise<AcceptResult> {
     const record = await this.cases.transition(
@@ -175,8 +190,13 @@ export class CaseActions {
     return { kind: 'closed', record };
   }
 
-  /** Sends staff's words to the resident, through the outbox; the thread gets a delivery mark later. */
+  /**
+   * Sends staff's words to the resident, through the outbox; the thread gets a delivery mark later.
+   * The audit entry is written when the outbox confirms delivery (see delivered), not here: a reply
+   * submitted twice, or one that never arrives, is not a reply sent.
+   */
   async reply(caseId: string, staff: StaffRef, text: string, replyId: string): Promise<ReplyResult> {
+    if (text.length > this.replyLimit) return { kind: 'too-long', limit: this.replyLimit };
     const record = await this.cases.get(caseId);
     if (!record) return { kind: 'not-found' };
     if (record.status === 'closed') return { kind: 'closed' };
@@ -187,20 +207,33 @@ export class CaseActions {
     await this.outbox.push(
       resident.channel,
       resident.address,
-      [{ type: 'text', text: t('handoff.staff-says', { text }) }],
-      `${REPLY_CAUSE}${caseId}:${replyId}`,
+      [{ type: 'text', text: t(REPLY_WRAPPER_KEY, { text }) }],
+      `${REPLY_CAUSE}${caseId}:${replyId}:${staff.id}`,
     );
-    await this.audit.record('case.reply-sent', { kind: 'staff', id: staff.id }, record, { replyId });
     return { kind: 'queued', replyId };
   }
 
-  /** Told by the outbox of every delivery outcome: staff replies get their ✅ or ⚠️ in the thread. */
+  /**
+   * Told by the outbox of every delivery outcome: staff replies get their ✅ or ⚠️ in the thread, and
+   * the audit log one `case.reply-sent` (or `case.reply-failed`) per reply. Its id is fixed by the
+   * outbox item, so telling this twice writes it once.
+   */
   async delivered(
     item: OutboxRecord,
     outcome: { kind: 'sent' } | { kind: 'dead'; error: string },
   ): Promise<void> {
-    if (!item.causedBy?.startsWith(REPLY_CAUSE)) return;
-    const [caseId, replyId] = item.causedBy.slice(REPLY_CAUSE.length).split(':') as [string, string];
+    const reply = parseReplyCause(item.causedBy);
+    if (!reply) return;
+    const { caseId, replyId, staffId } = reply;
+    const record = await this.cases.get(caseId);
+    const action = outcome.kind === 'sent' ? 'case.reply-sent' : 'case.reply-failed';
+    await this.audit.record(
+      action,
+      { kind: 'staff', id: staffId },
+      record ?? undefined,
+      record ? { replyId } : { replyId, caseId },
+      { id: nameBasedUuid(`audit:${action}:${item.id}`) },
+    );
     await this.notify({ id: caseId }, `delivery:${replyId}`, {
       type: 'delivery',
       replyId,
@@ -233,4 +266,22 @@ export class CaseActions {
       cause,
     );
   }
+}
+
+/** The longest reply that fits `limit` once wrapped, in the language with the longest wrapper. */
+function maxReplyLength(translator: Translator, limit: number): number {
+  const wrappers = translator.languages.map(
+    (language) => translator.forLanguage(language)(REPLY_WRAPPER_KEY, { text: '' }).length,
+  );
+  return limit - Math.max(0, ...wrappers);
+}
+
+/** The case, reply and staff member of a staff reply's outbox item (items queued before the staff id was added have none). */
+function parseReplyCause(
+  cause: string | undefined,
+): { caseId: string; replyId: string; staffId: string | undefined } | undefined {
+  if (!cause?.startsWith(REPLY_CAUSE)) return undefined;
+  const [caseId, replyId, staffId] = cause.slice(REPLY_CAUSE.length).split(':');
+  if (!caseId || !replyId) return undefined;
+  return { caseId, replyId, staffId: staffId || undefined };
 }

@@ -16,10 +16,12 @@ export class CaseAudit {
     actor: AuditEntry['actor'],
     record: Pick<CaseRecord, 'id' | 'number'> | undefined,
     details: Record<string, string | number | boolean> = {},
+    /** A fixed `id` makes the entry idempotent: appending it again leaves the first one. */
+    options: { id?: string } = {},
   ): Promise<void> {
     const at = this.now();
     await this.log.append({
-      id: randomUUID(),
+      id: options.id ?? randomUUID(),
       at,
       actor,
       action,

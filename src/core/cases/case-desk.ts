@@ -21,6 +21,8 @@ export class CaseDesk {
     private readonly config: MunicipalityConfig,
     private readonly handoff: HandoffListener,
     private readonly now: () => Date = () => new Date(),
+    /** Pseudonymises a resident key for the audit log (a keyed hash). */
+    private readonly hashId?: (key: string) => string,
   ) {}
 
   isWindowOpen(windowId: string): boolean {
@@ -120,7 +122,12 @@ export class CaseDesk {
       await this.audit.record('case.data-erased', { kind: 'resident' }, record);
       await this.handoff.caseErased(record);
     }
-    await this.audit.record('resident.data-erased', { kind: 'resident' }, undefined, { cases: count });
+    // A keyed hash, never the key itself: the entry proves that this resident's data was erased to
+    // whoever holds the key and the resident's id, and to no one else.
+    await this.audit.record('resident.data-erased', { kind: 'resident' }, undefined, {
+      cases: count,
+      ...(this.hashId ? { resident: this.hashId(residentKey) } : {}),
+    });
     return count;
   }
 }

@@ -46,6 +46,8 @@ export interface ConversationDeps {
   desk: CaseDesk;
   handoff: HandoffListener;
   lookupLanguage?: LanguageLookup;
+  /** Erases the resident's copies in the durable queues (see ResidentTraces). */
+  eraseTraces?: (event: IncomingEvent, residentKey: string) => Promise<void>;
   settings: ConversationSettings;
   logger: Logger;
   now?: () => Date;
@@ -99,7 +101,8 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
       if (saved === 'conflict')
         throw new SessionConflictError(`session ${key} changed while handling ${event.id}`);
     }
-    if (turn.replies.length > 0) await deps.outbox.reply(event, turn.compacted());
+    if (turn.replies.length > 0)
+      await deps.outbox.reply(event, turn.compacted(), { redactWhenDone: turn.erased });
   };
 
   async function freshState(event: IncomingEvent): Promise<SessionState> {

@@ -36,6 +36,7 @@ export class DataRequests {
    */
   async erase(turn: Turn): Promise<void> {
     const { channel, address } = turn.event;
+    await this.deps.eraseTraces?.(turn.event, turn.key);
     await this.deps.desk.eraseResident(turn.key);
     await this.deps.sessions.delete(turn.key);
     await this.deps.contacts.delete(channel, address);

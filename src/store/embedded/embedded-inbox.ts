@@ -1,5 +1,12 @@
 import type { InboxRepository } from '../../core/store.js';
-import { emptyCounts, INBOX_STATUSES, type InboxDoc, inboxFromDoc } from '../store-documents.js';
+import {
+  emptyCounts,
+  INBOX_STATUSES,
+  type InboxDoc,
+  inboxFromDoc,
+  inboxRedactUpdate,
+  NOT_REDACTED,
+} from '../store-documents.js';
 import {
   type Collection,
   find,
@@ -33,20 +40,25 @@ export function embeddedInbox(inbox: Collection<InboxDoc>): InboxRepository {
       }
     },
     async get(id) {
-      const doc = await findOne(inbox, { _id: id, ...notExpired() });
+      const doc = await findOne(inbox, { _id: id, ...NOT_REDACTED, ...notExpired() });
       return doc && inboxFromDoc(doc);
     },
     async dueKeys(now, limit) {
       const due = await find(
         inbox,
-        { status: 'pending', nextAttemptAt: { $lte: now }, ...notExpired(now) },
+        { status: 'pending', nextAttemptAt: { $lte: now }, ...NOT_REDACTED, ...notExpired(now) },
         inboxOrder,
       );
       return [...new Set(due.map((d) => d.key))].slice(0, limit);
     },
     async oldestPending(key) {
       // nedb answers from one index: the last indexed field of the query, so `key` goes last.
-      const [doc] = await find(inbox, { status: 'pending', ...notExpired(), key }, inboxOrder, 1);
+      const [doc] = await find(
+        inbox,
+        { status: 'pending', ...NOT_REDACTED, ...notExpired(), key },
+        inboxOrder,
+        1,
+      );
       return doc ? inboxFromDoc(doc) : null;
     },
     async markDone(id, at) {
@@ -61,6 +73,17 @@ export function embeddedInbox(inbox: Collection<InboxDoc>): InboxRepository {
         : { lastError: error, status: 'parked' };
       const { numAffected } = await inbox.updateAsync(pendingById(id), { $set, $inc: { attempts: 1 } });
       return numAffected === 1;
+    },
+    async redact(key, upTo, at) {
+      const { numAffected } = await inbox.updateAsync(
+        { 'event.occurredAt': { $lte: upTo }, key },
+        inboxRedactUpdate(at),
+        { multi: true },
+      );
+      return numAffected;
+    },
+    async removeExpired(now) {
+      return inbox.removeAsync({ expiresAt: { $lte: now } }, { multi: true });
     },
     async countByStatus() {
       const counts = emptyCounts(INBOX_STATUSES);

@@ -8,6 +8,8 @@ import {
   OUTBOX_STATUSES,
   type OutboxDoc,
   outboxFromDoc,
+  outboxRedactionQuery,
+  outboxRedactUpdate,
 } from '../store-documents.js';
 import { type Collection, find, findOne, isUniqueViolation, pendingById } from './nedb-collection.js';
 
@@ -44,34 +46,60 @@ export function embeddedOutbox(outbox: Collection<OutboxDoc>): OutboxRepository 
       const [doc] = await find(outbox, { status: 'pending', channel, address }, { sequence: 1 }, 1);
       return doc ? outboxFromDoc(doc) : null;
     },
-    async markSent(id, at) {
+    async markSent(id, at, expiresAt) {
       const { numAffected } = await outbox.updateAsync(pendingById(id), {
-        $set: { status: 'sent', sentAt: at },
+        $set: { status: 'sent', sentAt: at, ...(expiresAt ? { expiresAt } : {}) },
       });
       return numAffected === 1;
     },
     async markRetry(id, error, retryAt, replyTokenSpent) {
       const { numAffected } = await outbox.updateAsync(pendingById(id), {
-        $set: { lastError: error, nextAttemptAt: retryAt, replyTokenSpent },
+        $set: { lastError: error, nextAttemptAt: retryAt, ...(replyTokenSpent ? { replyTokenSpent } : {}) },
         $inc: { attempts: 1 },
       });
       return numAffected === 1;
     },
-    async markDead(id, error) {
+    async markReplyAttempted(id, at) {
+      const current = await findOne(outbox, pendingById(id));
+      if (!current) return false;
+      if (current.replyAttemptedAt) return true;
+      const { numAffected } = await outbox.updateAsync(pendingById(id), { $set: { replyAttemptedAt: at } });
+      return numAffected === 1;
+    },
+    async markReplyTokenSpent(id) {
+      const { numAffected } = await outbox.updateAsync(pendingById(id), { $set: { replyTokenSpent: true } });
+      return numAffected === 1;
+    },
+    async markDead(id, error, expiresAt) {
       // A dead letter is the outcome of one more failed attempt, so it is counted like a retry.
       const { numAffected } = await outbox.updateAsync(pendingById(id), {
-        $set: { status: 'dead', lastError: error },
+        $set: { status: 'dead', lastError: error, ...(expiresAt ? { expiresAt } : {}) },
         $inc: { attempts: 1 },
       });
       return numAffected === 1;
     },
-    async cancelPending(channel, address, reason) {
+    async cancelPending(channel, address, reason, expiresAt) {
       const { numAffected } = await outbox.updateAsync(
         { status: 'pending', channel, address },
-        { $set: { status: 'cancelled', lastError: reason } },
+        { $set: { status: 'cancelled', lastError: reason, ...(expiresAt ? { expiresAt } : {}) } },
         { multi: true },
       );
       return numAffected;
+    },
+    async redact(target, at, expiresAt) {
+      const query = outboxRedactionQuery(target);
+      await outbox.updateAsync(
+        { status: 'pending', ...query },
+        { $set: { status: 'cancelled', lastError: 'erased' } },
+        { multi: true },
+      );
+      const { numAffected } = await outbox.updateAsync(query, outboxRedactUpdate(at, expiresAt), {
+        multi: true,
+      });
+      return numAffected;
+    },
+    async removeExpired(now) {
+      return outbox.removeAsync({ expiresAt: { $lte: now } }, { multi: true });
     },
     async countByStatus() {
       const counts = emptyCounts(OUTBOX_STATUSES);

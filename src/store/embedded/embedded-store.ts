@@ -102,6 +102,7 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
     inbox.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
     outbox.ensureIndexAsync({ fieldName: 'address' }),
     outbox.ensureIndexAsync({ fieldName: 'status' }),
+    outbox.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
     leases.ensureIndexAsync({ fieldName: 'until', expireAfterSeconds: 0 }),
     sessions.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
     cases.ensureIndexAsync({ fieldName: 'number', unique: true }),
@@ -326,6 +327,11 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
     async ping() {
       // Goes through the executor queue, so it also fails if a datastore is wedged.
       await inbox.countAsync({ _id: '' });
+    },
+
+    async compact() {
+      // nedb appends every change: until a file is rewritten, erased data is still in it.
+      if ('dataDir' in opts) await Promise.all(all.map((db) => db.compactDatafileAsync()));
     },
 
     async close() {

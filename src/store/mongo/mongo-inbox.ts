@@ -1,6 +1,13 @@
 import type { Collection } from 'mongodb';
 import type { InboxRepository, InboxStatus } from '../../core/store.js';
-import { emptyCounts, INBOX_STATUSES, type InboxDoc, inboxFromDoc } from '../store-documents.js';
+import {
+  emptyCounts,
+  INBOX_STATUSES,
+  type InboxDoc,
+  inboxFromDoc,
+  inboxRedactUpdate,
+  NOT_REDACTED,
+} from '../store-documents.js';
 import { isDuplicateKey, notExpired } from './mongo-queries.js';
 
 const inboxOrder = { 'event.occurredAt': 1, 'event.sequence': 1, receivedAt: 1 } as const;
@@ -26,13 +33,15 @@ export function mongoInbox(inbox: Collection<InboxDoc>): InboxRepository {
       }
     },
     async get(id) {
-      const doc = await inbox.findOne({ _id: id, ...notExpired() });
+      const doc = await inbox.findOne({ _id: id, ...NOT_REDACTED, ...notExpired() });
       return doc && inboxFromDoc(doc);
     },
     async dueKeys(now, limit) {
       const rows = await inbox
         .aggregate<{ _id: string }>([
-          { $match: { status: 'pending', nextAttemptAt: { $lte: now }, ...notExpired(now) } },
+          {
+            $match: { status: 'pending', nextAttemptAt: { $lte: now }, ...NOT_REDACTED, ...notExpired(now) },
+          },
           { $sort: inboxOrder },
           {
             $group: {
@@ -49,7 +58,10 @@ export function mongoInbox(inbox: Collection<InboxDoc>): InboxRepository {
       return rows.map((r) => r._id);
     },
     async oldestPending(key) {
-      const doc = await inbox.findOne({ key, status: 'pending', ...notExpired() }, { sort: inboxOrder });
+      const doc = await inbox.findOne(
+        { key, status: 'pending', ...NOT_REDACTED, ...notExpired() },
+        { sort: inboxOrder },
+      );
       return doc && inboxFromDoc(doc);
     },
     async markDone(id, at) {
@@ -65,6 +77,14 @@ export function mongoInbox(inbox: Collection<InboxDoc>): InboxRepository {
         : { lastError: error, status: 'parked' as const };
       const r = await inbox.updateOne({ _id: id, status: 'pending' }, { $set, $inc: { attempts: 1 } });
       return r.modifiedCount === 1;
+    },
+    async redact(key, upTo, at) {
+      const r = await inbox.updateMany({ key, 'event.occurredAt': { $lte: upTo } }, inboxRedactUpdate(at));
+      return r.modifiedCount;
+    },
+    async removeExpired(now) {
+      const r = await inbox.deleteMany({ expiresAt: { $lte: now } });
+      return r.deletedCount;
     },
     async countByStatus() {
       const rows = await inbox

@@ -8,6 +8,8 @@ import {
   OUTBOX_STATUSES,
   type OutboxDoc,
   outboxFromDoc,
+  outboxRedactionQuery,
+  outboxRedactUpdate,
 } from '../store-documents.js';
 import { isDuplicateKey } from './mongo-queries.js';
 
@@ -52,34 +54,64 @@ export function mongoOutbox(outbox: Collection<OutboxDoc>): OutboxRepository {
       const doc = await outbox.findOne({ channel, address, status: 'pending' }, { sort: { sequence: 1 } });
       return doc && outboxFromDoc(doc);
     },
-    async markSent(id, at) {
+    async markSent(id, at, expiresAt) {
       const r = await outbox.updateOne(
         { _id: id, status: 'pending' },
-        { $set: { status: 'sent', sentAt: at } },
+        { $set: { status: 'sent', sentAt: at, ...(expiresAt ? { expiresAt } : {}) } },
       );
       return r.modifiedCount === 1;
     },
     async markRetry(id, error, retryAt, replyTokenSpent) {
       const r = await outbox.updateOne(
         { _id: id, status: 'pending' },
-        { $set: { lastError: error, nextAttemptAt: retryAt, replyTokenSpent }, $inc: { attempts: 1 } },
+        {
+          $set: { lastError: error, nextAttemptAt: retryAt, ...(replyTokenSpent ? { replyTokenSpent } : {}) },
+          $inc: { attempts: 1 },
+        },
       );
       return r.modifiedCount === 1;
     },
-    async markDead(id, error) {
+    async markReplyAttempted(id, at) {
+      const current = await outbox.findOne({ _id: id, status: 'pending' });
+      if (!current) return false;
+      if (current.replyAttemptedAt) return true;
+      const r = await outbox.updateOne({ _id: id, status: 'pending' }, { $set: { replyAttemptedAt: at } });
+      return r.matchedCount === 1;
+    },
+    async markReplyTokenSpent(id) {
+      const r = await outbox.updateOne({ _id: id, status: 'pending' }, { $set: { replyTokenSpent: true } });
+      return r.matchedCount === 1;
+    },
+    async markDead(id, error, expiresAt) {
       // A dead letter is the outcome of one more failed attempt, so it is counted like a retry.
       const r = await outbox.updateOne(
         { _id: id, status: 'pending' },
-        { $set: { status: 'dead', lastError: error }, $inc: { attempts: 1 } },
+        {
+          $set: { status: 'dead', lastError: error, ...(expiresAt ? { expiresAt } : {}) },
+          $inc: { attempts: 1 },
+        },
       );
       return r.modifiedCount === 1;
     },
-    async cancelPending(channel, address, reason) {
+    async cancelPending(channel, address, reason, expiresAt) {
       const r = await outbox.updateMany(
         { channel, address, status: 'pending' },
-        { $set: { status: 'cancelled', lastError: reason } },
+        { $set: { status: 'cancelled', lastError: reason, ...(expiresAt ? { expiresAt } : {}) } },
       );
       return r.modifiedCount;
+    },
+    async redact(target, at, expiresAt) {
+      const query = outboxRedactionQuery(target);
+      await outbox.updateMany(
+        { ...query, status: 'pending' },
+        { $set: { status: 'cancelled', lastError: 'erased' } },
+      );
+      const r = await outbox.updateMany(query, outboxRedactUpdate(at, expiresAt));
+      return r.matchedCount;
+    },
+    async removeExpired(now) {
+      const r = await outbox.deleteMany({ expiresAt: { $lte: now } });
+      return r.deletedCount;
     },
     async countByStatus() {
       const rows = await outbox

@@ -66,12 +66,12 @@ async function createIndexes(db: Db): Promise<void> {
         { key: { status: 1, nextAttemptAt: 1 } },
         { key: ttl, expireAfterSeconds: 0 },
       ]),
-    db
-      .collection('outbox')
-      .createIndexes([
-        { key: { channel: 1, address: 1, status: 1, sequence: 1 } },
-        { key: { status: 1, nextAttemptAt: 1 } },
-      ]),
+    db.collection('outbox').createIndexes([
+      { key: { channel: 1, address: 1, status: 1, sequence: 1 } },
+      { key: { status: 1, nextAttemptAt: 1 } },
+      // Only done items carry expiresAt; pending ones are never removed.
+      { key: ttl, expireAfterSeconds: 0 },
+    ]),
     // A lease nobody renewed is worthless once `until` has passed: let the server clean it up.
     db.collection('leases').createIndexes([{ key: { until: 1 }, expireAfterSeconds: 0 }]),
     db.collection('sessions').createIndexes([{ key: ttl, expireAfterSeconds: 0 }]),
@@ -373,6 +373,10 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
 
     async ping() {
       await db.command({ ping: 1 });
+    },
+
+    async compact() {
+      // MongoDB keeps no old versions of a document where the service could read them back.
     },
 
     async close() {

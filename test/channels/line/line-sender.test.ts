@@ -135,14 +135,75 @@ describe('LineSender.send', () => {
     push.done();
   });
 
-  it('retries a reply that met a server error, marking the token spent so the retry pushes', async () => {
+  it('retries a reply that met a server error with the reply again, while the token lives', async () => {
     const reply = replyScope().reply(503, 'Service Unavailable');
 
     const result = await sender().send(item(), NOW);
 
     expect(result).toMatchObject({ kind: 'retry', error: 'line.replyMessage 503: Service Unavailable' });
-    expect(result).toMatchObject({ replyTokenSpent: true });
+    expect(result).toMatchObject({ replyTokenSpent: false });
     reply.done();
+  });
+
+  it('journals the reply attempt before the request is made', async () => {
+    const order: string[] = [];
+    const reply = replyScope().reply(() => {
+      order.push('request');
+      return [200, {}];
+    });
+    const journal = {
+      replyAttempted: async () => {
+        order.push('journalled');
+      },
+      replyTokenSpent: async () => {
+        order.push('spent');
+      },
+    };
+
+    expect(await sender().send(item(), NOW, journal)).toEqual({ kind: 'sent' });
+    expect(order).toEqual(['journalled', 'request']);
+    reply.done();
+  });
+
+  it('counts a 400 for a token attempted before within its life as delivered, and does not push', async () => {
+    const reply = replyScope().reply(400, { message: 'Invalid reply token' });
+
+    const result = await sender().send(item({ replyAttemptedAt: new Date(NOW.getTime() - 5_000) }), NOW);
+
+    expect(result).toEqual({ kind: 'sent' });
+    reply.done();
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('journals the token as spent when a first reply is refused, then pushes', async () => {
+    const spent: string[] = [];
+    const reply = replyScope().reply(400, { message: 'Invalid reply token' });
+    const push = pushScope().reply(500, {});
+    const journal = {
+      replyAttempted: async () => {},
+      replyTokenSpent: async () => {
+        spent.push('spent');
+      },
+    };
+
+    const result = await sender().send(item(), NOW, journal);
+
+    expect(result).toMatchObject({ kind: 'retry', replyTokenSpent: true });
+    expect(spent).toEqual(['spent']);
+    reply.done();
+    push.done();
+  });
+
+  it('pushes once a reply attempt of unknown outcome has outlived its token', async () => {
+    const push = pushScope().reply(200, {});
+
+    const result = await sender().send(
+      item({ ...expired, replyAttemptedAt: new Date(NOW.getTime() - 25_000) }),
+      NOW,
+    );
+
+    expect(result).toEqual({ kind: 'sent' });
+    push.done();
   });
 
   it('counts a 409 on push as sent: LINE already accepted that retry key', async () => {
@@ -203,12 +264,12 @@ describe('LineSender.send', () => {
     push.done();
   });
 
-  it('retries a network error on reply with the token marked spent', async () => {
+  it('retries a network error on reply with the token unspent (the retry replies again)', async () => {
     const reply = replyScope().replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
 
     const result = await sender().send(item(), NOW);
 
-    expect(result).toMatchObject({ kind: 'retry', replyTokenSpent: true });
+    expect(result).toMatchObject({ kind: 'retry', replyTokenSpent: false });
     expect(result.kind === 'retry' && result.error).toMatch(/^line\.replyMessage network: /);
     reply.done();
   });

@@ -112,6 +112,43 @@ describe('POST /webhooks/line', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses two signature headers, even when the first one is valid', async () => {
+    const { app, calls } = setup();
+    const body = fixture('text-message');
+
+    for (const signatures of [
+      [sign(body), 'not-a-signature'],
+      [sign(body), sign(body)],
+    ]) {
+      const res = await request(app)
+        .post('/webhooks/line')
+        .set('content-type', 'application/json')
+        .set('x-line-signature', signatures as unknown as string) // superagent sends an array as repeated headers
+        .send(body);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ error: 'duplicate_signature' });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    ['followed by more text', (s: string) => `${s}, junk`],
+    ['followed by more base64', (s: string) => `${s}AAAA`],
+    ['without its padding', (s: string) => s.replace(/=$/, '')],
+    ['as base64url', (s: string) => s.replaceAll('+', '-').replaceAll('/', '_')],
+  ])('refuses a valid signature %s', async (_name, mangle) => {
+    const { calls, post } = setup();
+    const body = fixture('text-message');
+    const signature = sign(body);
+    const mangled = mangle(signature);
+    if (mangled === signature) return; // nothing to mangle in this signature (no + or /)
+
+    const res = await post(body, mangled);
+
+    expect(res.status).toBe(401);
+    expect(calls).toEqual([]);
+  });
+
   it('refuses a body changed after signing, even by whitespace', async () => {
     const { calls, post } = setup();
     const body = fixture('text-message');

@@ -1,3 +1,4 @@
+import express from 'express';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseView, FeedEntryView } from '../../../src/channels/local/staff-pane-view.js';
@@ -318,6 +319,25 @@ describe('the playground API over the real core', () => {
       const res = await request(pg.app).get('/playground/api/staff/feed?after=-1');
       expect([res.status, res.body.details[0].path]).toEqual([400, 'query.after']);
     });
+  });
+
+  it('answers only connections from this machine, whatever the Host header says', async () => {
+    // What a client on the network looks like when the service is bound to 0.0.0.0.
+    const fromNetwork = express();
+    fromNetwork.use((req, _res, next) => {
+      Object.defineProperty(req.socket, 'remoteAddress', { value: '192.168.1.20', configurable: true });
+      next();
+    });
+    fromNetwork.use(pg.app);
+    for (const path of ['/', '/playground/api/cases', '/playground/api/residents']) {
+      const res = await request(fromNetwork).get(path).set('host', 'localhost');
+      expect([path, res.status, res.body]).toEqual([path, 403, { error: 'loopback_only' }]);
+    }
+    const write = await request(fromNetwork)
+      .post('/playground/api/residents/r1/events')
+      .set('host', 'localhost')
+      .send({ type: 'text', text: 'なりすまし' });
+    expect(write.status).toBe(403);
   });
 
   it('answers only to loopback host names, so another site cannot reach it through DNS rebinding', async () => {

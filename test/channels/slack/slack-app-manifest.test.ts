@@ -12,6 +12,7 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'chat.getPermalink': [],
   'chat.delete': ['chat:write'],
   'conversations.replies': ['channels:history', 'groups:history'],
+  'conversations.history': ['channels:history', 'groups:history'],
   'files.delete': ['files:write'],
   'files.uploadV2': ['files:write'],
   'conversations.members': ['channels:read', 'groups:read'],
@@ -51,6 +52,13 @@ describe('slack-app-manifest.yaml', () => {
       ...EVENTS.map((e) => SCOPES_BY_EVENT[e]),
     ]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+
+  it('is described in docs/deploy.md with exactly its scopes', () => {
+    const deploy = readFileSync(path.join(projectRoot, 'docs', 'deploy.md'), 'utf8');
+    const sentence = deploy.match(/It asks for ([^.]*?), subscribes/s)?.[1] ?? '';
+    const listed = [...sentence.matchAll(/`([a-z:.]+)`/g)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 
   it('subscribes to the thread message events and sends events and interactivity to /slack/events', () => {

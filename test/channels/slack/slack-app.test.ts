@@ -51,7 +51,8 @@ function staffGroup(...members: string[]) {
   api.on('usergroups.users.list', { users: members });
 }
 
-function setup(options: { processBeforeResponse?: boolean } = {}) {
+/** `timeoutMs`: the deadline of each call through Bolt's own client (a short one lets Slack hang). */
+function setup(options: { processBeforeResponse?: boolean; timeoutMs?: number } = {}) {
   const clock = new FakeClock();
   const outbox = new Outbox(store.outbox, clock.now);
   const audit = new CaseAudit(store.audit, 5, clock.now);
@@ -87,6 +88,7 @@ function setup(options: { processBeforeResponse?: boolean } = {}) {
     signingSecret: SIGNING_SECRET,
     botToken: BOT_TOKEN,
     apiUrl: API_URL,
+    timeoutMs: options.timeoutMs ?? 5_000,
     actions,
     cases: store.cases,
     seen: store.seen,
@@ -230,6 +232,26 @@ describe('POST /slack/events: thread replies', () => {
     expect(api.calls).toEqual([]);
   });
 
+  it('refuses a 返信: message longer than LINE takes, saying how long it may be, and sends nothing', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    staffGroup(STAFF);
+    api.on('chat.postEphemeral');
+    const { postEvent, actions } = setup();
+    const event = JSON.parse(fixture('event-thread-reply'));
+    event.event.text = `返信：${'あ'.repeat(actions.replyLimit + 1)}`;
+
+    await postEvent(JSON.stringify(event));
+
+    expect(api.callsTo('chat.postEphemeral')[0]?.body).toMatchObject({
+      channel: NORTH_CHANNEL,
+      user: STAFF,
+      thread_ts: ALERT_TS,
+      text: ja('staff.ephemeral.reply.too-long', { limit: actions.replyLimit }),
+    });
+    expect(await store.outbox.oldestPending('line', RESIDENT)).toBeNull();
+    api.done();
+  });
+
   it('refuses a prefixed reply from someone not authorised, and sends nothing', async () => {
     await storedCase(store, {}, { ...posted, assignee: STAFF });
     staffGroup('U0SOMEONEELSE');
@@ -367,6 +389,46 @@ describe('POST /slack/events: the alert buttons', () => {
     });
   });
 
+  it('the reply modal asks Slack to stop staff at the reply limit', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    staffGroup(STAFF);
+    api.on('views.open', { view: { id: 'V0REPLY00001' } });
+    const { postPayload, actions } = setup();
+    const click = acceptFrom(STAFF);
+    click.actions[0].action_id = 'case_reply';
+
+    await postPayload(click);
+
+    const view = api.callsTo('views.open')[0]?.body.view as {
+      blocks: Array<{ element?: { max_length?: number } }>;
+    };
+    const input = view.blocks.find((b) => b.element)?.element;
+    // Slack allows at most 3,000 on an input; the limit itself is higher.
+    expect(actions.replyLimit).toBeGreaterThan(3000);
+    expect(input?.max_length).toBe(3000);
+  });
+
+  it('a reply modal submission over the limit stays open with the reason, and nothing is sent', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    staffGroup(STAFF);
+    const { postPayload, actions } = setup();
+    const reply = vi.spyOn(actions, 'reply');
+    const submission = JSON.parse(fixture('view-submission-reply'));
+    // Within Slack's own count (2,500 emoji), but 5,000 UTF-16 code units: past what LINE takes once wrapped.
+    submission.view.state.values.reply.reply.value = '🙇'.repeat(2500);
+
+    const res = await postPayload(submission);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      response_action: 'errors',
+      errors: { reply: ja('staff.ephemeral.reply.too-long', { limit: actions.replyLimit }) },
+    });
+    expect(reply).not.toHaveBeenCalled();
+    expect(await store.outbox.oldestPending('line', RESIDENT)).toBeNull();
+    expect(api.calls).toEqual([]);
+  });
+
   it('the close modal closes the case with its internal note', async () => {
     await storedCase(store, {}, { ...posted, assignee: STAFF });
     staffGroup(STAFF);
@@ -425,5 +487,47 @@ describe('POST /slack/events: the alert buttons', () => {
       user: STAFF,
       text: ja('staff.ephemeral.error'),
     });
+  });
+});
+
+/** Longer than any test waits: a Slack that has taken the request and never answers. */
+const NEVER_MS = 60_000;
+/** A generous bound: far above the client's deadline, far below Slack's "never". */
+const PROMPTLY_MS = 5_000;
+
+describe("POST /slack/events: Bolt's own client has a deadline", () => {
+  it('a views.open that never answers fails at the deadline, and the person is told to try again', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    staffGroup(STAFF);
+    api.on('views.open', {}, { delayMs: NEVER_MS }).on('chat.postEphemeral');
+    const { postPayload } = setup({ timeoutMs: 100 });
+    const click = acceptFrom(STAFF);
+    click.actions[0].action_id = 'case_reply';
+
+    const started = Date.now();
+    const res = await postPayload(click);
+
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(PROMPTLY_MS);
+    expect(api.callsTo('chat.postEphemeral')[0]?.body).toMatchObject({
+      user: STAFF,
+      text: ja('staff.ephemeral.error'),
+    });
+  });
+
+  it('a chat.postEphemeral that never answers does not hold the refusal: the handler finishes', async () => {
+    await storedCase(store, {}, posted);
+    staffGroup(STAFF);
+    api.on('chat.postEphemeral', {}, { delayMs: NEVER_MS });
+    const { postPayload, actions } = setup({ timeoutMs: 100 });
+    const accept = vi.spyOn(actions, 'accept');
+
+    const started = Date.now();
+    const res = await postPayload(acceptFrom(OUTSIDER));
+
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(PROMPTLY_MS);
+    expect(accept).not.toHaveBeenCalled();
+    expect((await store.cases.get(CASE_ID))?.assignee).toBeUndefined();
   });
 });

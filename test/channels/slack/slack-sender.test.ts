@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NOTICE_EVENT_TYPE } from '../../../src/channels/slack/slack-earlier-posts.js';
 import { type MediaFetcher, SlackSender } from '../../../src/channels/slack/slack-sender.js';
 import type { StaffNotice, ThreadNote } from '../../../src/core/cases/staff-notice.js';
+import { OutboxQueue } from '../../../src/core/outbox-queue.js';
 import type { OutboxRecord, Store } from '../../../src/core/store.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { silentLogger } from '../../support/silent-logger.js';
@@ -41,9 +43,9 @@ afterEach(async () => {
   await store.close();
 });
 
-function sender(fetchMedia?: MediaFetcher): SlackSender {
+function sender(fetchMedia?: MediaFetcher, clientTimeoutMs?: number): SlackSender {
   return new SlackSender({
-    client: slackClient(),
+    client: slackClient(clientTimeoutMs),
     cases: store.cases,
     config: municipality,
     fallbackChannel: FALLBACK_CHANNEL,
@@ -115,6 +117,108 @@ describe('SlackSender: the alert', () => {
       '"action_id":"case_close"',
     ]);
     expect((await store.cases.get(CASE_ID))?.staffThread).toEqual({ channel: NORTH_CHANNEL, ts: ALERT_TS });
+  });
+
+  it('posts the alert with the outbox id in its metadata', async () => {
+    await storedCase(store);
+    api.on('chat.postMessage', { channel: NORTH_CHANNEL, ts: ALERT_TS });
+    const queued = item(alert());
+
+    await sender().send(queued, NOW);
+
+    expect(JSON.parse(String(api.callsTo('chat.postMessage')[0]?.body.metadata))).toEqual({
+      event_type: NOTICE_EVENT_TYPE,
+      event_payload: { outboxId: queued.id },
+    });
+  });
+
+  it('does not post a second alert when Slack posted the first but answered after the timeout', async () => {
+    await storedCase(store);
+    let clock = NOW;
+    const queue = new OutboxQueue({
+      outbox: store.outbox,
+      contacts: store.contacts,
+      senders: new Map([['slack', sender(undefined, 50)]]),
+      logger: silentLogger,
+      hashId: (id) => id,
+      now: () => clock,
+    });
+    const queued = item(alert());
+    await store.outbox.enqueue([queued]);
+    const address = `case:${CASE_ID}`;
+    // Slack takes the post, but its answer comes after the client's deadline.
+    api.on('chat.postMessage', { channel: NORTH_CHANNEL, ts: ALERT_TS }, { delayMs: 1_000 });
+
+    await queue.processKey(`slack:${address}`, async () => true);
+    const retried = await store.outbox.get(queued.id);
+    expect(retried).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(retried?.lastError).toContain('slack.chat.postMessage network');
+
+    // The retry looks first, and finds the alert by the id in its metadata: nothing is posted again.
+    api.on('conversations.history', {
+      messages: [
+        { type: 'message', ts: '1747015260.000300', text: 'someone else', user: 'U0OTHER' },
+        {
+          type: 'message',
+          ts: ALERT_TS,
+          bot_id: 'B0MADOGUCHI',
+          metadata: { event_type: NOTICE_EVENT_TYPE, event_payload: { outboxId: queued.id } },
+        },
+      ],
+      has_more: false,
+    });
+    clock = new Date((retried?.nextAttemptAt ?? NOW).getTime() + 1);
+    await queue.processKey(`slack:${address}`, async () => true);
+
+    expect(await store.outbox.get(queued.id)).toMatchObject({ status: 'sent' });
+    expect((await store.cases.get(CASE_ID))?.staffThread).toEqual({ channel: NORTH_CHANNEL, ts: ALERT_TS });
+    expect(api.callsTo('chat.postMessage')).toHaveLength(1);
+    const lookup = api.callsTo('conversations.history')[0]?.body;
+    expect(lookup).toMatchObject({ channel: NORTH_CHANNEL, include_all_metadata: 'true' });
+    expect(Number(lookup?.oldest)).toBeLessThanOrEqual(queued.createdAt.getTime() / 1000);
+    api.done();
+  });
+
+  it('posts the alert again when a retry finds no earlier copy in the channel', async () => {
+    await storedCase(store);
+    api
+      .on('conversations.history', { messages: [{ type: 'message', ts: '1747015260.000300' }] })
+      .on('chat.postMessage', { channel: NORTH_CHANNEL, ts: NEW_TS });
+    const retry = { ...item(alert()), attempts: 1, lastError: 'slack.chat.postMessage network: ETIMEDOUT' };
+
+    expect(await sender().send(retry, NOW)).toEqual({ kind: 'sent' });
+
+    expect((await store.cases.get(CASE_ID))?.staffThread).toEqual({ channel: NORTH_CHANNEL, ts: NEW_TS });
+    api.done();
+  });
+
+  it('looks again when the earlier look itself was rate limited', async () => {
+    await storedCase(store);
+    const retry = { ...item(alert()), attempts: 2, lastError: 'slack.conversations.history ratelimited' };
+    api.on('conversations.history', {
+      messages: [
+        {
+          type: 'message',
+          ts: NEW_TS,
+          metadata: { event_type: NOTICE_EVENT_TYPE, event_payload: { outboxId: retry.id } },
+        },
+      ],
+    });
+
+    expect(await sender().send(retry, NOW)).toEqual({ kind: 'sent' });
+    expect(api.callsTo('chat.postMessage')).toEqual([]);
+    expect((await store.cases.get(CASE_ID))?.staffThread).toEqual({ channel: NORTH_CHANNEL, ts: NEW_TS });
+    api.done();
+  });
+
+  it('does not look for an earlier copy after a rate limit: Slack said it did not post', async () => {
+    await storedCase(store);
+    api.on('chat.postMessage', { channel: NORTH_CHANNEL, ts: NEW_TS });
+    const retry = { ...item(alert()), attempts: 1, lastError: 'slack.chat.postMessage ratelimited' };
+
+    expect(await sender().send(retry, NOW)).toEqual({ kind: 'sent' });
+    expect(api.callsTo('conversations.history')).toEqual([]);
+    api.done();
   });
 
   it('mentions the on-call group when an urgent case is first posted, and says it arrived after hours', async () => {
@@ -529,6 +633,148 @@ describe('SlackSender: thread notes', () => {
 
     expect(api.calls[0]?.body).toMatchObject({ reply_broadcast: 'true', thread_ts: ALERT_TS });
     expect(api.calls[0]?.raw).toContain(`<!subteam^${ON_CALL_GROUP}>`);
+  });
+});
+
+describe('SlackSender: a thread note is posted once', () => {
+  /** An outbox of one Slack sender whose client gives up after 50 ms, with a clock the test moves. */
+  function slowQueue() {
+    let clock = NOW;
+    const queue = new OutboxQueue({
+      outbox: store.outbox,
+      contacts: store.contacts,
+      senders: new Map([['slack', sender(undefined, 50)]]),
+      logger: silentLogger,
+      hashId: (id) => id,
+      now: () => clock,
+    });
+    return {
+      run: () => queue.processKey(`slack:case:${CASE_ID}`, async () => true),
+      moveTo: (time: Date) => {
+        clock = time;
+      },
+    };
+  }
+
+  it('does not relay a resident message twice when Slack posted it but answered after the timeout', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    const { run, moveTo } = slowQueue();
+    const queued = item(
+      note({ type: 'resident-message', eventId: 'ev1', content: { type: 'text', text: 'まだですか' } }),
+    );
+    await store.outbox.enqueue([queued]);
+    // Slack takes the post, but its answer comes after the client's deadline.
+    api.on('chat.postMessage', { channel: NORTH_CHANNEL, ts: NEW_TS }, { delayMs: 1_000 });
+
+    await run();
+    const retried = await store.outbox.get(queued.id);
+    expect(retried).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(retried?.lastError).toContain('slack.chat.postMessage network');
+    expect(JSON.parse(String(api.callsTo('chat.postMessage')[0]?.body.metadata))).toEqual({
+      event_type: NOTICE_EVENT_TYPE,
+      event_payload: { outboxId: queued.id, part: 'note' },
+    });
+
+    // The retry reads the thread first and finds the note by the id in its metadata.
+    api.on('conversations.replies', {
+      messages: [
+        { type: 'message', ts: ALERT_TS, bot_id: 'B0MADOGUCHI' },
+        { type: 'message', ts: '1747015700.000100', text: '確認します', user: STAFF, thread_ts: ALERT_TS },
+        {
+          type: 'message',
+          ts: NEW_TS,
+          bot_id: 'B0MADOGUCHI',
+          thread_ts: ALERT_TS,
+          metadata: { event_type: NOTICE_EVENT_TYPE, event_payload: { outboxId: queued.id, part: 'note' } },
+        },
+      ],
+      has_more: false,
+    });
+    moveTo(new Date((retried?.nextAttemptAt ?? NOW).getTime() + 1));
+    await run();
+
+    expect(await store.outbox.get(queued.id)).toMatchObject({ status: 'sent' });
+    expect(api.callsTo('chat.postMessage')).toHaveLength(1);
+    const lookup = api.callsTo('conversations.replies')[0]?.body;
+    expect(lookup).toMatchObject({ channel: NORTH_CHANNEL, ts: ALERT_TS, include_all_metadata: 'true' });
+    expect(Number(lookup?.limit)).toBeLessThanOrEqual(200);
+    expect(Number(lookup?.oldest)).toBeLessThanOrEqual(queued.createdAt.getTime() / 1000);
+    expect(api.callsTo('conversations.history')).toEqual([]);
+    api.done();
+  });
+
+  it("posts a delivery mark again when the thread holds only other items' notes", async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    const retry = {
+      ...item(note({ type: 'delivery', replyId: 'V1', delivered: true })),
+      attempts: 1,
+      lastError: 'slack.chat.postMessage network: ETIMEDOUT',
+    };
+    api
+      .on('conversations.replies', {
+        messages: [
+          {
+            type: 'message',
+            ts: '1747015700.000100',
+            thread_ts: ALERT_TS,
+            metadata: {
+              event_type: NOTICE_EVENT_TYPE,
+              event_payload: { outboxId: randomUUID(), part: 'note' },
+            },
+          },
+        ],
+      })
+      .on('chat.postMessage', { ts: NEW_TS });
+
+    expect(await sender().send(retry, NOW)).toEqual({ kind: 'sent' });
+    expect(textObjects(api.callsTo('chat.postMessage')[0]?.body.blocks).map((o) => o.text)).toEqual([
+      '✅ 住民に届きました。',
+    ]);
+    api.done();
+  });
+
+  it('level 2: supervisors told before the thread note was rate limited are not told again', async () => {
+    await storedCase(store, {}, posted);
+    // The supervisor post went out; the thread's "supervisors told" was refused with a rate limit.
+    const retry = {
+      ...item(note({ type: 'escalation', level: 2, waitingMinutes: 120 })),
+      attempts: 1,
+      lastError: 'slack.chat.postMessage ratelimited',
+    };
+    api
+      .on('conversations.replies', { messages: [{ type: 'message', ts: ALERT_TS }] })
+      .on('conversations.history', {
+        messages: [
+          {
+            type: 'message',
+            ts: '1747015700.000100',
+            metadata: {
+              event_type: NOTICE_EVENT_TYPE,
+              event_payload: { outboxId: retry.id, part: 'supervisor' },
+            },
+          },
+        ],
+      })
+      .on('chat.postMessage', { ts: NEW_TS });
+
+    expect(await sender().send(retry, NOW)).toEqual({ kind: 'sent' });
+    expect(api.callsTo('conversations.history')[0]?.body.channel).toBe(SUPERVISOR_CHANNEL);
+    expect(api.callsTo('chat.postMessage').map((c) => c.body.channel)).toEqual([NORTH_CHANNEL]);
+    api.done();
+  });
+
+  it('does not read the thread when the earlier attempt only waited for the alert', async () => {
+    await storedCase(store, {}, { ...posted, assignee: STAFF });
+    api.on('chat.postMessage', { ts: NEW_TS });
+    const retry = {
+      ...item(note({ type: 'reopened' })),
+      attempts: 1,
+      lastError: 'slack: the case alert is not posted yet',
+    };
+
+    expect(await sender().send(retry, NOW)).toEqual({ kind: 'sent' });
+    expect(api.callsTo('conversations.replies')).toEqual([]);
+    api.done();
   });
 });
 

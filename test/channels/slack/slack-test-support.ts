@@ -33,8 +33,14 @@ export const municipality: MunicipalityConfig = content.municipality;
 export const staffText = new StaffText(content.translator, municipality);
 export const ja = staffText.t;
 
-export function slackClient(): SlackWebClient {
-  return createSlackWebClient({ botToken: BOT_TOKEN, apiUrl: API_URL, logger: silentLogger });
+/** `timeoutMs`: each call's deadline (a shorter one lets a test make Slack answer too late). */
+export function slackClient(timeoutMs = 5_000): SlackWebClient {
+  return createSlackWebClient({
+    botToken: BOT_TOKEN,
+    apiUrl: API_URL,
+    timeoutMs,
+    logger: silentLogger,
+  });
 }
 
 export function fixture(name: string): string {
@@ -65,11 +71,12 @@ export class SlackApi {
   on(
     method: string,
     answer: Record<string, unknown> | ((body: Record<string, unknown>) => Record<string, unknown>) = {},
-    options: { times?: number; status?: number; headers?: Record<string, string> } = {},
+    options: { times?: number; status?: number; headers?: Record<string, string>; delayMs?: number } = {},
   ): this {
     this.scope
       .post(`/api/${method}`)
       .times(options.times ?? 1)
+      .delay(options.delayMs ?? 0)
       .reply((_uri, requestBody) => {
         const raw = typeof requestBody === 'string' ? requestBody : JSON.stringify(requestBody);
         const body = decode(requestBody);

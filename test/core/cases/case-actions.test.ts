@@ -203,6 +203,99 @@ describe('staff actions on a case', () => {
   });
 });
 
+describe('staff replies: length and audit', () => {
+  let h: ConversationHarness;
+  let r: Resident;
+  let record: CaseRecord;
+
+  beforeEach(async () => {
+    h = await ConversationHarness.create({
+      clock: new FakeClock(nextTokyoWeekday(3, '10:00')),
+      withStaff: true,
+    });
+    r = h.resident();
+    record = await reportedCase(h, r);
+    await actionsOf(h).accept(record.id, staffA);
+    await h.staffNotices(record.id);
+    await drain(h, r.address);
+  });
+  afterEach(() => h.close());
+
+  /** Marks every pending item to the resident delivered, telling CaseActions as the outbox does. */
+  async function drain(h: ConversationHarness, address: string) {
+    const delivered = [];
+    for (
+      let item = await h.store.outbox.oldestPending('line', address);
+      item;
+      item = await h.store.outbox.oldestPending('line', address)
+    ) {
+      await h.store.outbox.markSent(item.id, h.clock.now());
+      await actionsOf(h).delivered(item, { kind: 'sent' });
+      delivered.push(item);
+    }
+    return delivered;
+  }
+
+  it('writes exactly one reply-sent per reply that reached the resident, with the staff id', async () => {
+    const actions = actionsOf(h);
+    for (const n of [1, 2, 3, 4]) {
+      await actions.reply(record.id, staffA, `お返事 ${n}`, `reply-${n}`);
+      // Slack delivers the same submission again (a retry): it is the same reply.
+      await actions.reply(record.id, staffA, `お返事 ${n}`, `reply-${n}`);
+    }
+    const delivered = await drain(h, r.address);
+    expect(delivered).toHaveLength(4);
+    // The outbox tells of an outcome again (another instance, a restart): nothing is added.
+    for (const item of delivered) await actions.delivered(item, { kind: 'sent' });
+
+    const sent = (await h.store.audit.listForCase(record.id)).filter((e) => e.action === 'case.reply-sent');
+    // Written at one instant (a fake clock): compare in reply order.
+    const byReply = sent
+      .map((e) => [e.actor, e.details?.replyId])
+      .sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+    expect(byReply).toEqual([1, 2, 3, 4].map((n) => [{ kind: 'staff', id: staffA.id }, `reply-${n}`]));
+  });
+
+  it('writes no reply-sent for a reply that is only queued, and reply-failed for one given up', async () => {
+    const actions = actionsOf(h);
+    await actions.reply(record.id, staffA, '明日うかがいます', 'reply-9');
+    expect(
+      (await h.store.audit.listForCase(record.id)).filter((e) => e.action.startsWith('case.reply')),
+    ).toEqual([]);
+    const item = await h.store.outbox.oldestPending('line', r.address);
+    if (!item) throw new Error('the reply was not queued');
+    await actions.delivered(item, { kind: 'dead', error: 'line.pushMessage 400: bad' });
+    const trail = await h.store.audit.listForCase(record.id);
+    expect(trail.filter((e) => e.action.startsWith('case.reply')).map((e) => [e.action, e.actor.id])).toEqual(
+      [['case.reply-failed', staffA.id]],
+    );
+  });
+
+  it('refuses a reply longer than LINE takes once wrapped in any language, and says how long it may be', async () => {
+    const actions = actionsOf(h);
+    const { translator } = h.content;
+    const longestWrapper = Math.max(
+      ...translator.languages.map(
+        (l) => translator.forLanguage(l)('handoff.staff-says', { text: '' }).length,
+      ),
+    );
+    expect(actions.replyLimit).toBe(5000 - longestWrapper);
+
+    expect(await actions.reply(record.id, staffA, 'あ'.repeat(actions.replyLimit + 1), 'long-1')).toEqual({
+      kind: 'too-long',
+      limit: actions.replyLimit,
+    });
+    expect(await h.store.outbox.oldestPending('line', r.address)).toBeNull();
+
+    // Exactly the limit fits.
+    expect(await actions.reply(record.id, staffA, 'a'.repeat(actions.replyLimit), 'long-2')).toMatchObject({
+      kind: 'queued',
+    });
+    const item = await h.store.outbox.oldestPending('line', r.address);
+    expect(item?.messages[0]?.text.length).toBeLessThanOrEqual(5000);
+  });
+});
+
 describe('escalation timers', () => {
   it('fire once, even after a restart and with two instances, and stop once someone accepts', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'madoguchi-escalation-'));

@@ -310,6 +310,28 @@ export function describeQueueContract(getStore: () => Store) {
       expect((await store.outbox.oldestPending('line', 'U1'))?.id).toBe(c.id);
     });
 
+    it('journals a reply attempt durably, keeping the first time, and never unspends a token', async () => {
+      const a = item('U1', 'a', { replyToken: 'rt' });
+      await store.outbox.enqueue([a]);
+      expect((await store.outbox.get(a.id))?.replyAttemptedAt).toBeUndefined();
+
+      expect(await store.outbox.markReplyAttempted(a.id, at(1 * SECOND))).toBe(true);
+      expect(await store.outbox.markReplyAttempted(a.id, at(2 * SECOND))).toBe(true);
+      expect((await store.outbox.get(a.id))?.replyAttemptedAt).toEqual(at(1 * SECOND));
+
+      // A retry after a timeout leaves the token as it was: unspent here.
+      await store.outbox.markRetry(a.id, 'timed out', at(3 * SECOND), false);
+      expect((await store.outbox.get(a.id))?.replyTokenSpent).toBeFalsy();
+
+      expect(await store.outbox.markReplyTokenSpent(a.id)).toBe(true);
+      await store.outbox.markRetry(a.id, 'push 500', at(4 * SECOND), false);
+      expect(await store.outbox.get(a.id)).toMatchObject({ replyTokenSpent: true, attempts: 2 });
+
+      await store.outbox.markSent(a.id, at(5 * SECOND));
+      expect(await store.outbox.markReplyAttempted(a.id, at(6 * SECOND))).toBe(false);
+      expect(await store.outbox.markReplyTokenSpent(a.id)).toBe(false);
+    });
+
     it("cancels only that address's pending items", async () => {
       const [a1, a2, a3] = [item('A', '1'), item('A', '2'), item('A', '3')];
       const b1 = item('B', '1');
@@ -325,6 +347,98 @@ export function describeQueueContract(getStore: () => Store) {
       expect(await store.outbox.oldestPending('line', 'A')).toBeNull();
       expect(await store.outbox.cancelPending('line', 'A', 'unfollowed')).toBe(0);
       expect(await store.outbox.countByStatus()).toEqual({ pending: 2, sent: 1, dead: 0, cancelled: 2 });
+    });
+  });
+
+  describe('erasure and expiry', () => {
+    it('redacts the inbox events of a key up to a time: gone from every read, the id still a duplicate', async () => {
+      const older = event('e1', at(-5 * SECOND));
+      const request = event('e2', at(-3 * SECOND));
+      const later = event('e3', at(-1 * SECOND));
+      const other = event('e4', at(-4 * SECOND));
+      for (const e of [older, request, later]) await store.inbox.add(e, 'line:U1', at(0), retention);
+      await store.inbox.add(other, 'line:U2', at(0), retention);
+      await store.inbox.markDone('e1', at(0));
+
+      expect(await store.inbox.redact('line:U1', request.occurredAt, at(1 * SECOND))).toBe(2);
+
+      expect(await store.inbox.get('e1')).toBeNull();
+      expect(await store.inbox.get('e2')).toBeNull();
+      expect((await store.inbox.oldestPending('line:U1'))?.id).toBe('e3');
+      expect(await store.inbox.dueKeys(at(10 * SECOND), 10)).toEqual(['line:U2', 'line:U1']);
+      expect(await store.inbox.add(older, 'line:U1', at(2 * SECOND), retention)).toBe('duplicate');
+      // The request being handled can still be marked done.
+      expect(await store.inbox.markDone('e2', at(2 * SECOND))).toBe(true);
+      expect((await store.inbox.get('e4'))?.event).toEqual(other);
+    });
+
+    it('removes expired inbox events and done outbox items, keeping pending ones', async () => {
+      // Expiry times in the future of the wall clock (nedb's TTL index hides records it judges
+      // expired by it), and a sweep run "later".
+      await store.inbox.add(event('old', at(-5 * SECOND)), 'k', at(-4 * SECOND), at(1 * DAY));
+      await store.inbox.add(event('new', at(-5 * SECOND)), 'k', at(-4 * SECOND), at(3 * DAY));
+      const [sent, pending] = [item('U1', 'sent'), item('U1', 'pending')];
+      await store.outbox.enqueue([sent, pending]);
+      expect(await store.outbox.markSent(sent.id, at(0), at(1 * DAY))).toBe(true);
+      expect((await store.outbox.get(sent.id))?.expiresAt).toEqual(at(1 * DAY));
+
+      expect(await store.inbox.removeExpired(at(0))).toBe(0);
+      expect(await store.inbox.removeExpired(at(2 * DAY))).toBe(1);
+      expect(await store.outbox.removeExpired(at(0))).toBe(0);
+      expect(await store.outbox.removeExpired(at(2 * DAY))).toBe(1);
+      expect(await store.outbox.get(sent.id)).toBeNull();
+      expect((await store.outbox.get(pending.id))?.status).toBe('pending');
+      expect(await store.inbox.get('old')).toBeNull();
+      expect(await store.inbox.get('new')).not.toBeNull();
+    });
+
+    it("redacts a recipient's items, sent or pending: no words, no address, no reply token", async () => {
+      const [sent, pending] = [item('U1', '家賃のこと', { replyToken: 'rt' }), item('U1', 'まだ')];
+      const other = item('U2', 'ほかの人');
+      await store.outbox.enqueue([sent, pending, other]);
+      await store.outbox.markSent(sent.id, at(0));
+
+      expect(
+        await store.outbox.redact({ kind: 'recipient', channel: 'line', address: 'U1' }, at(1), at(DAY)),
+      ).toBe(2);
+
+      for (const id of [sent.id, pending.id]) {
+        const record = await store.outbox.get(id);
+        expect(JSON.stringify(record)).not.toMatch(/U1|家賃|まだ|"rt"/);
+        expect(record).toMatchObject({ messages: [], redactedAt: at(1), expiresAt: at(DAY) });
+      }
+      expect((await store.outbox.get(sent.id))?.status).toBe('sent');
+      expect((await store.outbox.get(pending.id))?.status).toBe('cancelled');
+      expect(await store.outbox.oldestPending('line', 'U1')).toBeNull();
+      expect(await store.outbox.dueAddresses(at(0), 10)).toEqual([{ channel: 'line', address: 'U2' }]);
+      expect((await store.outbox.get(other.id))?.messages[0]?.text).toBe('ほかの人');
+    });
+
+    it("redacts the staff notices relaying a case's resident messages, and nothing else of the case", async () => {
+      const relay = (text: string): StaffNotice => ({
+        kind: 'thread',
+        caseId: 'c1',
+        note: { type: 'resident-message', content: { type: 'text', text }, eventId: 'e' },
+      });
+      const relayed = item('case:c1', '', { channel: 'slack', messages: [], notice: relay('家賃のこと') });
+      const waiting = item('case:c1', '', { channel: 'slack', messages: [], notice: relay('まだ') });
+      const alert = item('case:c1', '', {
+        channel: 'slack',
+        messages: [],
+        notice: { kind: 'alert', caseId: 'c1' },
+      });
+      await store.outbox.enqueue([relayed, waiting, alert]);
+      await store.outbox.markSent(relayed.id, at(0));
+
+      expect(await store.outbox.redact({ kind: 'case-relays', caseId: 'c1' }, at(1), at(DAY))).toBe(2);
+
+      expect(JSON.stringify(await store.outbox.get(relayed.id))).not.toMatch(/家賃/);
+      expect(await store.outbox.get(waiting.id)).toMatchObject({ status: 'cancelled', messages: [] });
+      expect((await store.outbox.get(waiting.id))?.notice).toBeUndefined();
+      expect(await store.outbox.get(alert.id)).toMatchObject({
+        status: 'pending',
+        notice: { kind: 'alert' },
+      });
     });
   });
 }
