@@ -18,7 +18,9 @@ function benchTexts(): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .flatMap((f) => (parse(readFileSync(path.join(dir, f), 'utf8')) as { text: string }[]).map((i) => i.text));
+    .flatMap((f) =>
+      (parse(readFileSync(path.join(dir, f), 'utf8')) as { text: string }[]).map((i) => i.text),
+    );
 }
 
 function percentiles(samples: number[]): { p50: number; p99: number } {
@@ -88,16 +90,30 @@ export function measureUnderstanding(rounds = 3): UnderstandingFigures {
     texts,
     rounds,
   );
-  return { messages: texts.length * rounds, baseline, madoguchi, analyzerLoadMs, analyzerRssMb, modelLoadMs, modelHeapMb };
+  return {
+    messages: texts.length * rounds,
+    baseline,
+    madoguchi,
+    analyzerLoadMs,
+    analyzerRssMb,
+    modelLoadMs,
+    modelHeapMb,
+  };
 }
 
 export function printUnderstanding(f: UnderstandingFigures): void {
   const ms = (n: number) => n.toFixed(3);
-  console.log(`\nUnderstanding one message (risk tier + fields), ${f.messages} messages from the training fixtures`);
-  console.log('| measure | baseline (dictionaries on the text) | madoguchi (+ readings, lemmas, model) | ratio |');
+  console.log(
+    `\nUnderstanding one message (risk tier + fields), ${f.messages} messages from the training fixtures`,
+  );
+  console.log(
+    '| measure | baseline (dictionaries on the text) | madoguchi (+ readings, lemmas, model) | ratio |',
+  );
   console.log('| --- | --- | --- | --- |');
   for (const key of ['p50', 'p99'] as const) {
-    console.log(`| ${key} (ms) | ${ms(f.baseline[key])} | ${ms(f.madoguchi[key])} | ${(f.madoguchi[key] / Math.max(f.baseline[key], 1e-6)).toFixed(1)} |`);
+    console.log(
+      `| ${key} (ms) | ${ms(f.baseline[key])} | ${ms(f.madoguchi[key])} | ${(f.madoguchi[key] / Math.max(f.baseline[key], 1e-6)).toFixed(1)} |`,
+    );
   }
   console.log(
     `analyser load ${f.analyzerLoadMs.toFixed(0)} ms, +${f.analyzerRssMb.toFixed(0)} MB RSS; model load ${f.modelLoadMs.toFixed(0)} ms, +${f.modelHeapMb.toFixed(0)} MB heap`,

@@ -14,8 +14,8 @@ import { loadUnderstandingUnderTest } from './eval/understanding-under-test.js';
 const { values } = parseArgs({
   options: {
     set: { type: 'string', default: 'dev' },
-    misses: { type: "boolean", default: false },
-    "no-model": { type: "boolean", default: false },
+    misses: { type: 'boolean', default: false },
+    'no-model': { type: 'boolean', default: false },
     config: { type: 'string', default: 'config/municipality.example.yaml' },
   },
 });
@@ -28,7 +28,7 @@ if (values.misses && values.set === 'sealed') {
   console.error('The sealed set is measured, never read: --misses is for the development set.');
   process.exit(2);
 }
-const understanding = loadUnderstandingUnderTest(process.cwd(), { model: !values["no-model"] });
+const understanding = loadUnderstandingUnderTest(process.cwd(), { model: !values['no-model'] });
 const config = loadMunicipalityConfig(path.resolve(values.config));
 const evaluation = evaluate(understanding, config, readBlindSet(file));
 console.log(formatEvaluation(file, evaluation));

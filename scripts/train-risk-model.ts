@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { loadUnderstanding } from '../src/core/understanding/load-understanding.js';
 import { riskFeatures } from '../src/core/understanding/risk-features.js';
 import { RISK_TIERS, type RiskModelFile, softmax } from '../src/core/understanding/risk-model.js';
-import { createLinderaMorphAnalyzer } from '../src/understanding/lindera-morph-analyzer.js';
 import { CRISIS_CATEGORIES, type CrisisCategory } from '../src/core/vocabulary.js';
+import { createLinderaMorphAnalyzer } from '../src/understanding/lindera-morph-analyzer.js';
 
 /**
  * `npm run train`: trains the statistical risk detector (src/core/understanding/risk-model.ts) from
@@ -46,10 +46,15 @@ const trainingSchema = z.array(
 
 function readExamples(): { examples: Example[]; files: string[] } {
   const examples: Example[] = [];
-  const categoryIndex = (c: CrisisCategory | undefined) => (c === undefined ? undefined : CRISIS_CATEGORIES.indexOf(c));
+  const categoryIndex = (c: CrisisCategory | undefined) =>
+    c === undefined ? undefined : CRISIS_CATEGORIES.indexOf(c);
   for (const file of LEGACY) {
     for (const item of legacySchema.parse(parse(readFileSync(file, 'utf8')))) {
-      examples.push({ text: item.text, tier: item.crisis.length > 0 ? 2 : 0, category: categoryIndex(item.crisis[0]) });
+      examples.push({
+        text: item.text,
+        tier: item.crisis.length > 0 ? 2 : 0,
+        category: categoryIndex(item.crisis[0]),
+      });
     }
   }
   const training = existsSync(TRAINING_DIR)
@@ -60,7 +65,11 @@ function readExamples(): { examples: Example[]; files: string[] } {
     : [];
   for (const file of training) {
     for (const item of trainingSchema.parse(parse(readFileSync(file, 'utf8')))) {
-      examples.push({ text: item.text, tier: RISK_TIERS.indexOf(item.risk), category: categoryIndex(item.category) });
+      examples.push({
+        text: item.text,
+        tier: RISK_TIERS.indexOf(item.risk),
+        category: categoryIndex(item.category),
+      });
     }
   }
   return { examples, files: [...LEGACY, ...training] };
@@ -89,7 +98,9 @@ function trainSoftmax(docs: number[][], labels: number[], classes: number, featu
       const features = docs[d] as number[];
       const y = labels[d] as number;
       scores.set(bias);
-      for (const f of features) for (let k = 0; k < classes; k++) scores[k] = (scores[k] as number) + (weights[f * classes + k] as number);
+      for (const f of features)
+        for (let k = 0; k < classes; k++)
+          scores[k] = (scores[k] as number) + (weights[f * classes + k] as number);
       const p = softmax(Array.from(scores));
       const cw = classWeight[y] as number;
       for (let k = 0; k < classes; k++) {
@@ -99,7 +110,8 @@ function trainSoftmax(docs: number[][], labels: number[], classes: number, featu
       }
     }
     for (let k = 0; k < classes; k++) step(bias, gradB, squaredB, k, (gradB[k] as number) / n);
-    for (let i = 0; i < weights.length; i++) step(weights, gradW, squaredW, i, (gradW[i] as number) / n + L2 * (weights[i] as number));
+    for (let i = 0; i < weights.length; i++)
+      step(weights, gradW, squaredW, i, (gradW[i] as number) / n + L2 * (weights[i] as number));
   }
   return {
     bias,
@@ -107,9 +119,14 @@ function trainSoftmax(docs: number[][], labels: number[], classes: number, featu
   };
 }
 
-function predictProbabilities(model: { weights: Float64Array[]; bias: Float64Array }, features: number[]): number[] {
+function predictProbabilities(
+  model: { weights: Float64Array[]; bias: Float64Array },
+  features: number[],
+): number[] {
   const scores = Array.from(model.bias);
-  for (const f of features) for (let k = 0; k < scores.length; k++) scores[k] = (scores[k] as number) + (model.weights[f] as Float64Array)[k]!;
+  for (const f of features)
+    for (let k = 0; k < scores.length; k++)
+      scores[k] = (scores[k] as number) + ((model.weights[f] as Float64Array)[k] as number);
   return softmax(scores);
 }
 
@@ -128,13 +145,16 @@ const classifier = loadUnderstanding(path.resolve('flows/lexicon'), createLinder
 const { examples, files } = readExamples();
 const rawFeatures = examples.map((e) => riskFeatures(classifier.riskViews(e.text)));
 const documentFrequency = new Map<string, number>();
-for (const features of rawFeatures) for (const f of features) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
+for (const features of rawFeatures)
+  for (const f of features) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
 const vocabulary = [...documentFrequency]
   .filter(([, df]) => df >= MIN_DOCUMENT_FREQUENCY)
   .map(([f]) => f)
   .sort();
 const index = new Map(vocabulary.map((f, i) => [f, i]));
-const docs = rawFeatures.map((features) => features.flatMap((f) => (index.has(f) ? [index.get(f) as number] : [])));
+const docs = rawFeatures.map((features) =>
+  features.flatMap((f) => (index.has(f) ? [index.get(f) as number] : [])),
+);
 const tiers = examples.map((e) => e.tier);
 
 // Cross-validation (5 folds by position) gives out-of-fold probabilities to choose thresholds on.
@@ -142,19 +162,32 @@ const FOLDS = 5;
 const outOfFold: number[][] = new Array(examples.length);
 for (let fold = 0; fold < FOLDS; fold++) {
   const trainIdx = docs.map((_, i) => i).filter((i) => i % FOLDS !== fold);
-  const model = trainSoftmax(trainIdx.map((i) => docs[i] as number[]), trainIdx.map((i) => tiers[i] as number), 3, vocabulary.length);
+  const model = trainSoftmax(
+    trainIdx.map((i) => docs[i] as number[]),
+    trainIdx.map((i) => tiers[i] as number),
+    3,
+    vocabulary.length,
+  );
   docs.forEach((d, i) => {
     if (i % FOLDS === fold) outOfFold[i] = predictProbabilities(model, d);
   });
 }
 const ordinary = outOfFold.filter((_, i) => tiers[i] === 0);
-const crisisThreshold = pickThreshold(ordinary.map((p) => p[2] as number), MAX_FALSE_CRISIS);
-const concernThreshold = pickThreshold(ordinary.map((p) => (p[1] as number) + (p[2] as number)), MAX_FALSE_CONCERN);
+const crisisThreshold = pickThreshold(
+  ordinary.map((p) => p[2] as number),
+  MAX_FALSE_CRISIS,
+);
+const concernThreshold = pickThreshold(
+  ordinary.map((p) => (p[1] as number) + (p[2] as number)),
+  MAX_FALSE_CONCERN,
+);
 const cv = (tier: number, ok: (p: number[]) => boolean) => {
   const items = outOfFold.filter((_, i) => tiers[i] === tier);
   return `${items.filter(ok).length}/${items.length}`;
 };
-console.log(`cross-validation: crisis→crisis ${cv(2, (p) => (p[2] as number) >= crisisThreshold)}, crisis→≥concern ${cv(2, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold || (p[2] as number) >= crisisThreshold)}, concern→≥concern ${cv(1, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold)}, ordinary→crisis ${cv(0, (p) => (p[2] as number) >= crisisThreshold)}, ordinary→concern ${cv(0, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold)}`);
+console.log(
+  `cross-validation: crisis→crisis ${cv(2, (p) => (p[2] as number) >= crisisThreshold)}, crisis→≥concern ${cv(2, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold || (p[2] as number) >= crisisThreshold)}, concern→≥concern ${cv(1, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold)}, ordinary→crisis ${cv(0, (p) => (p[2] as number) >= crisisThreshold)}, ordinary→concern ${cv(0, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold)}`,
+);
 
 const tierModel = trainSoftmax(docs, tiers, 3, vocabulary.length);
 const risky = examples.map((e, i) => ({ e, i })).filter(({ e }) => e.tier > 0 && e.category !== undefined);

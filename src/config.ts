@@ -45,7 +45,12 @@ const envSchema = z.object({
   WEBHOOK_BODY_LIMIT: z.string().trim().min(1).default('1mb'),
   /** auto: the playground is on only while no real LINE channel is configured. */
   PLAYGROUND: z.enum(['auto', 'on', 'off']).default('auto'),
-  RISK_SECOND_OPINION_URL: z.string().trim().url().optional().or(z.literal('').transform(() => undefined)),
+  RISK_SECOND_OPINION_URL: z
+    .string()
+    .trim()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   RISK_SECOND_OPINION_MODEL: optionalString,
   RISK_SECOND_OPINION_API_KEY: optionalString,
   RISK_SECOND_OPINION_TIMEOUT_MS: millis(1_500),

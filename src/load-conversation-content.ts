@@ -7,9 +7,9 @@ import type { Translator } from './core/translator.js';
 import type { TextClassifier } from './core/understanding/classify-text.js';
 import { loadUnderstanding } from './core/understanding/load-understanding.js';
 import { loadRiskModel, type RiskModel } from './core/understanding/risk-model.js';
-import { sharedLinderaMorphAnalyzer } from './understanding/lindera-morph-analyzer.js';
 import { createTranslator } from './i18n/create-translator.js';
 import { findLocaleGaps, LocaleError, type LocaleResources, loadLocales } from './i18n/load-locales.js';
+import { sharedLinderaMorphAnalyzer } from './understanding/lindera-morph-analyzer.js';
 
 export interface ConversationContent {
   locales: LocaleResources;

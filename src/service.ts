@@ -30,14 +30,14 @@ import { OutboxQueue } from './core/outbox-queue.js';
 import { ResidentTraces } from './core/resident-traces.js';
 import { RetentionSweep } from './core/retention/retention-sweep.js';
 import type { Store } from './core/store.js';
+import { createRiskAssessor } from './core/understanding/assess-risk.js';
 import { withWorkingIndicator } from './core/working-indicator.js';
 import { createHttpApp, webhookMetrics } from './http/create-http-app.js';
 import { loadConversationContent } from './load-conversation-content.js';
-import { createRiskAssessor } from './core/understanding/assess-risk.js';
-import { createOpenAiCompatibleSecondOpinion } from './understanding/openai-compatible-second-opinion.js';
 import { createIdHasher, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openStore } from './store/open-store.js';
+import { createOpenAiCompatibleSecondOpinion } from './understanding/openai-compatible-second-opinion.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Escalations are minutes apart; checking twice a minute is plenty. */
@@ -79,10 +79,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const now = options.now ?? (() => new Date());
   const instanceId = options.instanceId ?? randomUUID();
   const hashId = createIdHasher(config.line?.channelSecret);
-  const { translator, municipality, flows, classifier, riskModel, commands, locales } = loadConversationContent(
-    options.rootDir ?? projectRoot,
-    config.municipalityConfigPath,
-  );
+  const { translator, municipality, flows, classifier, riskModel, commands, locales } =
+    loadConversationContent(options.rootDir ?? projectRoot, config.municipalityConfigPath);
   const ownsStore = !options.store;
   const store = options.store ?? (await openStore(config.storage));
   const metrics = createMetrics(store);
@@ -221,7 +219,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       risk: createRiskAssessor({
         classifier,
         model: riskModel,
-        secondOpinion: config.riskSecondOpinion && createOpenAiCompatibleSecondOpinion(config.riskSecondOpinion),
+        secondOpinion:
+          config.riskSecondOpinion && createOpenAiCompatibleSecondOpinion(config.riskSecondOpinion),
         secondOpinionBudgetMs: config.riskSecondOpinion?.timeoutMs,
         logger: logger.child({ component: 'risk-second-opinion' }),
       }),

@@ -70,7 +70,11 @@ export function evaluate(
     const result: ItemResult = { item, tier: assessment.tier, sources: assessment.sources };
     if (item.risk === 'none' && item.field) {
       result.window = firstProposalWindow(config, understanding.classify(item.text));
-      result.expectedWindow = routeToWindow(config, { fields: [item.field], patterns: [], origin: 'self' }).windowId;
+      result.expectedWindow = routeToWindow(config, {
+        fields: [item.field],
+        patterns: [],
+        origin: 'self',
+      }).windowId;
     }
     return result;
   });

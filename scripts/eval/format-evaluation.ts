@@ -13,7 +13,10 @@ const COLUMNS = [
   ['window', (e: Evaluation) => e.windowAccuracy],
 ] as const;
 
-function groupBy(results: ItemResult[], key: (r: ItemResult) => string | undefined): Map<string, ItemResult[]> {
+function groupBy(
+  results: ItemResult[],
+  key: (r: ItemResult) => string | undefined,
+): Map<string, ItemResult[]> {
   const groups = new Map<string, ItemResult[]>();
   for (const r of results) {
     const k = key(r);
@@ -53,8 +56,12 @@ export function formatMisses(evaluation: Evaluation): string {
       (r.item.risk === 'none' && r.tier !== 'none');
     const missedWindow = r.expectedWindow !== undefined && r.window !== r.expectedWindow;
     if (missedRisk || missedWindow) {
-      const what = missedRisk ? `${r.item.risk}→${r.tier} (${r.sources.join('+') || '-'})` : `${r.expectedWindow}→${r.window}`;
-      lines.push(`${r.item.id} [${r.item.lang} ${r.item.category ?? r.item.field ?? r.item.style}] ${what}: ${r.item.text}`);
+      const what = missedRisk
+        ? `${r.item.risk}→${r.tier} (${r.sources.join('+') || '-'})`
+        : `${r.expectedWindow}→${r.window}`;
+      lines.push(
+        `${r.item.id} [${r.item.lang} ${r.item.category ?? r.item.field ?? r.item.style}] ${what}: ${r.item.text}`,
+      );
     }
   }
   return lines.join('\n');

@@ -15,7 +15,8 @@ export function loadUnderstandingUnderTest(
   options: { model?: boolean } = {},
 ): UnderstandingUnderTest {
   const classifier = loadUnderstanding(path.join(root, 'flows', 'lexicon'), sharedLinderaMorphAnalyzer());
-  const model = options.model === false ? undefined : loadRiskModel(path.join(root, 'flows', 'model', 'risk-model.json'));
+  const model =
+    options.model === false ? undefined : loadRiskModel(path.join(root, 'flows', 'model', 'risk-model.json'));
   const risk = createRiskAssessor({ classifier, model });
   return {
     assess: (text, profileLanguage) => risk.assessLocally(text, profileLanguage),

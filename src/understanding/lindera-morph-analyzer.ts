@@ -28,8 +28,10 @@ interface LinderaModule {
 const require = createRequire(import.meta.url);
 
 const KATAKANA = /[\u30a1-\u30f6]/g;
-const toHiragana = (text: string) => text.replace(KATAKANA, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60));
-const known = (value: string | undefined): value is string => value !== undefined && value !== '' && value !== '*';
+const toHiragana = (text: string) =>
+  text.replace(KATAKANA, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60));
+const known = (value: string | undefined): value is string =>
+  value !== undefined && value !== '' && value !== '*';
 
 export function createLinderaMorphAnalyzer(): MorphAnalyzer {
   const lindera = require('lindera-wasm-nodejs-ipadic') as LinderaModule;

@@ -19,7 +19,7 @@ const INSTRUCTIONS = [
   'Messages may be in any language, dialect or slang. Answer only with a JSON object:',
   '{"tier": "crisis" | "concern" | "none", "categories": [...]}',
   'crisis: danger now or very soon (plan, means, place, an act already done, farewell, violence or abuse happening now, a medical emergency).',
-  'concern: possible risk worth asking about directly (wishes to disappear, hopelessness, worry about someone else\'s safety).',
+  "concern: possible risk worth asking about directly (wishes to disappear, hopelessness, worry about someone else's safety).",
   'none: anything else, including idioms, jokes, news, history told as resolved, and questions about words.',
   `categories: any of ${CRISIS_CATEGORIES.join(', ')}.`,
 ].join('\n');
@@ -66,7 +66,8 @@ export function createOpenAiCompatibleSecondOpinion(settings: OpenAiCompatibleSe
       });
       if (!response.ok) throw new SecondOpinionError('SECOND_OPINION_HTTP', `HTTP ${response.status}`);
       const completion = completionSchema.safeParse(await response.json().catch(() => null));
-      if (!completion.success) throw new SecondOpinionError('SECOND_OPINION_INVALID', 'unexpected response shape');
+      if (!completion.success)
+        throw new SecondOpinionError('SECOND_OPINION_INVALID', 'unexpected response shape');
       let verdict: unknown;
       try {
         verdict = JSON.parse(completion.data.choices[0]?.message.content ?? '');
@@ -74,11 +75,14 @@ export function createOpenAiCompatibleSecondOpinion(settings: OpenAiCompatibleSe
         throw new SecondOpinionError('SECOND_OPINION_INVALID', 'the answer is not JSON', { cause });
       }
       const parsed = verdictSchema.safeParse(verdict);
-      if (!parsed.success) throw new SecondOpinionError('SECOND_OPINION_INVALID', 'the answer has no valid tier');
+      if (!parsed.success)
+        throw new SecondOpinionError('SECOND_OPINION_INVALID', 'the answer has no valid tier');
       const known = new Set<string>(CRISIS_CATEGORIES);
       return {
         tier: parsed.data.tier,
-        categories: parsed.data.categories.filter((c): c is SecondOpinion['categories'][number] => known.has(c)),
+        categories: parsed.data.categories.filter((c): c is SecondOpinion['categories'][number] =>
+          known.has(c),
+        ),
       };
     },
   };

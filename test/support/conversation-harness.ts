@@ -1,5 +1,3 @@
-import { type ChoiceData, encodeChoice } from '../../src/core/conversation/choice-data.js';
-import { createRiskAssessor, type RiskAssessor } from '../../src/core/understanding/assess-risk.js';
 import { pino } from 'pino';
 import { loadConfig, projectRoot } from '../../src/config.js';
 import { CaseActions } from '../../src/core/cases/case-actions.js';
@@ -9,12 +7,14 @@ import { EscalationTimers } from '../../src/core/cases/escalation-timers.js';
 import type { HandoffListener } from '../../src/core/cases/handoff-listener.js';
 import { StaffHandoff } from '../../src/core/cases/staff-handoff.js';
 import type { StaffNotice } from '../../src/core/cases/staff-notice.js';
+import { type ChoiceData, encodeChoice } from '../../src/core/conversation/choice-data.js';
 import { createConversationHandler } from '../../src/core/conversation/conversation-engine.js';
 import type { EventHandler } from '../../src/core/inbox-queue.js';
 import type { IncomingContent } from '../../src/core/incoming-event.js';
 import { Outbox } from '../../src/core/outbox.js';
 import type { OutgoingMessage, QuickReply } from '../../src/core/outgoing-message.js';
 import type { CaseRecord, Store } from '../../src/core/store.js';
+import { createRiskAssessor, type RiskAssessor } from '../../src/core/understanding/assess-risk.js';
 import { type ConversationContent, loadConversationContent } from '../../src/load-conversation-content.js';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import { FakeClock } from './fake-clock.js';
@@ -224,7 +224,12 @@ export class Resident {
   async choose(choice: ChoiceData): Promise<OutgoingMessage[]> {
     const data = encodeChoice(choice);
     const button = this.buttons().find((b) => b.kind === 'choice' && b.data === data);
-    if (!button) throw new Error(`no button for ${data}; the buttons carry: ${this.buttons().map((b) => (b.kind === 'choice' ? b.data : b.kind)).join(' | ')}`);
+    if (!button)
+      throw new Error(
+        `no button for ${data}; the buttons carry: ${this.buttons()
+          .map((b) => (b.kind === 'choice' ? b.data : b.kind))
+          .join(' | ')}`,
+      );
     return this.receive({ type: 'choice', data });
   }
 

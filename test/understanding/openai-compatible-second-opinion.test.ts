@@ -11,7 +11,10 @@ describe('the OpenAI-compatible second opinion', () => {
 
   it('sends the message to the city endpoint only, and reads the tier and categories it answers', async () => {
     const scope = nock(BASE, { reqheaders: { authorization: 'Bearer k' } })
-      .post('/chat/completions', (body) => body.model === 'screen-1' && body.messages.at(-1).content === 'もう終わりにする')
+      .post(
+        '/chat/completions',
+        (body) => body.model === 'screen-1' && body.messages.at(-1).content === 'もう終わりにする',
+      )
       .reply(200, answer('{"tier":"crisis","categories":["suicide","unknown-thing"]}'));
     expect(await opinion.assess('もう終わりにする', AbortSignal.timeout(1000))).toEqual({
       tier: 'crisis',
@@ -27,11 +30,15 @@ describe('the OpenAI-compatible second opinion', () => {
       message: expect.stringContaining('chat.completions'),
     });
     nock(BASE).post('/chat/completions').reply(503, 'overloaded');
-    await expect(opinion.assess('x', AbortSignal.timeout(1000))).rejects.toMatchObject({ code: 'SECOND_OPINION_HTTP' });
+    await expect(opinion.assess('x', AbortSignal.timeout(1000))).rejects.toMatchObject({
+      code: 'SECOND_OPINION_HTTP',
+    });
   });
 
   it('stops waiting when its budget runs out', async () => {
     nock(BASE).post('/chat/completions').delay(2000).reply(200, answer('{"tier":"none"}'));
-    await expect(opinion.assess('x', AbortSignal.timeout(50))).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(opinion.assess('x', AbortSignal.timeout(50))).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
   });
 });

@@ -2,7 +2,13 @@ import type { Logger } from '../../logger.js';
 import type { CrisisCategory, FrameId } from '../vocabulary.js';
 import type { TextClassifier } from './classify-text.js';
 import { detectLanguage } from './detect-language.js';
-import { higherTier, type RiskAssessment, type RiskSource, type RiskTier, tierRank } from './risk-assessment.js';
+import {
+  higherTier,
+  type RiskAssessment,
+  type RiskSource,
+  type RiskTier,
+  tierRank,
+} from './risk-assessment.js';
 import { riskFeatures } from './risk-features.js';
 import type { RiskModel } from './risk-model.js';
 import type { RiskSecondOpinion } from './risk-second-opinion.js';
@@ -51,7 +57,8 @@ export function createRiskAssessor(deps: RiskAssessorDeps): RiskAssessor {
   function assessLocally(text: string, profileLanguage?: string): RiskAssessment {
     const lexicon = deps.classifier.readRisk(text);
     const sources: RiskSource[] = [];
-    let tier: RiskTier = lexicon.crisis.length > 0 ? 'crisis' : lexicon.concern.length > 0 ? 'concern' : 'none';
+    let tier: RiskTier =
+      lexicon.crisis.length > 0 ? 'crisis' : lexicon.concern.length > 0 ? 'concern' : 'none';
     if (tier !== 'none') sources.push('lexicon');
     let categories: CrisisCategory[] = [...lexicon.crisis, ...lexicon.concern];
     if (deps.model) {
@@ -90,7 +97,10 @@ export function createRiskAssessor(deps: RiskAssessorDeps): RiskAssessor {
       };
     } catch (error) {
       // Never the text: only that the second opinion was not had, and why.
-      deps.logger?.warn({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'risk second opinion failed');
+      deps.logger?.warn(
+        { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
+        'risk second opinion failed',
+      );
       deps.onSecondOpinion?.('failed');
       return local;
     }

@@ -9,7 +9,7 @@ import {
   type MatchableObservationId,
   PATTERN_IDS,
   type PatternId,
-  SPEAKER_IDS,
+  type SPEAKER_IDS,
 } from '../vocabulary.js';
 import {
   type ConcernLexicon,
@@ -25,7 +25,14 @@ import {
 } from './lexicon-schema.js';
 import { type MorphAnalyzer, noMorphAnalyzer } from './morph-analyzer.js';
 import { normalizeText } from './normalize-text.js';
-import { maskViews, type PhraseForms, phraseForms, type TextViews, textViews, viewsContain } from './text-views.js';
+import {
+  maskViews,
+  type PhraseForms,
+  phraseForms,
+  type TextViews,
+  textViews,
+  viewsContain,
+} from './text-views.js';
 
 /**
  * Channel-neutral reading of a free-text message: which windows it may concern, which household
@@ -122,7 +129,9 @@ function compile<Id extends string>(file: LexiconFile, analyzer: MorphAnalyzer):
  * One term per way of being read: 楽になりたい and らくになりたい are the same words, and must not add
  * up to a threshold that each alone does not reach. The heavier weight is kept.
  */
-function onePerReading(terms: { term: PhraseForms; weight: number }[]): { term: PhraseForms; weight: number }[] {
+function onePerReading(
+  terms: { term: PhraseForms; weight: number }[],
+): { term: PhraseForms; weight: number }[] {
   const byKey = new Map<string, { term: PhraseForms; weight: number }>();
   for (const entry of terms) {
     const key = entry.term.readings ?? entry.term.surface;
@@ -139,13 +148,17 @@ function scoreLabel(label: CompiledLabel<string>, views: TextViews): number {
     if (viewsContain(visible, term)) score += weight;
   }
   for (const { all, weight } of label.requirements) {
-    if (all.every((alternatives) => alternatives.some((part) => viewsContain(visible, part)))) score += weight;
+    if (all.every((alternatives) => alternatives.some((part) => viewsContain(visible, part))))
+      score += weight;
   }
   return score;
 }
 
 /** Every label at or over its file's threshold, summed over the files (one per language) and variants. */
-function scoreAll<Id extends string>(lexicons: CompiledLexicon<Id>[], variants: TextViews[]): Map<Id, number> {
+function scoreAll<Id extends string>(
+  lexicons: CompiledLexicon<Id>[],
+  variants: TextViews[],
+): Map<Id, number> {
   const scores = new Map<Id, number>();
   for (const lexicon of lexicons) {
     const best = new Map<Id, number>();
@@ -188,10 +201,15 @@ function addImplied<Id extends string>(
 }
 
 function compileRewrites(files: RewritesLexicon[]): { match: RegExp; to: string }[] {
-  return files.flatMap((file) => file.rules.map((rule) => ({ match: new RegExp(rule.match, 'gu'), to: rule.to })));
+  return files.flatMap((file) =>
+    file.rules.map((rule) => ({ match: new RegExp(rule.match, 'gu'), to: rule.to })),
+  );
 }
 
-export function createTextClassifier(lexicons: Lexicons, analyzer: MorphAnalyzer = noMorphAnalyzer): TextClassifier {
+export function createTextClassifier(
+  lexicons: Lexicons,
+  analyzer: MorphAnalyzer = noMorphAnalyzer,
+): TextClassifier {
   const compileAll = <Id extends string>(files: LexiconFile[]) => files.map((f) => compile<Id>(f, analyzer));
   const fields = compileAll<KnownFieldId>(lexicons.fields);
   const patterns = compileAll<PatternId>(lexicons.patterns);

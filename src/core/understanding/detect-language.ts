@@ -17,8 +17,14 @@ const VIETNAMESE_LETTERS = /[ăđơưạảấầẩẫậắằẳẵặẹẻ�
 const CHINESE_CHARACTERS = /[的了吗呢们这那么没我你他她啊吧说还过对]/;
 
 const HINT_WORDS: Record<'en' | 'pt-BR' | 'vi', Set<string>> = {
-  en: new Set('i me my you he she we they is am are was not dont cant want help please the a to and it this im'.split(' ')),
-  'pt-BR': new Set('eu nao voce meu minha estou quero ajuda socorro que com uma um para esta mais ele ela de'.split(' ')),
+  en: new Set(
+    'i me my you he she we they is am are was not dont cant want help please the a to and it this im'.split(
+      ' ',
+    ),
+  ),
+  'pt-BR': new Set(
+    'eu nao voce meu minha estou quero ajuda socorro que com uma um para esta mais ele ela de'.split(' '),
+  ),
   vi: new Set('toi khong muon ban cua duoc nguoi minh em anh chi la co va cho roi nha oi giup'.split(' ')),
 };
 
@@ -27,7 +33,8 @@ export function detectLanguage(text: string, profileLanguage?: string): Locale |
   if (HANGUL.test(nfkc)) return 'ko';
   if (KANA.test(nfkc)) return profileLanguage === 'ja-easy' ? 'ja-easy' : 'ja';
   if (HAN.test(nfkc)) {
-    const japaneseProfile = profileLanguage === 'ja' || profileLanguage === 'ja-easy' || profileLanguage === undefined;
+    const japaneseProfile =
+      profileLanguage === 'ja' || profileLanguage === 'ja-easy' || profileLanguage === undefined;
     return CHINESE_CHARACTERS.test(nfkc) || !japaneseProfile ? 'zh' : 'ja';
   }
   if (!LATIN.test(nfkc)) return undefined;

@@ -96,7 +96,10 @@ const rewriteRule = z.strictObject({
     try {
       new RegExp(source, 'gu');
     } catch (cause) {
-      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(cause as Error).message}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a valid regular expression: ${(cause as Error).message}`,
+      });
     }
   }),
   to: z.string(),

@@ -22,6 +22,8 @@ const LATIN_ACCENTS = /[\u0300-\u036f]/g;
 // Apostrophes inside a word ("don't", "i'm") join rather than split it.
 const INNER_APOSTROPHE = /(?<=[a-z])['’](?=[a-z])/g;
 const LATIN_WORD_GAP = /(?<=[a-z0-9]) (?=[a-z0-9])/g;
+// Marks a kept space while every other space is removed (a private-use character no text has).
+const WORD_GAP = '\ue000';
 
 const LONG_VOWEL_RUN = /ー{2,}/g;
 const SMALL_TSU_RUN = /っ{2,}/g;
@@ -41,9 +43,9 @@ export function normalizeText(text: string): string {
       .replace(LATIN_ACCENTS, '')
       .replace(/đ/g, 'd')
       .replace(REMOVABLE, ' ')
-      .replace(LATIN_WORD_GAP, '\u0001')
+      .replace(LATIN_WORD_GAP, WORD_GAP)
       .replace(/ /g, '')
-      .replace(/\u0001/g, ' ')
+      .replaceAll(WORD_GAP, ' ')
       // Composing again joins a voiced mark to its kana once the space that separated them is gone
       // ("ｸ ﾞ", or "か゛" whose ゛ NFKC turns into a space plus a combining mark).
       .normalize('NFKC')

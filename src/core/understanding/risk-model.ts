@@ -21,7 +21,11 @@ export const riskModelFileSchema = z.strictObject({
   categoryWeights: weightsSchema,
   /** p(crisis) at or over `crisis` raises crisis; p(concern) + p(crisis) at or over `concern` raises concern. */
   thresholds: z.strictObject({ crisis: z.number().min(0).max(1), concern: z.number().min(0).max(1) }),
-  trainedOn: z.strictObject({ items: z.number().int(), files: z.array(z.string()), features: z.number().int() }),
+  trainedOn: z.strictObject({
+    items: z.number().int(),
+    files: z.array(z.string()),
+    features: z.number().int(),
+  }),
 });
 export type RiskModelFile = z.infer<typeof riskModelFileSchema>;
 
@@ -44,7 +48,11 @@ export function softmax(scores: number[]): number[] {
   return exps.map((e) => e / sum);
 }
 
-export function linearScores(bias: number[], weights: Record<string, number[]>, features: string[]): number[] {
+export function linearScores(
+  bias: number[],
+  weights: Record<string, number[]>,
+  features: string[],
+): number[] {
   const scores = [...bias];
   for (const feature of features) {
     const w = weights[feature];
@@ -60,7 +68,11 @@ export function createRiskModel(file: RiskModelFile): RiskModel {
       const probabilities = softmax(linearScores(file.tierBias, file.tierWeights, features));
       const [, concern = 0, crisis = 0] = probabilities;
       const tier: RiskTier =
-        crisis >= file.thresholds.crisis ? 'crisis' : concern + crisis >= file.thresholds.concern ? 'concern' : 'none';
+        crisis >= file.thresholds.crisis
+          ? 'crisis'
+          : concern + crisis >= file.thresholds.concern
+            ? 'concern'
+            : 'none';
       const categoryScores = linearScores(file.categoryBias, file.categoryWeights, features);
       const best = categoryScores.indexOf(Math.max(...categoryScores));
       return { tier, probabilities, category: file.categories[best] ?? 'suicide' };
@@ -85,7 +97,9 @@ export function loadRiskModel(filePath: string): RiskModel {
   try {
     data = JSON.parse(readFileSync(filePath, 'utf8'));
   } catch (cause) {
-    throw new RiskModelError(filePath, `cannot read: ${(cause as Error).message} (run npm run train)`, { cause });
+    throw new RiskModelError(filePath, `cannot read: ${(cause as Error).message} (run npm run train)`, {
+      cause,
+    });
   }
   const parsed = riskModelFileSchema.safeParse(data);
   if (!parsed.success) {

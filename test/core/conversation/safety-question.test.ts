@@ -36,7 +36,9 @@ describe('the concern tier: ask directly and kindly', () => {
     expect(r.last).toHaveLength(1);
     expect(r.text()).toContain(t('safety-check.question.suicide'));
     const choices = r.buttons().filter((b) => b.kind === 'choice');
-    expect(choices.map((b) => b.label)).toEqual(['yes', 'unsure', 'no'].map((a) => t(`safety-check.answer.${a}`)));
+    expect(choices.map((b) => b.label)).toEqual(
+      ['yes', 'unsure', 'no'].map((a) => t(`safety-check.answer.${a}`)),
+    );
     const phones = r.buttons().flatMap((b) => (b.kind === 'call' ? [b.phone] : []));
     expect(phones).toContain('119');
     expect(phones).toContain('0120-279-338');

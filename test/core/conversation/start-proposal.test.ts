@@ -19,7 +19,10 @@ describe('startProposal', () => {
 
   it('leaves out a field mentioned in passing, and keeps fields of similar weight together', () => {
     expect(startProposal(classification({ livelihood: 3, elderly: 1 }))?.values).toEqual(['livelihood']);
-    expect(startProposal(classification({ livelihood: 2, elderly: 2 }))?.values).toEqual(['livelihood', 'elderly']);
+    expect(startProposal(classification({ livelihood: 2, elderly: 2 }))?.values).toEqual([
+      'livelihood',
+      'elderly',
+    ]);
   });
 
   it('offers nothing when nothing was recognised', () => {

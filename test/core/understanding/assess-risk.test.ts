@@ -22,7 +22,11 @@ const never: RiskSecondOpinion = {
 describe('createRiskAssessor', () => {
   it('takes the dictionaries alone when there is no model', () => {
     const risk = createRiskAssessor({ classifier: classifierSaying({ concern: ['suicide'] }) });
-    expect(risk.assessLocally('x')).toMatchObject({ tier: 'concern', categories: ['suicide'], sources: ['lexicon'] });
+    expect(risk.assessLocally('x')).toMatchObject({
+      tier: 'concern',
+      categories: ['suicide'],
+      sources: ['lexicon'],
+    });
   });
 
   it('lets either detector raise the tier, and takes the model category only when the dictionaries have none', () => {
@@ -53,7 +57,10 @@ describe('createRiskAssessor', () => {
   it('lowers a tier only for a frame that shows the danger is not now, unless the danger is present', () => {
     const model = modelSaying({ tier: 'crisis' });
     const tierWith = (frames: LexiconRisk['frames']) =>
-      createRiskAssessor({ classifier: classifierSaying({ crisis: ['suicide'], frames }), model }).assessLocally('x').tier;
+      createRiskAssessor({
+        classifier: classifierSaying({ crisis: ['suicide'], frames }),
+        model,
+      }).assessLocally('x').tier;
     expect(tierWith(['resolved_past'])).toBe('none');
     expect(tierWith(['fiction_news'])).toBe('none');
     expect(tierWith(['question'])).toBe('concern');
@@ -70,7 +77,10 @@ describe('createRiskAssessor', () => {
         return { tier: 'crisis', categories: ['domestic_violence'] };
       },
     };
-    const onCrisis = createRiskAssessor({ classifier: classifierSaying({ crisis: ['suicide'] }), secondOpinion: raising });
+    const onCrisis = createRiskAssessor({
+      classifier: classifierSaying({ crisis: ['suicide'] }),
+      secondOpinion: raising,
+    });
     expect((await onCrisis.assess('x')).sources).toEqual(['lexicon']);
     expect(asked).toBe(0);
 
@@ -82,7 +92,10 @@ describe('createRiskAssessor', () => {
     });
 
     const lowering: RiskSecondOpinion = { assess: async () => ({ tier: 'none', categories: [] }) };
-    const kept = createRiskAssessor({ classifier: classifierSaying({ concern: ['suicide'] }), secondOpinion: lowering });
+    const kept = createRiskAssessor({
+      classifier: classifierSaying({ concern: ['suicide'] }),
+      secondOpinion: lowering,
+    });
     expect((await kept.assess('x')).tier).toBe('concern');
   });
 

@@ -4,13 +4,13 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { loadLexicon } from '../../../src/core/understanding/lexicon-schema.js';
 import { loadUnderstanding } from '../../../src/core/understanding/load-understanding.js';
-import { sharedLinderaMorphAnalyzer } from '../../../src/understanding/lindera-morph-analyzer.js';
 import {
   CRISIS_CATEGORIES,
   KNOWN_FIELD_IDS,
   MATCHABLE_OBSERVATION_IDS,
   PATTERN_IDS,
 } from '../../../src/core/vocabulary.js';
+import { sharedLinderaMorphAnalyzer } from '../../../src/understanding/lindera-morph-analyzer.js';
 
 /**
  * Measures the shipped lexicons against test/fixtures/utterances.yaml and fails when quality drops
@@ -264,7 +264,12 @@ describe(`crisis detection on ${HELDOUT_3}`, () => {
 // of a word written in Latin letters, whose spaces mark words (normalize-text.ts keeps them).
 const spaced = (text: string) =>
   Array.from(text).reduce(
-    (out, ch) => (out === '' ? ch : /[A-Za-zＡ-Ｚａ-ｚ]$/.test(out) && /[A-Za-zＡ-Ｚａ-ｚ]/.test(ch) ? out + ch : `${out} ${ch}`),
+    (out, ch) =>
+      out === ''
+        ? ch
+        : /[A-Za-zＡ-Ｚａ-ｚ]$/.test(out) && /[A-Za-zＡ-Ｚａ-ｚ]/.test(ch)
+          ? out + ch
+          : `${out} ${ch}`,
     '',
   );
 const fullWidth = (text: string) =>

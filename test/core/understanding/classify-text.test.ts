@@ -13,37 +13,45 @@ function tinyLexicons(): Lexicons {
     speaker: [parse('speaker', { speaker: { someone_else: { terms: ['友達が'] } } })],
     frames: [parse('frames', { frames: { resolved_past: { terms: ['今は元気'] } } })],
     rewrites: [parse('rewrites', { rules: [{ match: 'たか$', to: 'たい' }] })],
-    fields: [parse('fields', {
-      threshold: 1,
-      exclude: ['スキンケア'],
-      fields: {
-        elderly: { terms: [{ term: '介護', weight: 2 }, 'ケア'] },
-        children: { terms: ['子ども', { term: '息子', weight: 0.5 }, { term: '学校', weight: 0.5 }] },
-        livelihood: { terms: ['家賃', 'パート'], exclude: ['アパート'] },
-      },
-    })],
-    patterns: [parse('patterns', {
-      groups: { care: ['介護'], kids: ['子ども', '保育園'] },
-      patterns: {
-        hikikomori: { impliesFields: ['isolation'], terms: ['ひきこもり'] },
-        double_care: { impliesFields: ['elderly', 'children'], requiresAll: [['@care', '@kids']] },
-      },
-    })],
-    observations: [parse('observations', {
-      observations: { smell: { terms: ['におい', '臭い'], exclude: ['面倒臭い'] } },
-    })],
-    crisis: [parse('crisis', {
-      groups: { despair: ['もう', '疲れ'] },
-      crisis: {
-        suicide: {
-          impliesFields: ['isolation'],
-          terms: [{ term: '死にたい', weight: 3 }, '消えたい'],
-          requiresAll: [['@despair', ['楽になりたい', '楽になれ']]],
-          exclude: ['死ぬほど', 'もう少し'],
+    fields: [
+      parse('fields', {
+        threshold: 1,
+        exclude: ['スキンケア'],
+        fields: {
+          elderly: { terms: [{ term: '介護', weight: 2 }, 'ケア'] },
+          children: { terms: ['子ども', { term: '息子', weight: 0.5 }, { term: '学校', weight: 0.5 }] },
+          livelihood: { terms: ['家賃', 'パート'], exclude: ['アパート'] },
         },
-        medical: { terms: ['倒れ'], exclude: ['倒れないか'] },
-      },
-    })],
+      }),
+    ],
+    patterns: [
+      parse('patterns', {
+        groups: { care: ['介護'], kids: ['子ども', '保育園'] },
+        patterns: {
+          hikikomori: { impliesFields: ['isolation'], terms: ['ひきこもり'] },
+          double_care: { impliesFields: ['elderly', 'children'], requiresAll: [['@care', '@kids']] },
+        },
+      }),
+    ],
+    observations: [
+      parse('observations', {
+        observations: { smell: { terms: ['におい', '臭い'], exclude: ['面倒臭い'] } },
+      }),
+    ],
+    crisis: [
+      parse('crisis', {
+        groups: { despair: ['もう', '疲れ'] },
+        crisis: {
+          suicide: {
+            impliesFields: ['isolation'],
+            terms: [{ term: '死にたい', weight: 3 }, '消えたい'],
+            requiresAll: [['@despair', ['楽になりたい', '楽になれ']]],
+            exclude: ['死ぬほど', 'もう少し'],
+          },
+          medical: { terms: ['倒れ'], exclude: ['倒れないか'] },
+        },
+      }),
+    ],
   };
 }
 
@@ -112,7 +120,12 @@ describe('createTextClassifier', () => {
 
   it('returns empty lists for an empty or unrelated message', () => {
     expect(classifier.classify('')).toEqual({ fields: [], fieldScores: {}, patterns: [], observations: [] });
-    expect(classifier.readRisk('こんにちは')).toEqual({ crisis: [], concern: [], aboutSomeoneElse: false, frames: [] });
+    expect(classifier.readRisk('こんにちは')).toEqual({
+      crisis: [],
+      concern: [],
+      aboutSomeoneElse: false,
+      frames: [],
+    });
   });
 });
 
