@@ -125,12 +125,14 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     if (content.type === 'text') {
       const risk = await deps.risk.assess(content.text, turn.language);
       if (risk.tier === 'crisis') return alarm(turn, risk, content.text);
-      if (turn.state.safetyCheck && !deps.commands.match(content.text)) {
+      // A whole-message command ("最初から", "menu") is never read as a worry.
+      const command = deps.commands.match(content.text);
+      if (turn.state.safetyCheck && !command) {
         // Asked whether they are in danger, they wrote rather than tapped: anything but a clear no
         // is taken as "not sure", which is handled as danger.
         return answerSafetyQuestion(turn, deps.commands.answer(content.text) ?? 'unsure', content.text);
       }
-      if (risk.tier === 'concern') {
+      if (risk.tier === 'concern' && !command) {
         adoptLanguage(turn, risk);
         askSafetyQuestion(turn, deps.config, risk, content.text, !known);
         return;
