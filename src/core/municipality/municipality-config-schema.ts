@@ -7,6 +7,7 @@ import {
   LOCALES,
   type Locale,
   OBSERVATION_IDS,
+  PATTERN_IDS,
   type ObservationId,
 } from '../vocabulary.js';
 
@@ -215,6 +216,11 @@ const baseSchema = z.strictObject({
   fieldCombinations: z
     .array(z.strictObject({ fields: z.array(knownField).min(2), routeAs: knownField }))
     .default([]),
+  /**
+   * A household pattern that one field's window serves best when it is the only thing said (ひきこもり
+   * alone → the outreach team); any other pattern, or a pattern with other fields, goes to the coordinator.
+   */
+  patternRoutes: z.partialRecord(z.enum(PATTERN_IDS), knownField).default({}),
   observationFields: z
     .partialRecord(z.enum(OBSERVATION_IDS), z.array(knownField))
     .default({})

@@ -116,7 +116,13 @@ function routeByFields(
 ): Route {
   const known = [...new Set(fields.filter((f): f is KnownFieldId => f !== 'unknown'))];
   const hasUnknown = fields.includes('unknown');
-  if (patterns.length > 0) return { windowId: coordinationWindow(config).id, reason: 'household-pattern' };
+  if (patterns.length > 0) {
+    const routedAs = [...new Set(patterns.map((p) => config.patternRoutes[p]))];
+    const [only] = routedAs;
+    const alone = routedAs.length === 1 && only !== undefined && known.every((f) => f === only) && !hasUnknown;
+    if (!alone) return { windowId: coordinationWindow(config).id, reason: 'household-pattern' };
+    return { windowId: fieldWindow(config, only, areaId).id, reason: 'single-field' };
+  }
   if (known.length === 0) return { windowId: coordinationWindow(config).id, reason: 'unknown' };
   const [only] = known;
   if (only && known.length === 1 && !hasUnknown) {

@@ -91,12 +91,24 @@ describe('routeToWindow: tangled or unclear goes to the coordinator', () => {
     [self({ fields: ['children', 'violence', 'unknown'] }), 'multiple-fields'],
     [self({ fields: ['elderly'], patterns: ['8050'] }), 'household-pattern'],
     [self({ patterns: ['double_care'] }), 'household-pattern'],
-    [self({ fields: ['isolation'], patterns: ['hikikomori'] }), 'household-pattern'],
+    [self({ fields: ['isolation', 'elderly'], patterns: ['hikikomori'] }), 'household-pattern'],
+    [self({ fields: ['isolation'], patterns: ['hikikomori', '8050'] }), 'household-pattern'],
     [self({ fields: ['unknown'] }), 'unknown'],
     [self({}), 'unknown'],
     [self({ origin: 'family' }), 'unknown'],
   ])('%j → %s', (input, reason) => {
     expect(routeToWindow(config, input)).toEqual({ windowId: 'takikan-kyodo', reason });
+  });
+});
+
+describe('routeToWindow: a household pattern the city routes to one window', () => {
+  it('sends ひきこもり alone to the outreach team, as the example city configures', () => {
+    expect(config.patternRoutes).toEqual({ hikikomori: 'isolation' });
+    expect(routeToWindow(config, self({ fields: ['isolation'], patterns: ['hikikomori'] }))).toEqual({
+      windowId: 'machi-no-mamoribito',
+      reason: 'single-field',
+    });
+    expect(routeToWindow(config, self({ patterns: ['hikikomori'] })).windowId).toBe('machi-no-mamoribito');
   });
 });
 
