@@ -90,7 +90,8 @@ export interface TextClassifier {
 
 interface CompiledLabel<Id extends string> {
   id: Id;
-  terms: { term: PhraseForms; weight: number }[];
+  /** Each term: its spellings that read alike (車いす, 車椅子), any one of which counts once. */
+  terms: { spellings: PhraseForms[]; weight: number }[];
   exclude: PhraseForms[];
   /** Each requirement: one inner list of alternatives per fragment, all of which must be present. */
   requirements: { all: PhraseForms[][]; weight: number }[];
@@ -127,16 +128,22 @@ function compile<Id extends string>(file: LexiconFile, analyzer: MorphAnalyzer):
 
 /**
  * One term per way of being read: 楽になりたい and らくになりたい are the same words, and must not add
- * up to a threshold that each alone does not reach. The heavier weight is kept.
+ * up to a threshold that each alone does not reach. The heavier weight is kept, and every spelling
+ * still matches: a word written in kanji in a message is matched as written, not by its reading, so
+ * dropping 子供 for 子ども (both こども) would leave 子供 unrecognised.
  */
 function onePerReading(
   terms: { term: PhraseForms; weight: number }[],
-): { term: PhraseForms; weight: number }[] {
-  const byKey = new Map<string, { term: PhraseForms; weight: number }>();
-  for (const entry of terms) {
-    const key = entry.term.readings ?? entry.term.surface;
+): { spellings: PhraseForms[]; weight: number }[] {
+  const byKey = new Map<string, { spellings: PhraseForms[]; weight: number }>();
+  for (const { term, weight } of terms) {
+    const key = term.readings ?? term.surface;
     const kept = byKey.get(key);
-    if (!kept || entry.weight > kept.weight) byKey.set(key, entry);
+    if (!kept) byKey.set(key, { spellings: [term], weight });
+    else {
+      kept.spellings.push(term);
+      kept.weight = Math.max(kept.weight, weight);
+    }
   }
   return [...byKey.values()];
 }
@@ -144,8 +151,8 @@ function onePerReading(
 function scoreLabel(label: CompiledLabel<string>, views: TextViews): number {
   const visible = label.exclude.length > 0 ? maskViews(views, label.exclude) : views;
   let score = 0;
-  for (const { term, weight } of label.terms) {
-    if (viewsContain(visible, term)) score += weight;
+  for (const { spellings, weight } of label.terms) {
+    if (spellings.some((term) => viewsContain(visible, term))) score += weight;
   }
   for (const { all, weight } of label.requirements) {
     if (all.every((alternatives) => alternatives.some((part) => viewsContain(visible, part))))

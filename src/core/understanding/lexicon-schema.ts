@@ -37,7 +37,21 @@ function normalizePhrase(raw: string, ctx: Issues, path: PropertyKey[] = []): st
   return normalized;
 }
 
-const phrase = z.string().transform((raw, ctx) => normalizePhrase(raw, ctx));
+/** "@name" only means a group inside requiresAll; anywhere else it would silently become the word "name". */
+const notGroupReference = (raw: string, ctx: Issues): void => {
+  if (raw.startsWith(GROUP_REF_PREFIX)) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `"${raw}" looks like a group reference, which only requiresAll can use`,
+      input: raw,
+    });
+  }
+};
+
+const phrase = z.string().transform((raw, ctx) => {
+  notGroupReference(raw, ctx);
+  return normalizePhrase(raw, ctx);
+});
 
 /** A requiresAll part: a phrase, `@name` for any phrase of the group `name`, or inline alternatives. */
 const rawFragment = z.union([z.string(), z.array(z.string()).min(1)]);
@@ -68,11 +82,12 @@ const term = z
   .union([z.string(), z.strictObject({ term: z.string(), weight: weight.default(1) })], {
     error: scalarOrObject('expected string', 'expected { term, weight }'),
   })
-  .transform((input, ctx) =>
-    typeof input === 'string'
+  .transform((input, ctx) => {
+    notGroupReference(typeof input === 'string' ? input : input.term, ctx);
+    return typeof input === 'string'
       ? { term: normalizePhrase(input, ctx), weight: 1 }
-      : { term: normalizePhrase(input.term, ctx, ['term']), weight: input.weight },
-  );
+      : { term: normalizePhrase(input.term, ctx, ['term']), weight: input.weight };
+  });
 
 const requirement = z
   .union(

@@ -19,11 +19,16 @@ import { sharedLinderaMorphAnalyzer } from '../../../src/understanding/lindera-m
  * blind held-out rounds gave crisis recall 0.66 and 0.49 before they were folded in (see the
  * fixture). Measure new unseen sentences before trusting a change.
  */
+//
+// Since the concern tier (2026-11-30) these fixtures' "crisis" label is scored as "reaches the
+// numbers": the dictionaries' crisis or concern tier. Ordinary sentences that now get the safety
+// question count against precision, which is why it sits lower than before (P 0.98 → 0.939 on
+// crisis); the blind sets (test/fixtures/eval/, blind-eval.test.ts) measure the tiers themselves.
 const FLOORS = {
-  crisis: { precision: 0.98, recall: 0.995 },
-  crisisCategories: { precision: 0.97, recall: 0.98 },
-  fields: { precision: 0.97, recall: 0.975 },
-  fieldF1: 0.94,
+  crisis: { precision: 0.93, recall: 0.995 },
+  crisisCategories: { precision: 0.92, recall: 0.99 },
+  fields: { precision: 0.935, recall: 0.985 },
+  fieldF1: 0.93,
   patterns: { precision: 0.95, recall: 0.99 },
   observations: { precision: 0.92, recall: 0.96 },
 };
@@ -37,8 +42,8 @@ const FLOORS = {
  */
 const HELDOUT_3 = 'test/fixtures/utterances-heldout-3.yaml';
 const HELDOUT_3_FLOORS = {
-  crisis: { precision: 0.97, recall: 0.99 },
-  crisisCategories: { precision: 0.95, recall: 0.99 },
+  crisis: { precision: 0.96, recall: 0.99 },
+  crisisCategories: { precision: 0.935, recall: 0.98 },
 };
 
 const utteranceSchema = z.strictObject({
@@ -105,7 +110,10 @@ function scoreCrisis(items: readonly Utterance[]): { binary: Score; categories: 
   const binary = new Score();
   const categories = new Score();
   for (const item of items) {
-    const detected = understanding.readRisk(item.text).crisis;
+    // These fixtures predate the concern tier: their "crisis" label means "show the numbers", which
+    // the dictionaries' crisis and concern tiers both do (concern asks, then shows them).
+    const risk = understanding.readRisk(item.text);
+    const detected = [...new Set([...risk.crisis, ...risk.concern])];
     binary.add(item.crisis.length > 0 ? ['crisis'] : [], detected.length > 0 ? ['crisis'] : []);
     categories.add(item.crisis, detected);
   }
@@ -262,14 +270,17 @@ describe(`crisis detection on ${HELDOUT_3}`, () => {
 
 // やさしい日本語 and hurried typing put spaces between kana and kanji; nobody spaces out the letters
 // of a word written in Latin letters, whose spaces mark words (normalize-text.ts keeps them).
+/** The categories a message reaches the numbers for: crisis at once, or concern after asking. */
+const reached = (text: string) => {
+  const risk = understanding.readRisk(text);
+  return [...new Set([...risk.crisis, ...risk.concern])].sort();
+};
+
+const LATIN_WORD = /[\p{Script=Latin}\p{M}'’＇]/u;
 const spaced = (text: string) =>
   Array.from(text).reduce(
     (out, ch) =>
-      out === ''
-        ? ch
-        : /[A-Za-zＡ-Ｚａ-ｚ]$/.test(out) && /[A-Za-zＡ-Ｚａ-ｚ]/.test(ch)
-          ? out + ch
-          : `${out} ${ch}`,
+      out === '' ? ch : LATIN_WORD.test(out.at(-1) ?? '') && LATIN_WORD.test(ch) ? out + ch : `${out} ${ch}`,
     '',
   );
 const fullWidth = (text: string) =>
@@ -290,8 +301,8 @@ describe('crisis detection robustness', () => {
 
   it.each(Object.entries(transforms))('gives the same answer after %s', (_name, transform) => {
     const changed = everything.flatMap((u) => {
-      const before = understanding.readRisk(u.text).crisis;
-      const after = understanding.readRisk(transform(u.text)).crisis;
+      const before = reached(u.text);
+      const after = reached(transform(u.text));
       return JSON.stringify(before) === JSON.stringify(after) ? [] : [`${u.text}: ${before} -> ${after}`];
     });
     expect(changed).toEqual([]);
@@ -301,7 +312,7 @@ describe('crisis detection robustness', () => {
     const missed = everything
       .filter((u) => u.crisis.length > 0)
       .flatMap((u) => Object.values(transforms).map((transform) => transform(u.text)))
-      .filter((text) => understanding.readRisk(text).crisis.length === 0);
+      .filter((text) => reached(text).length === 0);
     // Only what the lexicon misses untransformed may be missed here (none today).
     expect(missed.length).toBeLessThanOrEqual(4 * missedUntransformed);
   });
