@@ -7,8 +7,8 @@ import {
   LOCALES,
   type Locale,
   OBSERVATION_IDS,
-  PATTERN_IDS,
   type ObservationId,
+  PATTERN_IDS,
 } from '../vocabulary.js';
 
 type Ctx = z.RefinementCtx;

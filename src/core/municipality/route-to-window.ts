@@ -119,7 +119,8 @@ function routeByFields(
   if (patterns.length > 0) {
     const routedAs = [...new Set(patterns.map((p) => config.patternRoutes[p]))];
     const [only] = routedAs;
-    const alone = routedAs.length === 1 && only !== undefined && known.every((f) => f === only) && !hasUnknown;
+    const alone =
+      routedAs.length === 1 && only !== undefined && known.every((f) => f === only) && !hasUnknown;
     if (!alone) return { windowId: coordinationWindow(config).id, reason: 'household-pattern' };
     return { windowId: fieldWindow(config, only, areaId).id, reason: 'single-field' };
   }
