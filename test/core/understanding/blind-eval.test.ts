@@ -63,3 +63,19 @@ describe('blind development set (tuned on: a regression floor)', () => {
     });
   });
 });
+
+describe('sealed set, round 1 (measured once after tuning on the development set)', () => {
+  const items = readBlindSet('test/fixtures/eval/sealed.yaml');
+
+  it('keeps at least what its first sight gave (crisis→numbers 0.905, →alert 0.779, window 0.953)', () => {
+    holdsTo(evaluate(understanding, config, items), {
+      crisisReachNumbers: 0.9,
+      crisisReachCrisis: 0.77,
+      concernReachNumbers: 0.9,
+      ordinaryConcern: 0.07,
+      ordinaryCrisis: 0.035,
+      windowAccuracy: 0.95,
+      windowAccuracyPerLanguage: 0.88,
+    });
+  });
+});
