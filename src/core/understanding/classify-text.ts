@@ -5,6 +5,7 @@ import {
   type FrameId,
   KNOWN_FIELD_IDS,
   type KnownFieldId,
+  type Locale,
   MATCHABLE_OBSERVATION_IDS,
   type MatchableObservationId,
   PATTERN_IDS,
@@ -102,7 +103,19 @@ interface CompiledLexicon<Id extends string> {
   labels: CompiledLabel<Id>[];
   exclude: PhraseForms[];
   threshold: number;
+  /** Whether the file can match this normalized text at all (its language's script is in it). */
+  canMatch: (normalized: string) => boolean;
 }
+
+// A file of another language can only match text that has its script: skipping the rest keeps a
+// message's reading to the dictionaries that can speak to it (most messages are Japanese only).
+const SCRIPT_OF: Partial<Record<Locale, RegExp>> = {
+  en: /[a-z]/,
+  'pt-BR': /[a-z]/,
+  vi: /[a-z]/,
+  ko: /[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]/,
+  zh: /[\u4e00-\u9fff]/,
+};
 
 function byLengthDescending(phrases: string[]): string[] {
   // Longest first so a long false friend is masked before a shorter one eats part of it.
@@ -123,7 +136,13 @@ function compile<Id extends string>(file: LexiconFile, analyzer: MorphAnalyzer):
     requirements: label.requiresAll.map((req) => ({ all: req.all.map(resolve), weight: req.weight })),
     impliesFields: 'impliesFields' in label ? (label.impliesFields as KnownFieldId[]) : [],
   }));
-  return { labels, exclude: byLengthDescending(file.exclude).map(forms), threshold: file.threshold };
+  const script = file.language ? SCRIPT_OF[file.language] : undefined;
+  return {
+    labels,
+    exclude: byLengthDescending(file.exclude).map(forms),
+    threshold: file.threshold,
+    canMatch: script ? (normalized) => script.test(normalized) : () => true,
+  };
 }
 
 /**
@@ -168,6 +187,7 @@ function scoreAll<Id extends string>(
 ): Map<Id, number> {
   const scores = new Map<Id, number>();
   for (const lexicon of lexicons) {
+    if (!variants.some((views) => lexicon.canMatch(views.surface))) continue;
     const best = new Map<Id, number>();
     for (const views of variants) {
       const visible = maskViews(views, lexicon.exclude);
@@ -207,6 +227,9 @@ function addImplied<Id extends string>(
   }
 }
 
+/** How many recent messages keep their analysis (a message is read a few times in one turn). */
+const RECENT_TEXTS = 32;
+
 function compileRewrites(files: RewritesLexicon[]): { match: RegExp; to: string }[] {
   return files.flatMap((file) =>
     file.rules.map((rule) => ({ match: new RegExp(rule.match, 'gu'), to: rule.to })),
@@ -227,7 +250,18 @@ export function createTextClassifier(
   const frames = compileAll<FrameId>(lexicons.frames);
   const rewrites = compileRewrites(lexicons.rewrites);
 
+  // One message is read several times (risk, the statistical detector, fields): analyse it once.
+  const recent = new Map<string, TextViews[]>();
   function variantsOf(text: string): TextViews[] {
+    const known = recent.get(text);
+    if (known) return known;
+    const variants = readVariants(text);
+    if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value as string);
+    recent.set(text, variants);
+    return variants;
+  }
+
+  function readVariants(text: string): TextViews[] {
     const normalized = normalizeText(text);
     let rewritten = normalized;
     for (const { match, to } of rewrites) rewritten = rewritten.replace(match, to);

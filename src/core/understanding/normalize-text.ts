@@ -30,7 +30,9 @@ const SMALL_TSU_RUN = /っ{2,}/g;
 
 /** True for a character that belongs to a word written in Latin letters or digits (after folding). */
 export function isLatinWordChar(ch: string | undefined): boolean {
-  return ch !== undefined && /[a-z0-9]/.test(ch);
+  if (ch === undefined) return false;
+  const code = ch.charCodeAt(0);
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
 }
 
 export function normalizeText(text: string): string {

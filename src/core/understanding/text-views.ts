@@ -26,6 +26,9 @@ export interface TextViews {
 /** A phrase of a dictionary, in the three forms it can be matched in. */
 export interface PhraseForms {
   surface: string;
+  /** Written in Latin letters: must start at a word start (and, when short, end at a word end). */
+  latinStart?: boolean;
+  latinEnd?: boolean;
   lemmas?: string;
   readings?: string;
 }
@@ -76,6 +79,13 @@ export function textViews(normalized: string, analyzer: MorphAnalyzer): TextView
  * themselves, and only they are worth analysing (analysis costs about a millisecond a phrase at boot).
  */
 export function phraseForms(phrase: string, analyzer: MorphAnalyzer): PhraseForms {
+  const forms = formsOf(phrase, analyzer);
+  if (isLatinWordChar(phrase[0])) forms.latinStart = true;
+  if (phrase.length <= 4 && isLatinWordChar(phrase.at(-1))) forms.latinEnd = true;
+  return forms;
+}
+
+function formsOf(phrase: string, analyzer: MorphAnalyzer): PhraseForms {
   if (analyzer === noMorphAnalyzer || !HAS_KANJI.test(phrase)) {
     return HAS_JAPANESE.test(phrase) && analyzer !== noMorphAnalyzer && phrase.length >= MIN_READING
       ? { surface: phrase, readings: phrase }
@@ -91,10 +101,13 @@ export function phraseForms(phrase: string, analyzer: MorphAnalyzer): PhraseForm
 }
 
 /** `term` found in `text` as a word when it is written in Latin letters ("kms" not in "5kms"). */
-export function containsPhrase(text: string, term: string): boolean {
+export function containsPhrase(
+  text: string,
+  term: string,
+  latinStart = isLatinWordChar(term[0]),
+  latinEnd = term.length <= 4 && isLatinWordChar(term.at(-1)),
+): boolean {
   if (term === '') return false;
-  const latinStart = isLatinWordChar(term[0]);
-  const latinEnd = term.length <= 4 && isLatinWordChar(term.at(-1));
   if (!latinStart && !latinEnd) return text.includes(term);
   for (let at = text.indexOf(term); at !== -1; at = text.indexOf(term, at + 1)) {
     if (latinStart && isLatinWordChar(text[at - 1])) continue;
@@ -115,7 +128,7 @@ function inView(view: AnalysedView, term: string | undefined): boolean {
 
 export function viewsContain(views: TextViews, phrase: PhraseForms): boolean {
   return (
-    containsPhrase(views.surface, phrase.surface) ||
+    containsPhrase(views.surface, phrase.surface, phrase.latinStart === true, phrase.latinEnd === true) ||
     inView(views.lemmas, phrase.lemmas) ||
     inView(views.readings, phrase.readings)
   );
