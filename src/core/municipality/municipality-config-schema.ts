@@ -132,7 +132,6 @@ const windowSchema = z.strictObject({
 const emergencyNumber = z.strictObject({
   id,
   phone,
-  labelKey: z.string().optional(),
   names: localizedNames,
   categories: z.array(z.enum(CRISIS_CATEGORIES)).min(1),
   twentyFourHours: z.boolean(),
@@ -153,7 +152,6 @@ function national(
   return {
     id,
     phone,
-    labelKey: `emergency.${id}`,
     categories,
     twentyFourHours,
     names: { ja, en, 'ja-easy': jaEasy, zh, vi, 'pt-BR': pt, ko },

@@ -147,7 +147,7 @@ describe('conversation flows', () => {
     expect(record).toMatchObject({ windowId: 'houkatsu-north', origin: 'neighbour', anonymous: true });
     expect(record?.answers).toMatchObject({
       observations: ['not_seen', 'mail_piling'],
-      contactable: 'no',
+      contact: 'none',
       area: 'north',
     });
     expect(record?.answers.location).toBe('若葉町の公園の近くです');
