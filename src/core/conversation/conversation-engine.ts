@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger.js';
 import type { CaseDesk } from '../cases/case-desk.js';
 import type { HandoffListener } from '../cases/handoff-listener.js';
+import { CodedError } from '../coded-error.js';
 import type { EventHandler } from '../inbox-queue.js';
 import type { ChannelName, IncomingEvent } from '../incoming-event.js';
 import { conversationKey } from '../ingest-events.js';
@@ -63,8 +64,11 @@ export interface ConversationDeps {
   onCrisis?: (categories: CrisisCategory[]) => void;
 }
 
-export class SessionConflictError extends Error {
-  readonly code = 'SESSION_CONFLICT';
+/** Another instance moved the conversation on meanwhile: handling the event again will succeed. */
+export class SessionConflictError extends CodedError {
+  constructor(message: string) {
+    super('SESSION_CONFLICT', 'temporary', message);
+  }
 }
 
 /**

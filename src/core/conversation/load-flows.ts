@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { LocaleResources } from '../../i18n/load-locales.js';
 import { allowedValues, type IntakeField, isIntakeField, SUBJECTS } from '../cases/intake.js';
+import { CodedError } from '../coded-error.js';
 import { type Flow, type FlowStep, flowSchema, type StepOfType, transitionOf } from './flow-schema.js';
 
 /** LINE's quick reply limits: the strictest channel decides what a flow may ask. */
@@ -44,11 +45,13 @@ export const UNDERSTANDING_STEPS = [
 
 export type FlowSet = ReadonlyMap<string, Flow>;
 
-export class FlowError extends Error {
-  readonly code = 'FLOWS_INVALID';
+export class FlowError extends CodedError {
   constructor(readonly problems: string[]) {
-    super(`Invalid conversation flows:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'FlowError';
+    super(
+      'FLOWS_INVALID',
+      'permanent',
+      `Invalid conversation flows:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 
