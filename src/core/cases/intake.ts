@@ -22,6 +22,8 @@ export const CONTACT_MEANS = ['line', 'phone', 'none'] as const;
 export const CONCERN_ANSWERS = ['yes', 'unsure', 'no'] as const;
 
 const text = z.string().trim().min(1);
+/** An id from a fixed list (a city area id): never what a resident typed, which has spaces or kana. */
+const areaId = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/);
 
 function field<S extends z.ZodType>(schema: S, privacy: FieldPrivacy, bindable: boolean) {
   return { schema, privacy, bindable };
@@ -38,7 +40,7 @@ export const INTAKE_FIELDS = {
   contact: field(z.enum(CONTACT_MEANS), 'anonymous', true),
   phone: field(text, 'personal', true),
   /** One of the city's area ids (a fixed list); bound text that names no area goes to `areaText`. */
-  area: field(text, 'anonymous', true),
+  area: field(areaId, 'anonymous', true),
   /** The area as the resident typed it, when it named none of the city's areas. */
   areaText: field(text, 'personal', false),
   /** A place as the resident described or shared it. */
@@ -100,11 +102,18 @@ export function fieldsTagged(privacy: FieldPrivacy): IntakeField[] {
   return INTAKE_FIELD_NAMES.filter((k) => INTAKE_FIELDS[k].privacy === privacy);
 }
 
-/** The personal fields this intake holds: what erasure and retention remove. */
+/**
+ * The keys of a stored intake that erasure and retention remove: every personal field, and
+ * anything not known to be anonymous (a key the intake does not know, an older record's value that
+ * does not parse, such as an area stored as the text a resident typed).
+ */
 export function personalFieldsIn(stored: Record<string, unknown>): string[] {
-  // A key the intake does not know (an older record's) is treated as personal: only what is known
-  // to be anonymous stays.
-  return Object.keys(stored).filter((k) => !isIntakeField(k) || INTAKE_FIELDS[k].privacy === 'personal');
+  return Object.keys(stored).filter(
+    (k) =>
+      !isIntakeField(k) ||
+      INTAKE_FIELDS[k].privacy === 'personal' ||
+      !INTAKE_FIELDS[k].schema.safeParse(stored[k]).success,
+  );
 }
 
 /** Only the anonymous part, for what stays after erasure. */
