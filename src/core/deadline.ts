@@ -1,12 +1,13 @@
+import { CodedError } from './coded-error.js';
+
 /** A call that did not answer within its deadline. Carries the method's name, like other boundary errors. */
-export class DeadlineExceededError extends Error {
-  readonly code = 'DEADLINE_EXCEEDED';
+export class DeadlineExceededError extends CodedError {
+  declare readonly code: 'DEADLINE_EXCEEDED';
   constructor(
     readonly method: string,
     readonly deadlineMs: number,
   ) {
-    super(`${method} did not answer within ${deadlineMs} ms`);
-    this.name = 'DeadlineExceededError';
+    super('DEADLINE_EXCEEDED', 'temporary', `${method} did not answer within ${deadlineMs} ms`);
   }
 }
 

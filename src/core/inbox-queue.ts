@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
+import { isTemporary } from './coded-error.js';
 import type { IncomingEvent } from './incoming-event.js';
 import type { KeyedQueue } from './keyed-queue-runner.js';
 import type { InboxRecord, InboxRepository } from './store.js';
@@ -13,7 +14,7 @@ export interface InboxQueueOptions {
   /** Pseudonymises addresses for logs. */
   hashId: (id: string) => string;
   now?: () => Date;
-  /** Attempts before an event is parked with its error. */
+  /** Attempts before an event is parked with its error (a permanent error parks it at once). */
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   onParked?: (record: InboxRecord, error: unknown) => void;
@@ -67,10 +68,19 @@ export class InboxQueue implements KeyedQueue {
   private async recordFailure(record: InboxRecord, error: unknown, log: Logger): Promise<void> {
     const { inbox, now, maxAttempts, backoff } = this.options;
     const attempts = record.attempts + 1;
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (attempts >= maxAttempts) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const message =
+      error instanceof Error
+        ? `${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`
+        : String(error);
+    // A bug fails the same way every time: parked at once, so the resident's later messages go on.
+    const permanent = !isTemporary(error);
+    if (permanent || attempts >= maxAttempts) {
       await inbox.markFailed(record.id, message, null);
-      log.error({ err: error, attempts }, 'event parked after repeated failures');
+      log.error(
+        { err: error, attempts },
+        permanent ? 'event parked: the error is permanent' : 'event parked after repeated failures',
+      );
       this.options.onParked?.(record, error);
       return;
     }

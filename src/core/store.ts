@@ -203,20 +203,6 @@ export type CaseStatus = 'pending' | 'assigned' | 'closed';
 /** Who is consulting: the resident about themselves, a family member, or a neighbour who noticed something. */
 export type CaseOrigin = 'self' | 'family' | 'neighbour';
 
-/**
- * The answer keys that hold no free text (choices, flags, ids), so they survive erasure and keep
- * anonymised counts possible. Every other answer key (a location, a phone number, attachments, ...)
- * is dropped when the resident's data is erased.
- */
-export const ANONYMISED_ANSWER_KEYS = [
-  'subject',
-  'urgency',
-  'contact',
-  'contactable',
-  'observations',
-  'fields',
-] as const;
-
 export interface NewCase {
   id: string;
   /** The resident's session key: never shown to staff. */
@@ -231,7 +217,10 @@ export interface NewCase {
   patterns: string[];
   urgent: boolean;
   language: string;
-  /** Structured intake answers (flow-defined). */
+  /**
+   * The case's intake (core/cases/intake.ts), stored under its historic name; read it with
+   * readIntake, which parses it field by field.
+   */
   answers: Record<string, unknown>;
   /** The resident's own words, as they wrote them; absent when they wrote none (or were erased). */
   ownWords?: string | undefined;
@@ -329,7 +318,7 @@ export interface CaseRepository {
   findByStaffThread(channel: string, ts: string): Promise<CaseRecord | null>;
   /**
    * Erases the resident's personal data from every one of their cases (expired ones included):
-   * removes `ownWords`, keeps only the ANONYMISED_ANSWER_KEYS of `answers`, replaces `residentKey`
+   * removes `ownWords`, keeps only the fields of `answers` the intake tags anonymous, replaces `residentKey`
    * with `erased:<case id>` so the case can no longer be linked to them, sets `erasedAt` (and bumps
    * version and updatedAt). Number, window, fields, patterns, status and the audit trail stay, so
    * anonymised counts remain possible. Returns how many cases were changed.

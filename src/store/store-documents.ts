@@ -1,3 +1,4 @@
+import { anonymousPart } from '../core/cases/intake.js';
 /**
  * The stored shape of every record, shared by the embedded (nedb) and MongoDB backends: both keep
  * the natural id in `_id` (so uniqueness comes with the primary key) and store Dates natively.
@@ -6,26 +7,25 @@
 import type { StaffNotice } from '../core/cases/staff-notice.js';
 import type { ChannelName, IncomingEvent } from '../core/incoming-event.js';
 import type { OutgoingMessage } from '../core/outgoing-message.js';
-import {
-  ANONYMISED_ANSWER_KEYS,
-  type AuditEntry,
-  type CaseAmendment,
-  type CaseOrigin,
-  type CaseRecord,
-  type CaseStatus,
-  type CaseTransitionChanges,
-  type ContactRecord,
-  type InboxRecord,
-  type InboxStatus,
-  type NewOutboxItem,
-  type NewTimer,
-  type OutboxRecord,
-  type OutboxRedaction,
-  type OutboxStatus,
-  type SessionRecord,
-  type StaffThreadRef,
-  type TimerRecord,
-  type TimerStatus,
+import type {
+  AuditEntry,
+  CaseAmendment,
+  CaseOrigin,
+  CaseRecord,
+  CaseStatus,
+  CaseTransitionChanges,
+  ContactRecord,
+  InboxRecord,
+  InboxStatus,
+  NewOutboxItem,
+  NewTimer,
+  OutboxRecord,
+  OutboxRedaction,
+  OutboxStatus,
+  SessionRecord,
+  StaffThreadRef,
+  TimerRecord,
+  TimerStatus,
 } from '../core/store.js';
 import { escapeFieldNames, unescapeFieldNames } from './field-names.js';
 
@@ -447,12 +447,10 @@ export function erasedResidentKey(caseId: string): string {
   return `erased:${caseId}`;
 }
 
-const ANONYMISED_ANSWERS: ReadonlySet<string> = new Set(ANONYMISED_ANSWER_KEYS);
-
 /** CaseRepository.eraseResident for one case as read, for a compare-and-set on `current.version`. */
 export function caseEraseUpdate(current: CaseDoc, at: Date): CaseUpdate {
-  const answers = unescapeFieldNames(current.answers) as Record<string, unknown>;
-  const kept = Object.fromEntries(Object.entries(answers).filter(([key]) => ANONYMISED_ANSWERS.has(key)));
+  // What is kept is what the intake tags anonymous (core/cases/intake.ts).
+  const kept = anonymousPart(unescapeFieldNames(current.answers) as Record<string, unknown>);
   return {
     $set: {
       answers: escapeFieldNames(kept),

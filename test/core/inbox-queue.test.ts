@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CodedError } from '../../src/core/coded-error.js';
+import { SessionConflictError } from '../../src/core/conversation/conversation-engine.js';
+import { DeadlineExceededError } from '../../src/core/deadline.js';
 import { InboxQueue } from '../../src/core/inbox-queue.js';
 import type { IncomingEvent } from '../../src/core/incoming-event.js';
 import { createIngest } from '../../src/core/ingest-events.js';
@@ -100,7 +103,7 @@ describe('InboxQueue with KeyedQueueRunner', () => {
     const seen: string[] = [];
     const handle = async (e: IncomingEvent) => {
       const label = (e.content as { text: string }).text;
-      if (label === 'poison') throw new TypeError('cannot read x of undefined');
+      if (label === 'poison') throw new DeadlineExceededError('store.cases.get', 10);
       seen.push(label);
     };
     const t = clock.now();
@@ -115,10 +118,43 @@ describe('InboxQueue with KeyedQueueRunner', () => {
     expect(parked).toMatchObject({
       status: 'parked',
       attempts: 3,
-      lastError: 'TypeError: cannot read x of undefined',
+      lastError: 'DeadlineExceededError [DEADLINE_EXCEEDED]: store.cases.get did not answer within 10 ms',
     });
     expect(seen).toEqual(['after']);
     expect(await store.inbox.countByStatus()).toEqual({ pending: 0, done: 1, parked: 1 });
+  });
+
+  it.each([
+    ['a bug', new TypeError('cannot read x of undefined'), 'TypeError: cannot read x of undefined'],
+    [
+      'a permanent coded error',
+      new CodedError('LINE_LIMIT_EXCEEDED', 'permanent', 'too long'),
+      'CodedError [LINE_LIMIT_EXCEEDED]: too long',
+    ],
+  ])('parks %s at once, without retrying, so the next event goes on', async (_what, error, lastError) => {
+    const seen: string[] = [];
+    const handle = async (e: IncomingEvent) => {
+      const label = (e.content as { text: string }).text;
+      if (label === 'poison') throw error;
+      seen.push(label);
+    };
+    const t = clock.now();
+    const poison = incomingEvent('A', text('poison'), t, 0);
+    await ingest()([poison, incomingEvent('A', text('after'), t, 1)]);
+    await runner(handle, 'one', 5).drain();
+    expect(await store.inbox.get(poison.id)).toMatchObject({ status: 'parked', attempts: 1, lastError });
+    expect(seen).toEqual(['after']);
+  });
+
+  it('retries a temporary coded error (another instance saved the session first)', async () => {
+    let failures = 1;
+    const handle = async () => {
+      if (failures-- > 0) throw new SessionConflictError('session changed');
+    };
+    const event = incomingEvent('A', text('x'), clock.now(), 0);
+    await ingest()([event]);
+    await runner(handle).drain();
+    expect(await store.inbox.get(event.id)).toMatchObject({ status: 'pending', attempts: 1 });
   });
 
   it('waits for the lease of an instance that died mid-event, then takes over', async () => {

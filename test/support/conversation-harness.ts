@@ -40,6 +40,14 @@ function fanOut(...listeners: HandoffListener[]): HandoffListener {
   };
 }
 
+/**
+ * The shipped text of an i18n key: tests assert by key, so a city editing locales/ breaks none of
+ * them (a few end-to-end tests keep the real Japanese copy on purpose).
+ */
+export function t(key: string, values?: Record<string, string | number>, language = 'ja'): string {
+  return content.translator.forLanguage(language)(key, values);
+}
+
 /** Records what the engine hands to staff, in order. */
 export class RecordingHandoff implements HandoffListener {
   readonly events: Array<{ kind: string; caseNumber: string; detail?: string }> = [];
@@ -233,6 +241,28 @@ export class Resident {
     return this.receive({ type: 'choice', data });
   }
 
+  /** Taps a flow option by its ids (a choice's option, or a multi-choice's toggle): copy can change freely. */
+  async tapOption(flow: string, step: string, option: string): Promise<OutgoingMessage[]> {
+    const asOption = encodeChoice({ kind: 'option', flow, step, option });
+    const kind = this.buttons().some((b) => b.kind === 'choice' && b.data === asOption) ? 'option' : 'toggle';
+    return this.choose({ kind, flow, step, option });
+  }
+
+  /** Taps "done" on a multi-choice step. */
+  async tapDone(flow: string, step: string): Promise<OutgoingMessage[]> {
+    return this.choose({ kind: 'done', flow, step });
+  }
+
+  /** Taps "skip" on a text step. */
+  async tapSkip(flow: string, step: string): Promise<OutgoingMessage[]> {
+    return this.choose({ kind: 'skip', flow, step });
+  }
+
+  /** Whether the last answer said the text of `key` (in the conversation's language, with `values`). */
+  said(key: string, values?: Record<string, string | number>, language = 'ja'): boolean {
+    return this.text().includes(t(key, values, language));
+  }
+
   /** Taps the quick reply whose label contains `label` on the last message received. */
   async tap(label: string): Promise<OutgoingMessage[]> {
     const button = this.buttons().find((b) => b.label.includes(label));
@@ -246,22 +276,18 @@ export class Resident {
     return this.receive({ type: 'choice', data: button.data });
   }
 
-  /** The shortest "about myself" intake for one field, up to sending it. */
-  async completeSelfIntake(fieldLabel: string): Promise<void> {
+  /** The shortest "about myself" intake for one field (its id), up to sending it. */
+  async completeSelfIntake(field: string): Promise<void> {
     await this.follow();
-    for (const label of [
-      '自分や家族のこと',
-      '自分のこと',
-      fieldLabel,
-      'これで決定',
-      'とばす',
-      '急がない',
-      'このLINEで',
-      'とばす',
-      '伝える',
-    ]) {
-      await this.tap(label);
-    }
+    await this.tapOption('welcome', 'menu', 'self');
+    await this.tapOption('intake-self', 'who', 'self');
+    await this.tapOption('intake-self', 'fields', field);
+    await this.tapDone('intake-self', 'fields');
+    await this.tapSkip('intake-self', 'words');
+    await this.tapOption('intake-self', 'urgency', 'anytime');
+    await this.tapOption('intake-self', 'contact', 'line');
+    await this.tapSkip('intake-self', 'area');
+    await this.tapOption('intake-self', 'confirm', 'send');
   }
 
   buttons(): QuickReply[] {

@@ -1,4 +1,5 @@
 import type { messagingApi } from '@line/bot-sdk';
+import { CodedError } from '../../core/coded-error.js';
 import type { OutgoingMessage, QuickReply } from '../../core/outgoing-message.js';
 
 /**
@@ -22,9 +23,10 @@ const LINE_LIMITS = {
  * A message the core built that LINE would refuse with a 400. That is a bug in a flow or in the
  * core, never a runtime condition, so it is thrown rather than returned.
  */
-export class LineLimitError extends Error {
-  readonly code = 'line_limit_exceeded';
-  override readonly name = 'LineLimitError';
+export class LineLimitError extends CodedError {
+  constructor(message: string) {
+    super('LINE_LIMIT_EXCEEDED', 'permanent', message);
+  }
 }
 
 const LINK_SCHEMES = new Set(['https:', 'http:', 'line:']);

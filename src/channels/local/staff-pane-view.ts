@@ -1,60 +1,25 @@
-import { answerList, answerText } from '../../core/cases/answer-values.js';
+import {
+  type CaseSummary,
+  isContentVisible,
+  type SummaryContext,
+  type SummaryLine,
+  summarizeCase,
+} from '../../core/cases/case-summary.js';
 import type { ThreadNote } from '../../core/cases/staff-notice.js';
 import type { IncomingContent } from '../../core/incoming-event.js';
-import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import { isOpen } from '../../core/municipality/opening-hours.js';
-import type { CaseOrigin, CaseRecord, CaseStatus } from '../../core/store.js';
+import type { CaseRecord } from '../../core/store.js';
 import type { Translate } from '../../core/translator.js';
 import type { StaffFeedEntry } from './local-sender.js';
 
-export interface Labelled {
-  id: string;
-  label: string;
-}
-
 /**
- * What the staff pane shows of a case: the alert. The same data as the Slack alert (slack-alert.ts),
- * read only from structured fields - never the resident's id, phone, place or own words; those
- * appear in the thread's intake note, and only once someone has taken the case.
+ * What the staff pane shows of a case: the case summary (core/cases/case-summary.ts), the same one
+ * the Slack alert renders, with its times as ISO strings for the browser.
  */
-export interface CaseView {
-  id: string;
-  number: string;
-  window: { id: string; name: string };
-  fields: Labelled[];
-  /** What a neighbour noticed (the choices, not their words). */
-  observations: Labelled[];
-  /** Household patterns recognised in the consultation (8050, double care...). */
-  patterns: Labelled[];
-  urgent: boolean;
-  /** Crisis categories detected; empty when none. */
-  crisis: Labelled[];
-  /** The resident's answer to "are you in danger now?", as its label, when they were asked. */
-  concern?: string | undefined;
-  /** The urgency the resident chose (self intake), as its label. */
-  urgency?: string | undefined;
-  language: { id: string; name: string };
-  origin: { id: CaseOrigin; label: string };
-  anonymous: boolean;
-  /** Whether and how staff can answer, never the means' details (the number). */
-  contact?: string | undefined;
-  /** The window was closed when the case arrived. */
-  afterHours: boolean;
-  openNow: boolean;
+export type CaseView = Omit<CaseSummary, 'receivedAt' | 'acceptedAt' | 'closedAt' | 'intake'> & {
   waitingSince: string;
-  status: CaseStatus;
-  assignee?: string | undefined;
   acceptedAt?: string | undefined;
   closedAt?: string | undefined;
-  rerouteCount: number;
-  reopenCount: number;
-  erased: boolean;
-}
-
-export interface SummaryLine {
-  label: string;
-  value: string;
-}
+};
 
 /** One line of a case thread, ready to draw. `hidden`: personal content withheld until someone accepts. */
 export type ThreadEntryView =
@@ -84,109 +49,48 @@ export interface FeedEntryView {
   case: CaseView | null;
 }
 
-export interface ViewContext {
-  config: MunicipalityConfig;
-  /** Staff-facing text in the staff pane's language (the `staff.*` labels the Slack adapter uses too). */
-  t: Translate;
-  language: string;
-  now: Date;
-}
+/** Staff-facing text in the staff pane's language (the `staff.*` labels the Slack adapter uses too). */
+export type ViewContext = SummaryContext;
 
 const localized = (names: Record<string, string>, language: string): string =>
   names[language] ?? names.ja ?? '';
 
-/** A label from the locales, or the raw value when there is none (i18next returns the key). */
-function label(t: Translate, key: string, fallback: string): string {
-  const text = t(key);
-  return text === key ? fallback : text;
-}
-
-const labelled = (ctx: ViewContext, prefix: string, ids: string[]): Labelled[] =>
-  ids.map((id) => ({ id, label: label(ctx.t, `${prefix}.${id}`, id) }));
-
-const list = (ctx: ViewContext, items: Labelled[]): string | undefined =>
-  items.length > 0 ? items.map((i) => i.label).join(ctx.t('common.list-separator')) : undefined;
-
-function windowOf(id: string, ctx: ViewContext): { id: string; name: string } {
+function windowName(id: string, ctx: ViewContext): string {
   const window = ctx.config.windows.find((w) => w.id === id);
-  return { id, name: window ? localized(window.names, ctx.language) : id };
-}
-
-/** Personal content (own words, location, resident messages) is shown only to the person who took the case. */
-export function isContentVisible(record: CaseRecord): boolean {
-  return record.erasedAt === undefined && record.assignee !== undefined && record.status !== 'pending';
-}
-
-function contactOf(record: CaseRecord, ctx: ViewContext): string | undefined {
-  if (record.origin === 'neighbour') {
-    const contactable = answerText(record.answers.contactable) === 'yes';
-    return ctx.t(
-      contactable ? 'staff.contact.reporter-contactable' : 'staff.contact.reporter-not-contactable',
-    );
-  }
-  const means = answerText(record.answers.contact);
-  return means ? label(ctx.t, `staff.contact.means.${means}`, means) : undefined;
-}
-
-function concernOf(record: CaseRecord, ctx: ViewContext): string | undefined {
-  const answer = answerText(record.answers.concern);
-  return answer ? label(ctx.t, `staff.alert.concern.${answer}`, answer) : undefined;
+  return window ? localized(window.names, ctx.language) : id;
 }
 
 export function renderCaseView(record: CaseRecord, ctx: ViewContext): CaseView {
-  const window = ctx.config.windows.find((w) => w.id === record.windowId);
-  const urgency = answerText(record.answers.urgency);
+  const { receivedAt, acceptedAt, closedAt, intake: _intake, ...summary } = summarizeCase(record, ctx);
   return {
-    id: record.id,
-    number: record.number,
-    window: windowOf(record.windowId, ctx),
-    fields: labelled(ctx, 'field', record.fields.length > 0 ? record.fields : ['unknown']),
-    observations: labelled(ctx, 'observation', answerList(record.answers.observations)),
-    patterns: labelled(ctx, 'staff.pattern', record.patterns),
-    urgent: record.urgent,
-    crisis: labelled(ctx, 'staff.crisis', answerList(record.answers.crisis)),
-    concern: concernOf(record, ctx),
-    urgency: urgency ? label(ctx.t, `intake.urgency.${urgency}`, urgency) : undefined,
-    language: {
-      id: record.language,
-      name: label(ctx.t, `language.name.${record.language}`, record.language),
-    },
-    origin: { id: record.origin, label: label(ctx.t, `staff.origin.${record.origin}`, record.origin) },
-    anonymous: record.anonymous,
-    contact: contactOf(record, ctx),
-    afterHours: window ? !isOpen(window, record.createdAt, ctx.config.timezone) : false,
-    openNow: window ? isOpen(window, ctx.now, ctx.config.timezone) : false,
-    waitingSince: record.createdAt.toISOString(),
-    status: record.status,
-    assignee: record.assignee,
-    acceptedAt: record.acceptedAt?.toISOString(),
-    closedAt: record.closedAt?.toISOString(),
-    rerouteCount: record.rerouteCount,
-    reopenCount: record.reopenCount,
-    erased: record.erasedAt !== undefined,
+    ...summary,
+    waitingSince: receivedAt.toISOString(),
+    acceptedAt: acceptedAt?.toISOString(),
+    closedAt: closedAt?.toISOString(),
   };
 }
 
-/** The intake as the Slack thread shows it after accept: the summary, then the free text given. */
-function intakeLines(record: CaseRecord, ctx: ViewContext): SummaryLine[] {
-  const view = renderCaseView(record, ctx);
-  const area = answerText(record.answers.area);
-  const knownArea = area ? ctx.config.areas.find((a) => a.id === area) : undefined;
-  const attachments = answerList(record.answers.attachments).length;
-  const lines: Array<[string, string | undefined]> = [
-    ['staff.alert.fields', record.fields.length > 0 ? list(ctx, view.fields) : undefined],
-    ['staff.alert.observations', list(ctx, view.observations)],
-    ['staff.intake.patterns', list(ctx, view.patterns)],
-    ['staff.alert.urgency', view.urgency],
-    ['staff.alert.origin', view.origin.label],
-    ['staff.alert.contact', view.contact],
-    ['staff.intake.area', knownArea ? localized(knownArea.names, ctx.language) : undefined],
-    ['staff.intake.area-text', area && !knownArea ? area : undefined],
-    ['staff.intake.location', answerText(record.answers.location)],
-    ['staff.intake.phone', answerText(record.answers.phone)],
-    ['playground.thread.attachments', attachments > 0 ? String(attachments) : undefined],
-  ];
-  return lines.flatMap(([key, value]) => (value ? [{ label: ctx.t(key), value }] : []));
+/** The intake as the thread shows it after accept: the summary's lines, then the free text given. */
+function intakeEntry(record: CaseRecord, ctx: ViewContext): ThreadEntryView {
+  const { intake } = summarizeCase(record, ctx);
+  const personal = intake.personal;
+  if (!personal) return { type: 'intake', hidden: true };
+  const attachments: SummaryLine[] =
+    personal.attachments > 0
+      ? [
+          {
+            key: 'playground.thread.attachments',
+            label: ctx.t('playground.thread.attachments'),
+            value: String(personal.attachments),
+          },
+        ]
+      : [];
+  return {
+    type: 'intake',
+    hidden: false,
+    lines: [...intake.lines, ...personal.lines, ...attachments],
+    ownWords: personal.ownWords,
+  };
 }
 
 function describeContent(content: IncomingContent, t: Translate): string {
@@ -217,9 +121,7 @@ export function renderThreadNote(
   const visible = record !== null && isContentVisible(record);
   switch (note.type) {
     case 'intake':
-      return record && visible
-        ? { type: 'intake', hidden: false, lines: intakeLines(record, ctx), ownWords: record.ownWords }
-        : { type: 'intake', hidden: true };
+      return record ? intakeEntry(record, ctx) : { type: 'intake', hidden: true };
     case 'resident-message':
       return visible
         ? { type: 'resident-message', hidden: false, text: describeContent(note.content, ctx.t) }
@@ -227,8 +129,8 @@ export function renderThreadNote(
     case 'rerouted':
       return {
         type: 'rerouted',
-        from: windowOf(note.fromWindowId, ctx).name,
-        to: windowOf(note.toWindowId, ctx).name,
+        from: windowName(note.fromWindowId, ctx),
+        to: windowName(note.toWindowId, ctx),
         staffId: note.staffId,
       };
     default:

@@ -1,7 +1,5 @@
 import type { types } from '@slack/bolt';
-import { answerList, answerText } from '../../core/cases/answer-values.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import { isOpen } from '../../core/municipality/opening-hours.js';
 import type { CaseRecord } from '../../core/store.js';
 import { contextLine, escapeSlack, groupMention, mrkdwnSection, userMention } from './slack-markup.js';
 import type { StaffText } from './staff-text.js';
@@ -21,9 +19,9 @@ export interface SlackMessage {
 }
 
 /**
- * The case's alert in its window's channel. Minimal personal data by construction: it reads only
- * structured fields (ids of choices, flags, times) and never the resident key, a name, a phone
- * number, a place, or anything the resident wrote. Those appear in the thread after accept.
+ * The case's alert in its window's channel: the case summary's alert lines (core/cases/
+ * case-summary.ts), which never hold the resident key, a name, a phone number, a place, or anything
+ * the resident wrote. Those appear in the thread after accept.
  */
 export function renderAlert(
   record: CaseRecord,
@@ -31,7 +29,6 @@ export function renderAlert(
 ): SlackMessage {
   const { text: s, config } = options;
   const t = s.t;
-  const window = escapeSlack(s.windowName(record.windowId));
   const closed = record.status === 'closed';
   const titleKey = closed
     ? 'staff.alert.title-closed'
@@ -41,6 +38,7 @@ export function renderAlert(
   const mention =
     options.mentionOnCall && record.urgent && !closed ? groupMention(config.escalation.onCallUserGroup) : '';
 
+  const summary = s.summary(record, options.now);
   const blocks: types.KnownBlock[] = [
     {
       type: 'header',
@@ -48,17 +46,14 @@ export function renderAlert(
     },
   ];
   if (mention) blocks.push(mrkdwnSection(t('staff.alert.on-call', { mention })));
+  const received = field(t('staff.alert.received'), s.dateTime(record.createdAt));
   blocks.push({
     type: 'section',
     fields: [
-      field(t('staff.alert.window'), window),
-      field(...subjectField(record, s)),
-      field(t('staff.alert.urgency'), urgency(record, s)),
-      field(t('staff.alert.origin'), s.label('staff.origin', record.origin)),
-      field(t('staff.alert.contact'), contact(record, s)),
-      field(t('staff.alert.language'), escapeSlack(s.label('language.name', record.language))),
-      field(t('staff.alert.received'), s.dateTime(record.createdAt)),
-      field(t('staff.alert.hours'), hours(record, options)),
+      ...summary.alert.flatMap((line) => [
+        ...(line.key === 'staff.alert.hours' ? [received] : []),
+        field(line.label, escapeSlack(line.value)),
+      ]),
       field(t('staff.alert.status'), status(record, s)),
     ],
   });
@@ -103,71 +98,6 @@ export function renderMovedAlert(record: CaseRecord, text: StaffText): SlackMess
 
 function field(label: string, value: string): types.MrkdwnElement {
   return { type: 'mrkdwn', text: `*${label}*\n${value || '—'}` };
-}
-
-function subjectField(record: CaseRecord, s: StaffText): [string, string] {
-  const observations = answerList(record.answers.observations);
-  const patterns = record.patterns.map((p) => s.label('staff.pattern', p));
-  const main =
-    record.origin === 'neighbour' && observations.length > 0
-      ? s.list(observations.map((o) => s.label('observation', o)))
-      : s.list((record.fields.length > 0 ? record.fields : ['unknown']).map((f) => s.label('field', f)));
-  const withPatterns =
-    patterns.length > 0 ? `${main}\n${s.t('staff.alert.patterns', { patterns: s.list(patterns) })}` : main;
-  const label =
-    record.origin === 'neighbour' && observations.length > 0
-      ? 'staff.alert.observations'
-      : 'staff.alert.fields';
-  return [s.t(label), escapeSlack(withPatterns)];
-}
-
-function urgency(record: CaseRecord, s: StaffText): string {
-  const chosen = answerText(record.answers.urgency);
-  const parts = chosen ? [s.label('intake.urgency', chosen)] : [];
-  const concern = answerText(record.answers.concern);
-  if (concern) parts.unshift(s.label('staff.alert.concern', concern));
-  if (record.urgent) {
-    const crisis = answerList(record.answers.crisis).map((c) => s.label('staff.crisis', c));
-    parts.unshift(
-      crisis.length > 0
-        ? s.t('staff.alert.crisis-with', { categories: s.list(crisis) })
-        : s.t('staff.alert.crisis'),
-    );
-  }
-  return escapeSlack(parts.join('\n') || s.t('staff.alert.urgency-unknown'));
-}
-
-/** Whether staff can answer and whether the person is anonymous: never the means' details (the number). */
-function contact(record: CaseRecord, s: StaffText): string {
-  const identity = record.anonymous ? s.t('staff.contact.anonymous') : s.t('staff.contact.identified');
-  const means =
-    record.origin === 'neighbour'
-      ? answerText(record.answers.contactable) === 'yes'
-        ? s.t('staff.contact.reporter-contactable')
-        : s.t('staff.contact.reporter-not-contactable')
-      : answerText(record.answers.contact)
-        ? s.label('staff.contact.means', answerText(record.answers.contact) as string)
-        : '';
-  return escapeSlack(means ? `${identity}\n${means}` : identity);
-}
-
-function hours(
-  record: CaseRecord,
-  options: { text: StaffText; config: MunicipalityConfig; now: Date },
-): string {
-  const { text: s, config, now } = options;
-  const window = config.windows.find((w) => w.id === record.windowId);
-  if (!window) return '—';
-  const arrived = isOpen(window, record.createdAt, config.timezone)
-    ? s.t('staff.hours.arrived-open')
-    : s.t('staff.hours.arrived-after-hours');
-  const next = s.nextOpening(record.windowId, now);
-  const current = isOpen(window, now, config.timezone)
-    ? s.t('staff.hours.open-now')
-    : next
-      ? s.t('staff.hours.closed-now-until', { next })
-      : s.t('staff.hours.closed-now');
-  return escapeSlack(`${arrived}\n${current}`);
 }
 
 function status(record: CaseRecord, s: StaffText): string {

@@ -1,3 +1,4 @@
+import { intakeAttachments } from '../../core/cases/intake.js';
 import type { StaffNotice, ThreadNote } from '../../core/cases/staff-notice.js';
 import type { ChannelSender, SendResult } from '../../core/channel-sender.js';
 import type { MediaKind } from '../../core/incoming-event.js';
@@ -8,7 +9,6 @@ import { renderAlert, renderMovedAlert, type SlackMessage } from './slack-alert.
 import { callSlack, mayHaveLanded, SlackCallError } from './slack-call-error.js';
 import { findPosted, findPostedParts, noticeMetadata } from './slack-earlier-posts.js';
 import {
-  intakeAttachments,
   mediaUploadComment,
   RESIDENT_CONTENT_BLOCK,
   renderEscalation,
@@ -223,8 +223,8 @@ export class SlackSender implements ChannelSender {
     };
     switch (note.type) {
       case 'intake':
-        await this.post(thread, renderIntake(record, s, config), delivery, 'intake');
-        for (const [index, attachment] of intakeAttachments(record).entries())
+        await this.post(thread, renderIntake(record, s, now), delivery, 'intake');
+        for (const [index, attachment] of intakeAttachments(record.answers).entries())
           await this.relayMedia(record, thread, attachment, undefined, delivery, `media-${index}`);
         break;
       case 'resident-message': {

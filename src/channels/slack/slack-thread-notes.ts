@@ -1,5 +1,4 @@
 import type { types } from '@slack/bolt';
-import { answerList, answerText } from '../../core/cases/answer-values.js';
 import type { ThreadNote } from '../../core/cases/staff-notice.js';
 import type { IncomingContent, MediaKind } from '../../core/incoming-event.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
@@ -31,62 +30,30 @@ function fallback(
  * After accept: the intake summary, the resident's own words, the place and the phone number if
  * given. This is the only message that carries them; free text goes in plain_text sections only.
  */
-export function renderIntake(record: CaseRecord, s: StaffText, config: MunicipalityConfig): SlackMessage {
+export function renderIntake(record: CaseRecord, s: StaffText, now: Date): SlackMessage {
   const t = s.t;
-  const answers = record.answers;
-  const lines: string[] = [];
-  const add = (label: string, value: string | undefined) => {
-    if (value) lines.push(`*${label}*: ${escapeSlack(value)}`);
-  };
-  add(
-    t('staff.alert.fields'),
-    record.fields.length > 0 ? s.list(record.fields.map((f) => s.label('field', f))) : undefined,
+  const { intake } = s.summary(record, now);
+  const lines = intake.lines.map(
+    (line) => `*${line.label}*: ${escapeSlack(line.value.replace(/\n/g, ' / '))}`,
   );
-  const observations = answerList(answers.observations);
-  add(
-    t('staff.alert.observations'),
-    observations.length > 0 ? s.list(observations.map((o) => s.label('observation', o))) : undefined,
-  );
-  add(
-    t('staff.intake.patterns'),
-    record.patterns.length > 0 ? s.list(record.patterns.map((p) => s.label('staff.pattern', p))) : undefined,
-  );
-  const urgency = answerText(answers.urgency);
-  add(t('staff.alert.urgency'), urgency ? s.label('intake.urgency', urgency) : undefined);
-  add(t('staff.alert.origin'), s.label('staff.origin', record.origin));
-  const contact = answerText(answers.contact);
-  add(t('staff.alert.contact'), contact ? s.label('staff.contact.means', contact) : undefined);
-  const area = answerText(answers.area);
-  const knownArea = area ? config.areas.find((a) => a.id === area) : undefined;
-  add(t('staff.intake.area'), knownArea?.names.ja);
-
   const blocks: types.KnownBlock[] = [mrkdwnSection(`*${t('staff.intake.heading')}*`)];
   if (lines.length > 0) blocks.push(mrkdwnSection(lines.join('\n')));
+  const personal = intake.personal;
   const freeText = (label: string, value: string | undefined) => {
     if (!value) return;
     blocks.push(contextLine(`*${label}*`), ...plainTextSections(value));
   };
-  freeText(t('staff.intake.own-words'), record.ownWords);
-  freeText(t('staff.intake.area-text'), area && !knownArea ? area : undefined);
-  freeText(t('staff.intake.location'), answerText(answers.location));
-  const mapLink = mapLinkIn(answerText(answers.location) ?? (area && !knownArea ? area : undefined), s);
-  if (mapLink) blocks.push(contextLine(mapLink));
-  freeText(t('staff.intake.phone'), answerText(answers.phone));
-  if (!record.ownWords) blocks.push(contextLine(t('staff.intake.no-own-words')));
+  freeText(t('staff.intake.own-words'), personal?.ownWords);
+  for (const line of personal?.lines ?? []) {
+    freeText(line.label, line.value);
+    const mapLink = line.key === 'staff.intake.phone' ? undefined : mapLinkIn(line.value, s);
+    if (mapLink) blocks.push(contextLine(mapLink));
+  }
+  if (!personal?.ownWords) blocks.push(contextLine(t('staff.intake.no-own-words')));
   if (record.erasedAt) blocks.push(contextLine(t('staff.alert.erased')));
-  const attachments = answerList(answers.attachments).length;
+  const attachments = personal?.attachments ?? 0;
   if (attachments > 0) blocks.push(contextLine(t('staff.intake.attachments', { count: attachments })));
   return residentContent({ text: fallback(s, record, 'staff.intake.fallback'), blocks });
-}
-
-/** `image:<contentId>` entries the intake remembered, as the media kind and the content id. */
-export function intakeAttachments(record: CaseRecord): Array<{ media: MediaKind; contentId: string }> {
-  return answerList(record.answers.attachments).flatMap((entry) => {
-    const at = entry.indexOf(':');
-    const media = entry.slice(0, at);
-    if (at < 1 || !['image', 'video', 'audio', 'file'].includes(media)) return [];
-    return [{ media: media as MediaKind, contentId: entry.slice(at + 1) }];
-  });
 }
 
 /**

@@ -1,5 +1,7 @@
+import { type CaseSummary, summarizeCase } from '../../core/cases/case-summary.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import { describeNextOpening } from '../../core/municipality/opening-hours.js';
+import type { CaseRecord } from '../../core/store.js';
 import type { Translate, Translator } from '../../core/translator.js';
 
 /** Staff read Japanese: the staff channel's text comes from the `ja` locale (`staff.*` keys). */
@@ -22,6 +24,11 @@ export class StaffText {
     const base = { timeZone: config.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
     this.dateTimeFormat = new Intl.DateTimeFormat('ja-JP', { ...base, month: 'numeric', day: 'numeric' });
     this.timeFormat = new Intl.DateTimeFormat('ja-JP', base);
+  }
+
+  /** What staff see of the case (core/cases/case-summary.ts), in the staff language. */
+  summary(record: CaseRecord, now: Date): CaseSummary {
+    return summarizeCase(record, { config: this.config, t: this.t, language: STAFF_LANGUAGE, now });
   }
 
   /** A label from a key family (`field.elderly`); the bare id when the locales have no label for it. */

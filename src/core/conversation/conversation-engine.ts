@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger.js';
 import type { CaseDesk } from '../cases/case-desk.js';
 import type { HandoffListener } from '../cases/handoff-listener.js';
+import { CodedError } from '../coded-error.js';
 import type { EventHandler } from '../inbox-queue.js';
 import type { ChannelName, IncomingEvent } from '../incoming-event.js';
 import { conversationKey } from '../ingest-events.js';
@@ -14,12 +15,20 @@ import type { RiskAssessment } from '../understanding/risk-assessment.js';
 import type { CrisisCategory } from '../vocabulary.js';
 import { type ChoiceData, type Command, decodeChoice, type SafetyAnswer } from './choice-data.js';
 import type { CommandWords } from './command-words.js';
+import { CrisisCases } from './crisis-cases.js';
 import { writeSafetyMessage } from './crisis-response.js';
+import { DataRequests } from './data-requests.js';
+import { FlowActions } from './flow-actions.js';
 import { FlowRunner } from './flow-runner.js';
-import { IntakeEffects } from './intake-effects.js';
-import type { FlowSet } from './load-flows.js';
+import { FreeTextProposals } from './free-text-proposals.js';
+import { rememberAttachment, rememberWords } from './heard-so-far.js';
+import { IntakeHandoff } from './intake-handoff.js';
+import { ENTRY_POINTS, type FlowSet } from './load-flows.js';
+import { OpenCaseRelay } from './open-case-relay.js';
+import { answerProposal } from './proposal-answer.js';
+import { askResume } from './resume-question.js';
 import { askSafetyQuestion } from './safety-check.js';
-import { newSessionState, parseSessionState, type SessionState } from './session-state.js';
+import { forgetIntake, newSessionState, parseSessionState, type SessionState } from './session-state.js';
 import { Turn } from './turn.js';
 
 /** Looks up what the platform knows of a user's language (LINE profile), when it is allowed to. */
@@ -55,8 +64,11 @@ export interface ConversationDeps {
   onCrisis?: (categories: CrisisCategory[]) => void;
 }
 
-export class SessionConflictError extends Error {
-  readonly code = 'SESSION_CONFLICT';
+/** Another instance moved the conversation on meanwhile: handling the event again will succeed. */
+export class SessionConflictError extends CodedError {
+  constructor(message: string) {
+    super('SESSION_CONFLICT', 'temporary', message);
+  }
 }
 
 /**
@@ -70,9 +82,19 @@ export class SessionConflictError extends Error {
  */
 export function createConversationHandler(deps: ConversationDeps): EventHandler {
   const now = deps.now ?? (() => new Date());
-  const effects = new IntakeEffects(deps, now);
-  const runner = new FlowRunner(deps.flows, effects);
-  effects.attach(runner);
+  // One-way: the runner uses the handoff, the actions and the proposals; the rest use the runner.
+  const proposals = new FreeTextProposals(deps.classifier);
+  const intakeHandoff = new IntakeHandoff(deps.desk, deps.classifier, deps.config, now);
+  const actions = new FlowActions(deps.translator, new DataRequests(deps));
+  const runner = new FlowRunner(deps.flows, {
+    config: deps.config,
+    handoff: (turn, step) => intakeHandoff.handoff(turn, step),
+    action: (turn, action, value) => actions.run(turn, action, value),
+    propose: (turn, kind, text) => proposals.propose(turn, kind, text),
+  });
+  const crisisCases = new CrisisCases(deps.desk, deps.config, runner);
+  const openCase = new OpenCaseRelay(deps.desk, deps.handoff);
+  const toMenu = (turn: Turn) => runner.start(turn, ENTRY_POINTS.menu.flow, ENTRY_POINTS.menu.step);
 
   return async (event) => {
     const key = conversationKey(event);
@@ -115,9 +137,9 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     const { content } = turn.event;
     if (content.type === 'follow') {
       await deps.contacts.setFollowing(turn.event.channel, turn.event.address, true, now());
-      turn.state.answers = {};
+      forgetIntake(turn.state);
       turn.state.proposal = undefined;
-      await runner.start(turn, 'welcome');
+      await runner.start(turn, ENTRY_POINTS.welcome.flow);
       return;
     }
     const choice = content.type === 'choice' ? decodeChoice(content.data) : null;
@@ -153,28 +175,28 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
           : undefined;
     if (command) return runCommand(turn, command);
 
-    if (await effects.relayToOpenCase(turn)) return;
+    if (await openCase.relay(turn)) return;
 
-    if (choice?.kind === 'rating') return effects.rate(turn, choice.caseId, choice.score);
+    if (choice?.kind === 'rating') return openCase.rate(turn, choice.caseId, choice.score);
     if (choice?.kind === 'resume') return resume(turn, choice.answer);
-    if (choice?.kind === 'proposal') return effects.answerProposal(turn, choice.answer);
+    if (choice?.kind === 'proposal') return answerProposal(turn, choice.answer, runner);
 
     if (!known) {
       // A first message: the notice comes first, then whatever the message was about.
-      await runner.start(turn, 'welcome');
-      if (content.type === 'text') effects.proposeStart(turn, content.text);
+      await runner.start(turn, ENTRY_POINTS.welcome.flow);
+      if (content.type === 'text') proposals.proposeStart(turn, content.text);
       return;
     }
     if (turn.state.position && !runner.currentStep(turn)) {
       // The flow changed since this conversation began: start again politely.
       turn.state.position = undefined;
       turn.say('common.flow-updated');
-      await runner.start(turn, 'welcome', 'menu');
+      await toMenu(turn);
       return;
     }
     if (turn.state.position && isAway(turn.state) && !turn.state.resumePending) {
       turn.state.resumePending = true;
-      effects.askResume(turn);
+      askResume(turn);
       return;
     }
     if (await runner.answer(turn, content, choice)) {
@@ -189,24 +211,24 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     if (content.type === 'text') {
       if (turn.state.position) {
         // Not an answer to the question on screen: keep the words for staff, and ask again.
-        effects.rememberWords(turn, content.text);
-        if (!effects.proposeStart(turn, content.text, true)) {
+        rememberWords(turn.state, content.text);
+        if (!proposals.proposeStart(turn, content.text, true)) {
           turn.say('common.please-choose');
           await runner.repeat(turn);
         }
         return;
       }
-      if (!effects.proposeStart(turn, content.text)) await runner.start(turn, 'welcome', 'menu');
+      if (!proposals.proposeStart(turn, content.text)) await toMenu(turn);
       return;
     }
     if (content.type === 'sticker') turn.say('reply.sticker');
     else if (content.type === 'media') {
-      effects.rememberAttachment(turn, content.contentId, content.media);
+      rememberAttachment(turn.state, content.contentId, content.media);
       turn.say('reply.media');
     } else if (content.type === 'location') turn.say('reply.location');
     else if (choice && 'flow' in choice) turn.say('common.stale-choice');
     if (turn.state.position) await runner.repeat(turn);
-    else await runner.start(turn, 'welcome', 'menu');
+    else await toMenu(turn);
   }
 
   /** Danger now: the safety message at once, an urgent case, staff alerted; then the words go on as usual. */
@@ -218,8 +240,8 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     const words = [pending?.words, text].filter(Boolean).join('\n');
     deps.onCrisis?.(categories);
     writeSafetyMessage(turn, deps.config, categories);
-    await effects.raiseCrisis(turn, categories, words);
-    if (!runner.recordTextAnswer(turn, text)) effects.rememberWords(turn, words);
+    await crisisCases.raise(turn, categories, words);
+    if (!runner.recordTextAnswer(turn, text)) rememberWords(turn.state, words);
   }
 
   async function answerSafetyQuestion(turn: Turn, answer: SafetyAnswer, typed?: string): Promise<void> {
@@ -227,19 +249,19 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     if (!check) {
       turn.say('common.stale-choice');
       if (turn.state.position) return runner.repeat(turn);
-      return runner.start(turn, 'welcome', 'menu');
+      return toMenu(turn);
     }
     turn.state.safetyCheck = undefined;
     if (answer !== 'no') {
       const words = [check.words, typed].filter(Boolean).join('\n');
       deps.onCrisis?.(check.categories);
       writeSafetyMessage(turn, deps.config, check.categories);
-      await effects.raiseCrisis(turn, check.categories, words, { concern: answer });
-      if (!runner.recordTextAnswer(turn, check.words)) effects.rememberWords(turn, words);
+      await crisisCases.raise(turn, check.categories, words, answer);
+      if (!runner.recordTextAnswer(turn, check.words)) rememberWords(turn.state, words);
       return;
     }
     // Staff who later receive a case from this conversation see that the question was asked.
-    turn.state.answers.concern = 'no';
+    turn.state.heard.concern = 'no';
     turn.say(check.aboutSomeoneElse ? 'safety-check.after-no.someone-else' : 'safety-check.after-no.self');
     // The words were held back for the question; now they are read as the message they were.
     turn.rereadAs({ type: 'text', text: check.words });
@@ -268,9 +290,9 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
       turn.say('common.stopped');
       return;
     }
-    if (command === 'language') return runner.start(turn, 'language');
-    turn.state.answers = {};
-    await runner.start(turn, 'welcome', 'menu');
+    if (command === 'language') return runner.start(turn, ENTRY_POINTS.language.flow);
+    forgetIntake(turn.state);
+    await toMenu(turn);
   }
 
   async function resume(turn: Turn, answer: 'continue' | 'restart'): Promise<void> {
@@ -280,8 +302,8 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
       turn.say('handoff.still-open');
       return;
     }
-    turn.state.answers = {};
-    await runner.start(turn, 'welcome', 'menu');
+    forgetIntake(turn.state);
+    await toMenu(turn);
   }
 
   function isAway(state: SessionState): boolean {

@@ -1,8 +1,9 @@
+import { SUBJECTS } from '../cases/intake.js';
 import type { IncomingContent } from '../incoming-event.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import { normalizeText } from '../understanding/normalize-text.js';
 import type { ChoiceData } from './choice-data.js';
-import type { Flow, FlowAction, FlowStep, StepOfType, Transition } from './flow-schema.js';
+import type { Flow, FlowAction, FlowStep, IntakeBindings, StepOfType, Transition } from './flow-schema.js';
 import { transitionOf } from './flow-schema.js';
 import type { FlowSet } from './load-flows.js';
 import { renderChoice, renderMultiChoice, renderText } from './render-step.js';
@@ -17,6 +18,8 @@ export interface FlowEffects {
   /** Free text at a step that understands it: propose what it seems to be about. Returns false when nothing was understood. */
   propose(turn: Turn, kind: 'fields' | 'observations', text: string): boolean;
 }
+
+type Subject = (typeof SUBJECTS)[number];
 
 /** The longest chain of steps that run without waiting for the resident (guards against loops in data). */
 const MAX_AUTO_STEPS = 20;
@@ -45,6 +48,32 @@ export class FlowRunner {
     const position = turn.state.position;
     if (!position) return;
     await this.enter(turn, this.flow(position.flowId), position.stepId);
+  }
+
+  /** The multi-choice step of a flow that understands this kind of free text (loadFlows checks it exists). */
+  understandingStep(flowId: string, kind: 'fields' | 'observations'): StepOfType<'multi-choice'> | undefined {
+    return Object.values(this.flow(flowId).steps).find(
+      (s): s is StepOfType<'multi-choice'> => s.type === 'multi-choice' && s.understand === kind,
+    );
+  }
+
+  private handoffStep(turn: Turn): StepOfType<'handoff'> | undefined {
+    const flow = turn.state.position ? this.flows.get(turn.state.position.flowId) : undefined;
+    return Object.values(flow?.steps ?? {}).find((s): s is StepOfType<'handoff'> => s.type === 'handoff');
+  }
+
+  /** The answer so far that the current flow's handoff binds to this intake field, if any. */
+  boundAnswer(turn: Turn, field: keyof IntakeBindings): unknown {
+    const answer = this.handoffStep(turn)?.intake[field];
+    return answer === undefined ? undefined : turn.state.answers[answer];
+  }
+
+  /** Who the current flow is about, as its handoff step says (self when no intake is under way). */
+  subjectOf(turn: Turn): Subject {
+    const origin = this.handoffStep(turn)?.origin;
+    if (origin === undefined) return 'self';
+    if (typeof origin === 'string') return origin;
+    return SUBJECTS.find((s) => s === turn.state.answers[origin.answer]) ?? 'self';
   }
 
   currentStep(turn: Turn): { flow: Flow; stepId: string; step: FlowStep } | undefined {

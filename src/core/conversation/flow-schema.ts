@@ -112,20 +112,34 @@ export const textStepSchema = z
   })
   .strict();
 
+/**
+ * Which answer of the flow fills which field of the case's intake (core/cases/intake.ts), plus
+ * `ownWords`, the text answer that holds the resident's own words. Every answer named here must be
+ * the `saveAs` of a step of the same flow (loadFlows checks it), and a choice bound to a field with
+ * fixed values may only offer those values as option ids.
+ */
+export const intakeBindingsSchema = z
+  .object({
+    fields: answerKey,
+    observations: answerKey,
+    urgency: answerKey,
+    contact: answerKey,
+    phone: answerKey,
+    area: answerKey,
+    location: answerKey,
+    ownWords: answerKey,
+  })
+  .partial()
+  .strict();
+export type IntakeBindings = z.infer<typeof intakeBindingsSchema>;
+
 export const handoffStepSchema = z
   .object({
     type: z.literal('handoff'),
     ...base,
     /** Who the concern is about: fixed, or read from an answer holding 'self' | 'family' | 'neighbour'. */
     origin: z.union([z.enum(['self', 'family', 'neighbour']), z.object({ answer: answerKey }).strict()]),
-    /** Answer holding field ids (self/family) or observation ids (neighbour). */
-    fieldsAnswer: answerKey.optional(),
-    observationsAnswer: answerKey.optional(),
-    ownWordsAnswer: answerKey.optional(),
-    areaAnswer: answerKey.optional(),
-    /** Answer that says whether the person may be contacted ('yes'/'no', or contact option ids). */
-    contactAnswer: answerKey.optional(),
-    urgencyAnswer: answerKey.optional(),
+    intake: intakeBindingsSchema.default({}),
   })
   .strict();
 

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { LocaleResources } from '../../i18n/load-locales.js';
-import { type Flow, type FlowStep, flowSchema, transitionOf } from './flow-schema.js';
+import { allowedValues, type IntakeField, isIntakeField, SUBJECTS } from '../cases/intake.js';
+import { CodedError } from '../coded-error.js';
+import { type Flow, type FlowStep, flowSchema, type StepOfType, transitionOf } from './flow-schema.js';
 
 /** LINE's quick reply limits: the strictest channel decides what a flow may ask. */
 export const MAX_CHOICES = 13;
@@ -18,13 +20,38 @@ export const REQUIRED_FLOWS = [
   'language',
 ];
 
+/**
+ * The places the engine starts by name (after a command, a declined proposal, a changed flow...).
+ * loadFlows refuses a flow set where any of them is missing, so renaming one fails at the check,
+ * not in a resident's conversation.
+ */
+export const ENTRY_POINTS = {
+  welcome: { flow: 'welcome' },
+  menu: { flow: 'welcome', step: 'menu' },
+  selfIntake: { flow: 'intake-self' },
+  neighbourIntake: { flow: 'intake-neighbour' },
+  language: { flow: 'language' },
+} as const satisfies Record<string, { flow: string; step?: string }>;
+export type EntryPoint = keyof typeof ENTRY_POINTS;
+
+/**
+ * A proposal accepted before an intake starts ("is it about money?" yes) fills the intake's step
+ * that understands that kind of free text; each intake flow must have one.
+ */
+export const UNDERSTANDING_STEPS = [
+  { flow: ENTRY_POINTS.selfIntake.flow, understand: 'fields' },
+  { flow: ENTRY_POINTS.neighbourIntake.flow, understand: 'observations' },
+] as const;
+
 export type FlowSet = ReadonlyMap<string, Flow>;
 
-export class FlowError extends Error {
-  readonly code = 'FLOWS_INVALID';
+export class FlowError extends CodedError {
   constructor(readonly problems: string[]) {
-    super(`Invalid conversation flows:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'FlowError';
+    super(
+      'FLOWS_INVALID',
+      'permanent',
+      `Invalid conversation flows:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 
@@ -66,6 +93,7 @@ export function loadFlows(dir: string, locales: LocaleResources): FlowSet {
   }
   for (const flow of flows.values())
     problems.push(...checkFlow(flow, flows, locales).map((p) => `${fileOf.get(flow.id)}: ${p}`));
+  problems.push(...checkEntryPoints(flows, fileOf));
   if (problems.length > 0) throw new FlowError(problems);
   return flows;
 }
@@ -109,6 +137,7 @@ function checkFlow(flow: Flow, flows: FlowSet, locales: LocaleResources): string
       }
     }
     problems.push(...deadEnds(id, step).map((p) => `${at(id)}${p}`));
+    if (step.type === 'handoff') problems.push(...checkBindings(flow, id, step));
     problems.push(...limits(step, locales).map((p) => `${at(id)}${p}`));
     for (const key of keysOf(step)) {
       for (const [language, namespaces] of Object.entries(locales)) {
@@ -137,6 +166,66 @@ function checkFlow(flow: Flow, flows: FlowSet, locales: LocaleResources): string
   }
   for (const id of Object.keys(flow.steps))
     if (!reachable.has(id)) problems.push(`${at(id)}: unreachable from "${flow.start}"`);
+  return problems;
+}
+
+function checkEntryPoints(flows: FlowSet, fileOf: ReadonlyMap<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
+    const flow = flows.get(entry.flow);
+    if (flow && 'step' in entry && !flow.steps[entry.step])
+      problems.push(
+        `${fileOf.get(flow.id)}: steps.${entry.step}: missing; the engine opens it by name (${name})`,
+      );
+  }
+  for (const need of UNDERSTANDING_STEPS) {
+    const flow = flows.get(need.flow);
+    if (
+      flow &&
+      !Object.values(flow.steps).some((s) => s.type === 'multi-choice' && s.understand === need.understand)
+    )
+      problems.push(
+        `${fileOf.get(flow.id)}: steps: no multi-choice step with "understand: ${need.understand}"; accepted proposals fill it`,
+      );
+  }
+  for (const intake of [ENTRY_POINTS.selfIntake.flow, ENTRY_POINTS.neighbourIntake.flow]) {
+    const flow = flows.get(intake);
+    if (flow && !Object.values(flow.steps).some((s) => s.type === 'handoff'))
+      problems.push(`${fileOf.get(flow.id)}: steps: no handoff step; an intake must hand the case to staff`);
+  }
+  return problems;
+}
+
+/** Every answer a handoff binds to the intake is saved by a step of the flow, with values the intake accepts. */
+function checkBindings(flow: Flow, id: string, step: StepOfType<'handoff'>): string[] {
+  const problems: string[] = [];
+  const savers = new Map<string, FlowStep>();
+  for (const s of Object.values(flow.steps)) if ('saveAs' in s && s.saveAs) savers.set(s.saveAs, s);
+  const origin = typeof step.origin === 'string' ? undefined : step.origin.answer;
+  if (origin && !savers.has(origin))
+    problems.push(`steps.${id}.origin.answer: no step of this flow saves "${origin}"`);
+  const originSaver = origin ? savers.get(origin) : undefined;
+  if (originSaver && 'options' in originSaver)
+    for (const option of originSaver.options)
+      if (!(SUBJECTS as readonly string[]).includes(option.id))
+        problems.push(
+          `steps.${id}.origin.answer: option "${option.id}" of the step saving "${origin}" is not one of ${SUBJECTS.join(', ')}`,
+        );
+  for (const [name, answer] of Object.entries(step.intake)) {
+    const at = `steps.${id}.intake.${name}`;
+    const saver = savers.get(answer);
+    if (!saver) {
+      problems.push(`${at}: no step of this flow saves "${answer}" (saveAs)`);
+      continue;
+    }
+    const allowed = isIntakeField(name) ? allowedValues(name as IntakeField) : undefined;
+    if (!allowed || !('options' in saver)) continue;
+    for (const option of saver.options)
+      if (!allowed.includes(option.id))
+        problems.push(
+          `${at}: option "${option.id}" of the step saving "${answer}" is not one of ${allowed.join(', ')}`,
+        );
+  }
   return problems;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONCERN_ANSWERS } from '../cases/intake.js';
 import { CRISIS_CATEGORIES } from '../vocabulary.js';
 
 /**
@@ -24,7 +25,20 @@ export const sessionStateSchema = z.object({
   /** Where the language came from: the resident's own choice wins over the LINE profile. */
   languageSource: z.enum(['default', 'profile', 'detected', 'chosen']),
   position: flowPositionSchema.optional(),
+  /** The current flow's answers, under the flow's own `saveAs` names. */
   answers: z.record(z.string(), answerValue).default({}),
+  /**
+   * What the engine itself gathered beside the flow's questions, for the case: words written
+   * outside a question, files sent, household patterns recognised, the safety question's answer.
+   */
+  heard: z
+    .object({
+      words: z.string().optional(),
+      attachments: z.array(z.string()).optional(),
+      patterns: z.array(z.string()).optional(),
+      concern: z.enum(CONCERN_ANSWERS).optional(),
+    })
+    .default({}),
   /** A guess from free text awaiting the resident's yes or no. */
   proposal: z
     .object({
@@ -65,6 +79,7 @@ export function newSessionState(
     language,
     languageSource,
     answers: {},
+    heard: {},
     urgent: false,
     lastActiveAt: now.toISOString(),
   };
@@ -74,4 +89,10 @@ export function newSessionState(
 export function parseSessionState(raw: unknown): SessionState | null {
   const parsed = sessionStateSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
+}
+
+/** Forgets the intake in progress: the flow's answers and what was heard beside them. */
+export function forgetIntake(state: SessionState): void {
+  state.answers = {};
+  state.heard = {};
 }

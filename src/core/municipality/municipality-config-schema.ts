@@ -133,7 +133,6 @@ const windowSchema = z.strictObject({
 const emergencyNumber = z.strictObject({
   id,
   phone,
-  labelKey: z.string().optional(),
   names: localizedNames,
   categories: z.array(z.enum(CRISIS_CATEGORIES)).min(1),
   twentyFourHours: z.boolean(),
@@ -154,7 +153,6 @@ function national(
   return {
     id,
     phone,
-    labelKey: `emergency.${id}`,
     categories,
     twentyFourHours,
     names: { ja, en, 'ja-easy': jaEasy, zh, vi, 'pt-BR': pt, ko },

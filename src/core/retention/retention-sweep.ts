@@ -1,20 +1,8 @@
-import {
-  ANONYMISED_ANSWER_KEYS,
-  type AuditRepository,
-  type CaseRecord,
-  type CaseRepository,
-} from '../store.js';
+import { personalFieldsIn } from '../cases/intake.js';
+import type { AuditRepository, CaseRecord, CaseRepository } from '../store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const YEAR_MS = 365 * DAY_MS;
-
-/**
- * Answer keys that hold no conversation text and stay after the conversation is removed: the
- * anonymised keys that survive erasure, plus the routing reason and crisis categories (both ids
- * from fixed lists). `area` stays only when it is one of the city's area ids; as typed by the
- * resident it is text.
- */
-const KEPT_ANSWER_KEYS = new Set<string>([...ANONYMISED_ANSWER_KEYS, 'route', 'crisis']);
 
 /** Resident keys that no longer point at anyone (see CaseRepository.eraseResident and unlinkResident). */
 const UNLINKED_KEY = /^(?:erased|unlinked):/;
@@ -100,10 +88,8 @@ export class RetentionSweep {
 
   /** What removing the conversation would change; undefined when there is nothing left to remove. */
   private removal(record: CaseRecord) {
-    const areaIds = new Set(this.options.config.areas.map((a) => a.id));
-    const dropped = Object.keys(record.answers).filter(
-      (key) => !KEPT_ANSWER_KEYS.has(key) && !(key === 'area' && areaIds.has(String(record.answers[key]))),
-    );
+    // The intake's personal fields go; its anonymous ones (ids from fixed lists) stay.
+    const dropped = personalFieldsIn(record.answers);
     const words = record.ownWords !== undefined;
     if (!words && dropped.length === 0) return undefined;
     return { words, dropped };

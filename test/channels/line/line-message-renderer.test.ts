@@ -145,7 +145,7 @@ describe('renderLineMessages', () => {
       }
 
       expect(caught).toBeInstanceOf(LineLimitError);
-      expect(caught).toMatchObject({ code: 'line_limit_exceeded', name: 'LineLimitError' });
+      expect(caught).toMatchObject({ code: 'LINE_LIMIT_EXCEEDED', name: 'LineLimitError' });
       expect((caught as Error).message).toMatch(/^message 1: text is/);
       expect((caught as Error).message).not.toContain('生活保護');
     });

@@ -55,18 +55,24 @@ function record(overrides: Partial<CaseRecord> = {}): CaseRecord {
 }
 
 describe('the staff pane view', () => {
+  const line = (view: { alert: Array<{ key: string; value: string }> }, key: string) =>
+    view.alert.find((l) => l.key === key)?.value;
+  const t = ctx.t;
+
   it('shows the alert data only: never the resident id, phone, place or own words', () => {
     const view = renderCaseView(record({ status: 'assigned', assignee: 'staff-a' }), ctx);
     expect(view).toMatchObject({
       number: '2026-000007',
-      fields: [{ id: 'elderly', label: '高齢・介護' }],
-      urgency: '数日のうちに',
-      origin: { id: 'family', label: '家族' },
+      origin: { id: 'family', label: t('staff.origin.family') },
       anonymous: false,
-      contact: '電話での連絡を希望（番号は担当後にスレッドに表示）',
       status: 'assigned',
       assignee: 'staff-a',
     });
+    expect(line(view, 'staff.alert.fields')).toBe(t('field.elderly'));
+    expect(line(view, 'staff.alert.urgency')).toBe(t('intake.urgency.soon'));
+    expect(line(view, 'staff.alert.contact')).toBe(
+      `${t('staff.contact.identified')}\n${t('staff.contact.means.phone')}`,
+    );
     const json = JSON.stringify(view);
     for (const secret of ['resident-secret', PHONE, PLACE, WORDS]) expect(json).not.toContain(secret);
   });
@@ -87,17 +93,53 @@ describe('the staff pane view', () => {
       }),
       ctx,
     );
-    expect(view.observations.map((o) => o.label)).toEqual(['ごみがたまっている', 'においが気になる']);
-    expect(view.crisis).toEqual([{ id: 'elder_abuse', label: '高齢者への虐待' }]);
-    expect(view.patterns).toEqual([{ id: 'hoarding', label: 'ごみ屋敷' }]);
-    expect(view.contact).toBe('通報者には連絡しません（匿名の通報）');
+    const separator = t('common.list-separator');
+    expect(line(view, 'staff.alert.observations')).toBe(
+      `${t('observation.rubbish')}${separator}${t('observation.smell')}\n${t('staff.alert.patterns', { patterns: t('staff.pattern.hoarding') })}`,
+    );
+    expect(line(view, 'staff.alert.urgency')).toBe(
+      t('staff.alert.crisis-with', { categories: t('staff.crisis.elder_abuse') }),
+    );
+    expect(line(view, 'staff.alert.contact')).toBe(
+      `${t('staff.contact.anonymous')}\n${t('staff.contact.reporter-not-contactable')}`,
+    );
+    expect(view.crisis).toBe(true);
     expect(JSON.stringify(view)).not.toContain(PLACE);
   });
 
   it('labels a case with no recognised field as unknown', () => {
-    expect(renderCaseView(record({ fields: [] }), ctx).fields).toEqual([
-      { id: 'unknown', label: 'わからない・その他' },
-    ]);
+    expect(line(renderCaseView(record({ fields: [] }), ctx), 'staff.alert.fields')).toBe(t('field.unknown'));
+  });
+
+  it('says a resident who chose this LINE can be answered here, not that nobody may contact them', () => {
+    const view = renderCaseView(
+      record({ anonymous: true, answers: { subject: 'self', urgency: 'soon', contact: 'line' } }),
+      ctx,
+    );
+    expect(line(view, 'staff.alert.contact')).toBe(
+      `${t('staff.contact.anonymous')}\n${t('staff.contact.means.line')}`,
+    );
+  });
+
+  it('says a crisis case opened before any question can be answered in its conversation', () => {
+    const view = renderCaseView(
+      record({ anonymous: true, urgent: true, answers: { subject: 'self', crisis: ['suicide'] } }),
+      ctx,
+    );
+    expect(line(view, 'staff.alert.contact')).toBe(
+      `${t('staff.contact.anonymous')}\n${t('staff.contact.means.line')}`,
+    );
+  });
+
+  it("shows one urgency: danger outranks the resident's own choice, the safety answer follows", () => {
+    const view = renderCaseView(
+      record({ urgent: true, answers: { urgency: 'soon', crisis: ['suicide'], concern: 'unsure' } }),
+      ctx,
+    );
+    expect(line(view, 'staff.alert.urgency')).toBe(
+      `${t('staff.alert.crisis-with', { categories: t('staff.crisis.suicide') })}\n${t('staff.alert.concern.unsure')}`,
+    );
+    expect(line(view, 'staff.alert.urgency')).not.toContain(t('intake.urgency.soon'));
   });
 
   it('withholds the intake until someone has taken the case', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConversationHarness, type Resident } from '../../support/conversation-harness.js';
+import { ConversationHarness, type Resident, t } from '../../support/conversation-harness.js';
 import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';
 
 /** Every message a channel gets must fit LINE: at most 13 quick replies, labels of at most 20. */
@@ -120,34 +120,34 @@ describe('conversation flows', () => {
   it('asks for one choice at least before moving on', async () => {
     const r = h.resident();
     await r.follow();
-    await r.tap('自分や家族のこと');
-    await r.tap('自分のこと');
-    await r.tap('障害');
-    await r.tap('✓ 障害');
+    await r.tapOption('welcome', 'menu', 'self');
+    await r.tapOption('intake-self', 'who', 'self');
+    await r.tapOption('intake-self', 'fields', 'disability');
+    await r.tapOption('intake-self', 'fields', 'disability');
     // The done button only shows once something is chosen; a stale done tap is refused politely.
     await r.send({ type: 'choice', data: 'd|intake-self|fields' });
-    expect(r.text()).toContain('ひとつ以上選んで');
+    expect(r.said('common.choose-one-or-more')).toBe(true);
   });
 
   it("walks a neighbour report anonymously to the area's elderly care centre", async () => {
     const r = h.resident();
     await r.follow();
-    await r.tap('近所・知人の心配');
-    expect(r.text()).toContain('あなたの名前は聞きません');
-    await r.tap('しばらく姿を見ない');
-    await r.tap('郵便や新聞がたまる');
-    await r.tap('これで決定');
+    await r.tapOption('welcome', 'menu', 'neighbour');
+    expect(r.said('intake.neighbour.intro')).toBe(true);
+    await r.tapOption('intake-neighbour', 'observed', 'not_seen');
+    await r.tapOption('intake-neighbour', 'observed', 'mail_piling');
+    await r.tapDone('intake-neighbour', 'observed');
     await r.say('一人暮らしのおばあさんを一週間ほど見かけません');
     await r.say('若葉町の公園の近くです');
-    await r.tap('名乗らない');
-    expect(r.text()).toContain('しばらく姿を見ない');
-    await r.tap('伝える');
+    await r.tapOption('intake-neighbour', 'contactable', 'none');
+    expect(r.text()).toContain(t('observation.not_seen'));
+    await r.tapOption('intake-neighbour', 'confirm', 'send');
 
     const [record] = await h.store.cases.listByResident(r.key);
     expect(record).toMatchObject({ windowId: 'houkatsu-north', origin: 'neighbour', anonymous: true });
     expect(record?.answers).toMatchObject({
       observations: ['not_seen', 'mail_piling'],
-      contactable: 'no',
+      contact: 'none',
       area: 'north',
     });
     expect(record?.answers.location).toBe('若葉町の公園の近くです');
@@ -255,7 +255,7 @@ describe('after hours', () => {
   it('tells the resident when a person will read it, with the 24-hour numbers', async () => {
     const h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(6, '10:00')) });
     const r = h.resident();
-    await r.completeSelfIntake('障害');
+    await r.completeSelfIntake('disability');
     expect(r.text()).toMatch(/月曜 8:30 以降に担当者が確認します/);
     expect(r.buttons().map((b) => b.kind)).toEqual(expect.arrayContaining(['call']));
     expect(r.buttons().some((b) => b.kind === 'call' && b.phone === '0120-279-338')).toBe(true);

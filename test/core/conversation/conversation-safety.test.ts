@@ -61,7 +61,7 @@ describe('crisis safety, in every state', () => {
 
   it('still reacts after the handoff: the open case becomes urgent and staff are told again', async () => {
     const r = h.resident();
-    await r.completeSelfIntake('こころ・孤立');
+    await r.completeSelfIntake('isolation');
     await r.say('やっぱりもう死にたい');
     expect(r.text()).toContain('あなたの安全');
     const [record] = await h.store.cases.listByResident(r.key);
@@ -81,7 +81,7 @@ describe('after the handoff', () => {
   it('relays what the resident writes to staff and stays quiet', async () => {
     const h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(3, '10:00')) });
     const r = h.resident();
-    await r.completeSelfIntake('障害');
+    await r.completeSelfIntake('disability');
     await r.say('追加で伝えたいことがあります');
     expect(r.last).toEqual([]);
     await r.send({ type: 'media', media: 'image', contentId: '1234' });

@@ -180,8 +180,12 @@ function inconsistentFields(items: readonly Utterance[]): string[] {
 }
 
 describe('classifier quality on test/fixtures/utterances.yaml', () => {
-  it('prints the quality table', () => {
+  it('prints the quality table, with a score for every field, pattern and observation', () => {
     console.log(table.join('\n'));
+    for (const id of KNOWN_FIELD_IDS) expect(table.some((l) => l.includes(`field ${id}`))).toBe(true);
+    for (const id of PATTERN_IDS) expect(table.some((l) => l.includes(`pattern ${id}`))).toBe(true);
+    for (const id of MATCHABLE_OBSERVATION_IDS) expect(table.some((l) => l.includes(`obs ${id}`))).toBe(true);
+    expect(table.join('\n')).not.toMatch(/NaN|undefined/);
   });
 
   it('has the fixture the brief asks for', () => {
@@ -234,8 +238,10 @@ describe('classifier quality on test/fixtures/utterances.yaml', () => {
 });
 
 describe(`crisis detection on ${HELDOUT_3}`, () => {
-  it('prints the crisis table', () => {
+  it('prints the crisis table, with a score on every row', () => {
     console.log(heldout3Table.join('\n'));
+    expect(heldout3Table.length).toBeGreaterThan(2);
+    expect(heldout3Table.join('\n')).not.toMatch(/NaN|undefined/);
   });
 
   it('is a held-out set of the size the brief asks for, apart from the main fixture', () => {

@@ -303,11 +303,17 @@ export function describeRecordContract(getStore: () => Store) {
     });
 
     it("erases a resident's personal data but keeps what anonymised counts need", async () => {
+      // Kept: what the intake (core/cases/intake.ts) tags anonymous; gone: the personal fields, keys
+      // it does not know, and an area that is typed text rather than a city area id.
       const answers = {
-        subject: 'parent',
-        urgency: 'this_week',
+        subject: 'family',
+        urgency: 'soon',
         contact: 'line',
+        area: 'north',
+        crisis: ['suicide'],
+        route: 'single-field',
         contactable: true,
+        areaText: '若葉町',
         observations: ['not_seen', 'mail_piling'],
         fields: ['elderly'],
         location: { latitude: 35.6812, longitude: 139.7671, address: '東京都千代田区' },
@@ -336,10 +342,12 @@ export function describeRecordContract(getStore: () => Store) {
         ...aKept,
         residentKey: `erased:${a.id}`,
         answers: {
-          subject: 'parent',
-          urgency: 'this_week',
+          subject: 'family',
+          urgency: 'soon',
           contact: 'line',
-          contactable: true,
+          area: 'north',
+          crisis: ['suicide'],
+          route: 'single-field',
           observations: ['not_seen', 'mail_piling'],
           fields: ['elderly'],
         },

@@ -2,9 +2,10 @@ import { clock, el } from './dom.js';
 import { staffName } from './staff-names.js';
 import { currentLanguage, t } from './texts.js';
 
-const joined = (items) => items.map((item) => item.label).join(t('playground.list-separator'));
-
-/** The alert's fields: the same data the Slack alert shows, and nothing the resident wrote. */
+/**
+ * The alert's fields: the case summary's lines (built in the core, the same the Slack alert shows,
+ * and nothing the resident wrote), with the waiting time and the status added here.
+ */
 function alertFields(view, language) {
   const status =
     view.status === 'pending'
@@ -16,39 +17,17 @@ function alertFields(view, language) {
           })
         : t('playground.status.closed', { time: clock(view.closedAt, language) });
   const waiting = Math.max(0, Math.round((Date.now() - Date.parse(view.waitingSince)) / 60000));
-  const neighbourSaw = view.origin.id === 'neighbour' && view.observations.length > 0;
-  const subject = neighbourSaw ? joined(view.observations) : joined(view.fields);
-  const urgency = [
-    view.crisis.length > 0 && `${t('playground.alert.crisis')} (${joined(view.crisis)})`,
-    view.urgent && view.crisis.length === 0 && t('playground.alert.urgent'),
-    view.concern,
-    view.urgency,
-  ].filter(Boolean);
-  const contact = [
-    t(view.anonymous ? 'playground.alert.anonymous' : 'playground.alert.contactable'),
-    view.contact,
-  ];
-  const hours = [
-    t(view.afterHours ? 'playground.alert.after-hours' : 'playground.alert.arrived-open'),
-    t(view.openNow ? 'playground.alert.open-now' : 'playground.alert.closed-now'),
+  const received = [
+    t('playground.alert.waiting-since'),
+    view.status === 'pending'
+      ? t('playground.alert.waiting', { time: clock(view.waitingSince, language), minutes: waiting })
+      : clock(view.waitingSince, language),
   ];
   return [
-    ['playground.alert.window', view.window.name],
-    [neighbourSaw ? 'playground.alert.observations' : 'playground.alert.fields', subject],
-    view.patterns.length > 0 && ['playground.alert.patterns', joined(view.patterns)],
-    ['playground.alert.urgency', urgency.join('\n') || t('playground.alert.urgency-none')],
-    ['playground.alert.origin', view.origin.label],
-    ['playground.alert.contact', contact.filter(Boolean).join('\n')],
-    ['playground.alert.language', view.language.name],
-    [
-      'playground.alert.waiting-since',
-      view.status === 'pending'
-        ? t('playground.alert.waiting', { time: clock(view.waitingSince, language), minutes: waiting })
-        : clock(view.waitingSince, language),
-    ],
-    ['playground.alert.hours', hours.join('\n')],
-    ['playground.alert.status', status],
-  ].filter(Boolean);
+    ...view.alert.map((line) => [line.label, line.value]),
+    received,
+    [t('playground.alert.status'), status],
+  ];
 }
 
 /** A case's alert, drawn as a Slack message from the madoguchi app. */
@@ -58,7 +37,7 @@ export function alertBody(view) {
     view.urgent &&
       el('span', {
         className: 'badge urgent',
-        text: t(view.crisis.length > 0 ? 'playground.alert.crisis' : 'playground.alert.urgent'),
+        text: t(view.crisis ? 'playground.alert.crisis' : 'playground.alert.urgent'),
       }),
     view.afterHours &&
       el('span', { className: 'badge after-hours', text: t('playground.alert.after-hours') }),
@@ -84,11 +63,12 @@ export function alertBody(view) {
     el(
       'dl',
       { className: 'alert-fields' },
-      alertFields(view, language).map(([key, value]) =>
-        el('div', {}, [el('dt', { text: t(key) }), el('dd', { text: value })]),
+      alertFields(view, language).map(([label, value]) =>
+        el('div', {}, [el('dt', { text: label }), el('dd', { text: value })]),
       ),
     ),
-    view.status !== 'closed' &&
+    // Until someone takes the case, its personal content is withheld: say so, and only then.
+    view.status === 'pending' &&
       el('p', { className: 'privacy-note', text: t('playground.alert.privacy-note') }),
-  ];
+  ].filter(Boolean);
 }

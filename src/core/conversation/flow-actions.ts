@@ -1,0 +1,28 @@
+import type { Translator } from '../translator.js';
+import type { DataRequests } from './data-requests.js';
+import type { FlowAction } from './flow-schema.js';
+import type { Turn } from './turn.js';
+
+/** The built-in actions a flow step or option can run. */
+export class FlowActions {
+  constructor(
+    private readonly translator: Translator,
+    private readonly data: DataRequests,
+  ) {}
+
+  async run(turn: Turn, action: FlowAction, value?: string): Promise<void> {
+    switch (action) {
+      case 'set-language':
+        if (value && this.translator.languages.includes(value)) turn.setLanguage(value);
+        return;
+      case 'stop':
+        turn.state.position = undefined;
+        turn.say('common.stopped');
+        return;
+      case 'describe-data':
+        return this.data.describe(turn);
+      case 'erase-data':
+        return this.data.erase(turn);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type { CaseDesk } from '../cases/case-desk.js';
+import type { Intake } from '../cases/intake.js';
+import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
+import { routeToWindow } from '../municipality/route-to-window.js';
+import type { TextClassifier } from '../understanding/classify-text.js';
+import type { FieldId, ObservationId, PatternId } from '../vocabulary.js';
+import type { StepOfType } from './flow-schema.js';
+import { tellCaseReceived } from './handoff-receipt.js';
+import { rememberPatterns } from './heard-so-far.js';
+import { bindIntake } from './intake-bindings.js';
+import { forgetIntake } from './session-state.js';
+import type { Turn } from './turn.js';
+
+/**
+ * Whether staff know who is consulting: a resident who leaves a phone number, or a neighbour who
+ * may be contacted, is not anonymous; everyone else is.
+ */
+export function isAnonymous(intake: Pick<Intake, 'subject' | 'contact'>): boolean {
+  return intake.subject === 'neighbour' ? intake.contact !== 'line' : intake.contact !== 'phone';
+}
+
+/** The handoff step: the flow's answers become the case's intake, routed to a window and handed to staff. */
+export class IntakeHandoff {
+  constructor(
+    private readonly desk: CaseDesk,
+    private readonly classifier: TextClassifier,
+    private readonly config: MunicipalityConfig,
+    private readonly now: () => Date,
+  ) {}
+
+  async handoff(turn: Turn, step: StepOfType<'handoff'>): Promise<void> {
+    const { intake, ownWords } = bindIntake(step, turn.state, this.config);
+    if (ownWords) rememberPatterns(turn.state, this.classifier.classify(ownWords).patterns);
+    const subject = intake.subject ?? 'self';
+    const patterns = (turn.state.heard.patterns ?? []) as PatternId[];
+    const route = routeToWindow(this.config, {
+      fields: intake.fields ?? [],
+      patterns,
+      origin: subject,
+      observations: (intake.observations ?? []) as ObservationId[],
+      ...(intake.area ? { area: intake.area } : {}),
+    });
+    const content = {
+      windowId: route.windowId,
+      fields: (intake.fields ?? []).filter((f): f is Exclude<FieldId, 'unknown'> => f !== 'unknown'),
+      patterns,
+      origin: subject,
+      anonymous: isAnonymous(intake),
+      answers: { ...intake, route: route.reason } satisfies Intake,
+    };
+
+    const existing = turn.state.caseId ? await this.desk.get(turn.state.caseId) : null;
+    const record =
+      existing && existing.status !== 'closed' && existing.residentKey === turn.key
+        ? await this.desk.complete(existing.id, {
+            ...content,
+            ownWords: [existing.ownWords, ownWords].filter(Boolean).join('\n') || null,
+          })
+        : await this.desk.open({
+            cause: `intake:${turn.event.id}`,
+            residentKey: turn.key,
+            channel: turn.event.channel,
+            language: turn.language,
+            urgent: turn.state.urgent,
+            ...content,
+            ownWords,
+          });
+    if (!record) return;
+    turn.state.caseId = record.id;
+    forgetIntake(turn.state);
+    tellCaseReceived(turn, this.config, {
+      number: record.number,
+      windowId: record.windowId,
+      subject,
+      contact: intake.contact,
+      windowOpen: this.desk.isWindowOpen(record.windowId),
+      now: this.now(),
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { CaseDesk } from '../cases/case-desk.js';
+import type { HandoffListener } from '../cases/handoff-listener.js';
+import type { Turn } from './turn.js';
+
+/** While a case is open, the resident talks to staff: their messages are relayed, and they rate the close. */
+export class OpenCaseRelay {
+  constructor(
+    private readonly desk: CaseDesk,
+    private readonly handoff: HandoffListener,
+  ) {}
+
+  /** While a case is open and no flow runs, what the resident writes goes to staff; the bot stays quiet. */
+  async relay(turn: Turn): Promise<boolean> {
+    const caseId = turn.state.caseId;
+    if (!caseId || turn.state.position || turn.event.content.type === 'choice') return false;
+    let record = await this.desk.get(caseId);
+    if (record?.status === 'closed' && record.residentKey === turn.key && this.desk.canReopen(record)) {
+      record = await this.desk.reopen(record);
+    }
+    if (!record || record.status === 'closed' || record.residentKey !== turn.key) {
+      turn.state.caseId = undefined;
+      turn.state.urgent = false;
+      return false;
+    }
+    await this.handoff.residentMessage(record, turn.event.content, turn.event.id);
+    return true;
+  }
+
+  /** The 1-5 answer after a case was closed. */
+  async rate(turn: Turn, caseId: string, score: number): Promise<void> {
+    if (await this.desk.rate(caseId, turn.key, score)) turn.say('handoff.rating-thanks');
+  }
+}
