@@ -2,7 +2,7 @@ import type { TextClassification } from '../understanding/classify-text.js';
 import type { KnownFieldId, MatchableObservationId } from '../vocabulary.js';
 
 /** Fields this close to the strongest are proposed with it; weaker ones are passing mentions. */
-const CLOSE_TO_STRONGEST = 0.6;
+const CLOSE_TO_STRONGEST = 0.7;
 
 export type StartProposal =
   | { kind: 'start-neighbour'; values: MatchableObservationId[] }
