@@ -149,10 +149,11 @@ describe('POST /webhooks/line', () => {
     await post(service, webhookBody([first, second]));
     await settle(service);
     // The first message of a new conversation gets the notice; the second, read after it, a gentle
-    // pointer to the menu the first one showed.
+    // pointer to the menu the first one showed, and no promise to pass on words no case will hold.
     expect(seen).toHaveLength(2);
     expect(seen[0]).toContain('福祉の相談窓口');
-    expect(seen[1]).toContain('書いてくださった内容は担当者に伝えます');
+    expect(seen[1]).toContain('下のボタンから選んでください');
+    expect(seen[1]).not.toContain('担当者に伝えます');
   });
 
   it('greets a new follower and stops sending to a user who unfollowed', async () => {

@@ -29,6 +29,7 @@ import { answerProposal } from './proposal-answer.js';
 import { askResume } from './resume-question.js';
 import { askSafetyQuestion } from './safety-check.js';
 import { forgetIntake, newSessionState, parseSessionState, type SessionState } from './session-state.js';
+import { TalkMode } from './talk-mode.js';
 import { Turn } from './turn.js';
 
 /** Looks up what the platform knows of a user's language (LINE profile), when it is allowed to. */
@@ -94,6 +95,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
   });
   const crisisCases = new CrisisCases(deps.desk, deps.config, runner);
   const openCase = new OpenCaseRelay(deps.desk, deps.handoff);
+  const talk = new TalkMode(deps.desk, deps.config, now);
   const toMenu = (turn: Turn) => runner.start(turn, ENTRY_POINTS.menu.flow, ENTRY_POINTS.menu.step);
 
   return async (event) => {
@@ -175,7 +177,10 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
           : undefined;
     if (command) return runCommand(turn, command);
 
-    if (await openCase.relay(turn)) return;
+    if (await openCase.relay(turn)) {
+      if (talk.isOn(turn)) talk.acknowledge(turn);
+      return;
+    }
 
     if (choice?.kind === 'rating') return openCase.rate(turn, choice.caseId, choice.score);
     if (choice?.kind === 'resume') return resume(turn, choice.answer);
@@ -210,12 +215,19 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     const { content } = turn.event;
     if (content.type === 'text') {
       if (turn.state.position) {
-        // Not an answer to the question on screen: keep the words for staff, and ask again.
-        rememberWords(turn.state, content.text);
-        if (!proposals.proposeStart(turn, content.text, true)) {
-          turn.say('common.please-choose');
+        // Not an answer to the question on screen. Whatever the bot says of the words must happen:
+        // with a case open they go to it now; in an intake they go with it; otherwise no promise.
+        if (await openCase.passOn(turn)) {
+          turn.say('handoff.passed-on');
           await runner.repeat(turn);
+          return;
         }
+        if (proposals.proposeStart(turn, content.text, true)) return;
+        if (flowLeadsToCase(turn)) {
+          rememberWords(turn.state, content.text);
+          turn.say('common.please-choose');
+        } else turn.say('common.please-choose-only');
+        await runner.repeat(turn);
         return;
       }
       if (!proposals.proposeStart(turn, content.text)) await toMenu(turn);
@@ -241,7 +253,8 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     deps.onCrisis?.(categories);
     writeSafetyMessage(turn, deps.config, categories);
     await crisisCases.raise(turn, categories, words);
-    if (!runner.recordTextAnswer(turn, text)) rememberWords(turn.state, words);
+    // The words are on the urgent case; no form question follows an alarm.
+    talk.enter(turn);
   }
 
   async function answerSafetyQuestion(turn: Turn, answer: SafetyAnswer, typed?: string): Promise<void> {
@@ -257,7 +270,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
       deps.onCrisis?.(check.categories);
       writeSafetyMessage(turn, deps.config, check.categories);
       await crisisCases.raise(turn, check.categories, words, answer);
-      if (!runner.recordTextAnswer(turn, check.words)) rememberWords(turn.state, words);
+      talk.enter(turn);
       return;
     }
     // Staff who later receive a case from this conversation see that the question was asked.
@@ -285,6 +298,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     turn.state.proposal = undefined;
     turn.state.safetyCheck = undefined;
     turn.state.resumePending = undefined;
+    talk.leave(turn);
     if (command === 'stop') {
       turn.state.position = undefined;
       turn.say('common.stopped');
@@ -297,6 +311,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
 
   async function resume(turn: Turn, answer: 'continue' | 'restart'): Promise<void> {
     turn.state.resumePending = undefined;
+    if (answer === 'continue' && talk.isOn(turn)) return talk.explain(turn);
     if (answer === 'continue' && runner.currentStep(turn)) return runner.repeat(turn);
     if (answer === 'continue' && turn.state.caseId) {
       turn.say('handoff.still-open');
@@ -304,6 +319,12 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     }
     forgetIntake(turn.state);
     await toMenu(turn);
+  }
+
+  /** The flow on screen ends in a handoff, so words kept now reach a case with it. */
+  function flowLeadsToCase(turn: Turn): boolean {
+    const flow = turn.state.position ? deps.flows.get(turn.state.position.flowId) : undefined;
+    return flow !== undefined && Object.values(flow.steps).some((step) => step.type === 'handoff');
   }
 
   function isAway(state: SessionState): boolean {

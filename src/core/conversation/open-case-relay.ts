@@ -26,6 +26,19 @@ export class OpenCaseRelay {
     return true;
   }
 
+  /**
+   * Words written beside a question while a case is open (at the menu, in the data menu): they go to
+   * that case now, so that "担当者に伝えました" is true. False when no case is open.
+   */
+  async passOn(turn: Turn): Promise<boolean> {
+    const caseId = turn.state.caseId;
+    if (!caseId || turn.event.content.type === 'choice') return false;
+    const record = await this.desk.get(caseId);
+    if (!record || record.status === 'closed' || record.residentKey !== turn.key) return false;
+    await this.handoff.residentMessage(record, turn.event.content, turn.event.id);
+    return true;
+  }
+
   /** The 1-5 answer after a case was closed. */
   async rate(turn: Turn, caseId: string, score: number): Promise<void> {
     if (await this.desk.rate(caseId, turn.key, score)) turn.say('handoff.rating-thanks');

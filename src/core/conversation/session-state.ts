@@ -62,6 +62,13 @@ export const sessionStateSchema = z.object({
       firstMessage: z.boolean(),
     })
     .optional(),
+  /**
+   * Talk mode after an alarm: the resident's words go to this urgent case, with no form questions,
+   * until they go back to the menu or the case is closed.
+   */
+  talk: z
+    .object({ caseId: z.string(), since: z.string().datetime(), lastAckAt: z.string().datetime().optional() })
+    .optional(),
   /** The open case this conversation is handed off to. */
   caseId: z.string().optional(),
   urgent: z.boolean().default(false),

@@ -33,7 +33,7 @@ describe('crisis safety, in every state', () => {
     expect(s.text()).toContain('あなたの安全');
   });
 
-  it('interrupts a flow without losing it, then completes the same case instead of opening another', async () => {
+  it('leaves the form for talk mode: every later word reaches the same urgent case', async () => {
     const r = h.resident();
     await r.follow();
     await r.tap('自分や家族のこと');
@@ -43,20 +43,55 @@ describe('crisis safety, in every state', () => {
     await r.say('夫に殴られて、殺されるかもしれない');
     expect(r.text()).toContain('110');
     expect(r.text()).toContain('#8008');
-    expect(r.buttons().at(-1)?.label).toBe('ここで話を続ける');
-    await r.tap('ここで話を続ける');
-    // The words were the answer to the question on screen, so the flow moved on to the next one.
-    expect(r.text()).toContain('どのくらい急ぎますか');
-    await r.tap('今日じゅうに');
-    await r.tap('このLINEで');
-    await r.tap('とばす');
-    await r.tap('伝える');
-
+    await r.tap(h.content.translator.forLanguage('ja')('crisis.continue'));
+    // No form question follows an alarm: the resident is told where their words go, and when.
+    const t = h.content.translator.forLanguage('ja');
+    expect(r.text()).not.toContain('どのくらい急ぎますか');
+    expect(r.text()).toMatch(new RegExp(`${t('talk.now').slice(0, 12)}|${t('talk.later').slice(0, 12)}`));
+    expect(r.buttons().map((b) => b.label)).toEqual([t('talk.menu')]);
+    await r.say('仕事も家もなくなって、どこにも行けない');
+    // Received just now: the resident is not interrupted by another message for every line.
+    expect(r.last).toEqual([]);
     const cases = await h.store.cases.listByResident(r.key);
     expect(cases).toHaveLength(1);
-    expect(cases[0]).toMatchObject({ urgent: true, fields: ['violence'] });
-    expect(cases[0]?.ownWords).toContain('殴られて');
-    expect(h.handoff.events.map((e) => e.kind)).toEqual(['opened', 'intake-completed']);
+    expect(cases[0]).toMatchObject({ urgent: true });
+    expect(h.handoff.events.map((e) => e.kind)).toEqual(['opened', 'resident-message']);
+    // The menu is a word away at any time (and a tap on every talk-mode message), and leaves talk mode.
+    await r.say('メニュー');
+    expect(r.text()).toContain(t('welcome.menu.prompt'));
+    await r.say('やっぱり話を聞いてほしい');
+    expect(h.handoff.events.map((e) => e.kind)).toEqual(['opened', 'resident-message', 'resident-message']);
+  });
+
+  it('sends the message after a crisis at the menu to the urgent case, not into a field proposal', async () => {
+    const t = h.content.translator.forLanguage('ja');
+    const r = h.resident();
+    await r.follow();
+    await r.say('今から線路に飛び込む');
+    expect(r.text()).toContain('119');
+    await r.say('仕事も家もなくなって、どこにも行けない');
+    expect(r.text()).not.toContain(t('proposal.question', { about: t('field.livelihood') }));
+    const [record] = await h.store.cases.listByResident(r.key);
+    expect(record).toMatchObject({ urgent: true });
+    expect(h.handoff.events.map((e) => e.kind)).toEqual(['opened', 'resident-message']);
+  });
+
+  it('passes words written after a report to its case from any menu, and promises nothing without one', async () => {
+    const t = h.content.translator.forLanguage('ja');
+    const r = h.resident();
+    await r.completeSelfIntake('livelihood');
+    await r.say('メニュー');
+    await r.tap(t('welcome.menu.data'));
+    await r.say('あと、家賃も二か月たまっています');
+    expect(r.text()).toContain(t('handoff.passed-on'));
+    expect(h.handoff.events.map((e) => e.kind)).toEqual(['opened', 'resident-message']);
+
+    const s = h.resident();
+    await s.follow();
+    await s.tap(t('welcome.menu.data'));
+    await s.say('ありがとう');
+    expect(s.text()).not.toContain('担当者に伝え');
+    expect(await h.store.cases.listByResident(s.key)).toEqual([]);
   });
 
   it('still reacts after the handoff: the open case becomes urgent and staff are told again', async () => {
