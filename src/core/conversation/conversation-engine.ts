@@ -251,7 +251,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     const categories = [...new Set([...risk.categories, ...(pending?.categories ?? [])])];
     const words = [pending?.words, text].filter(Boolean).join('\n');
     deps.onCrisis?.(categories);
-    writeSafetyMessage(turn, deps.config, categories);
+    writeSafetyMessage(turn, deps.config, categories, risk.aboutSomeoneElse || pending?.aboutSomeoneElse);
     await crisisCases.raise(turn, categories, words);
     // The words are on the urgent case; no form question follows an alarm.
     talk.enter(turn);
@@ -268,7 +268,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     if (answer !== 'no') {
       const words = [check.words, typed].filter(Boolean).join('\n');
       deps.onCrisis?.(check.categories);
-      writeSafetyMessage(turn, deps.config, check.categories);
+      writeSafetyMessage(turn, deps.config, check.categories, check.aboutSomeoneElse);
       await crisisCases.raise(turn, check.categories, words, answer);
       talk.enter(turn);
       return;

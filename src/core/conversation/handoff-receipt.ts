@@ -1,6 +1,7 @@
 import type { Intake } from '../cases/intake.js';
-import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
+import type { EmergencyNumber, MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import { describeNextOpening } from '../municipality/opening-hours.js';
+import type { CrisisCategory } from '../vocabulary.js';
 import { callButtons } from './render-step.js';
 import type { Turn } from './turn.js';
 
@@ -16,6 +17,7 @@ export function tellCaseReceived(
     windowId: string;
     subject: Intake['subject'];
     contact: Intake['contact'];
+    fields: readonly string[];
     windowOpen: boolean;
     now: Date;
   },
@@ -39,9 +41,30 @@ export function tellCaseReceived(
         date: next.date,
       })
     : '';
-  const allDay = config.emergencyNumbers.filter((n) => n.twentyFourHours);
   turn.sayText(
     `${turn.t('handoff.after-hours', { when: dayAndTime })}\n${turn.t('handoff.after-hours-numbers')}`,
-    callButtons(allDay, turn.language).slice(0, 13),
+    callButtons(numbersFor(config, received.fields), turn.language).slice(0, 13),
   );
+}
+
+/** The dangers each field's worries can turn into, to choose the 24-hour lines that fit a case. */
+const FIELD_DANGERS: Record<string, CrisisCategory[]> = {
+  isolation: ['suicide'],
+  livelihood: ['suicide'],
+  children: ['child_abuse'],
+  violence: ['domestic_violence', 'violence'],
+  elderly: ['elder_abuse'],
+  disability: [],
+};
+
+/**
+ * The 24-hour numbers that fit the case (こころの健康相談 and よりそい for distress, 189 for
+ * children, DV相談＋ for partners), 119 and 110 always; every 24-hour number when nothing fits.
+ */
+function numbersFor(config: MunicipalityConfig, fields: readonly string[]): EmergencyNumber[] {
+  const allDay = config.emergencyNumbers.filter((n) => n.twentyFourHours);
+  const dangers = fields.flatMap((f) => FIELD_DANGERS[f] ?? []);
+  const fitting = allDay.filter((n) => n.categories.some((c) => dangers.includes(c)));
+  if (fitting.length === 0) return allDay;
+  return allDay.filter((n) => ['119', '110'].includes(n.phone) || fitting.includes(n));
 }

@@ -73,6 +73,7 @@ export class IntakeHandoff {
       windowId: record.windowId,
       subject,
       contact: intake.contact,
+      fields: record.fields,
       windowOpen: this.desk.isWindowOpen(record.windowId),
       now: this.now(),
     });

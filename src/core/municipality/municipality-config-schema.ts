@@ -224,6 +224,11 @@ const baseSchema = z.strictObject({
     .default({})
     .transform((given) => ({ ...DEFAULT_OBSERVATION_FIELDS, ...given })),
   emergencyNumbers: z.array(emergencyNumber).min(1).prefault(NATIONAL_EMERGENCY_NUMBERS),
+  /**
+   * Where someone who cannot phone can talk by text: the national list of SNS counselling services
+   * (厚生労働省「まもろうよ こころ」) unless the city names its own.
+   */
+  textCounsellingUrl: z.string().url().default('https://www.mhlw.go.jp/mamorouyokokoro/'),
   escalation: z
     .strictObject({
       pendingMinutes: z.number().int().positive().default(30),

@@ -262,4 +262,15 @@ describe('after hours', () => {
     expect(h.handoff.events[0]?.detail).toBe('after-hours');
     await h.close();
   });
+
+  it('offers the 24-hour lines that fit the case: 189 for children, not the partner-violence line', async () => {
+    const h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(6, '10:00')) });
+    const r = h.resident();
+    await r.completeSelfIntake('children');
+    const phones = r.buttons().flatMap((b) => (b.kind === 'call' ? [b.phone] : []));
+    expect(phones).toEqual(expect.arrayContaining(['119', '110', '189']));
+    expect(phones).toContain('189');
+    expect(phones).not.toContain('0120-279-889');
+    await h.close();
+  });
 });

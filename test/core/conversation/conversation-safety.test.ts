@@ -12,7 +12,14 @@ describe('crisis safety, in every state', () => {
   it('answers a first message about suicide with the safety message and an urgent case at once', async () => {
     const r = h.resident();
     await r.say('もう消えたい。生きていてもしかたない');
-    expect(r.last).toHaveLength(1);
+    // Two short bubbles: the kind sentence, then what to do now with the numbers and a text option.
+    expect(r.last).toHaveLength(2);
+    const t = h.content.translator.forLanguage('ja');
+    expect(r.last[0]?.text).toBe(t('crisis.kind.suicide'));
+    expect(r.text().match(/ありがとう/g)).toHaveLength(1);
+    expect(
+      r.buttons().some((b) => b.kind === 'link' && b.url === h.content.municipality.textCounsellingUrl),
+    ).toBe(true);
     expect(r.text()).toContain('あなたの安全がいちばん大切です');
     expect(r.text()).toContain('0120-279-338');
     const calls = r.buttons().filter((b) => b.kind === 'call');

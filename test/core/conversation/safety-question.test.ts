@@ -14,11 +14,13 @@ const CONCERN = '最近ずっと、いなくなりたいと思う';
 const FRIEND = '友達が、もう無理って言ってた';
 const CRISIS = '今から飛び降りる';
 const ENGLISH = 'i cant do this anymore';
+const FRIEND_NOW = '友達がいま屋上にいるって連絡してきた';
 const risk = scriptedRisk({
   [CONCERN]: { tier: 'concern', categories: ['suicide'], language: 'ja' },
   [FRIEND]: { tier: 'concern', categories: ['suicide'], aboutSomeoneElse: true, language: 'ja' },
   [CRISIS]: { tier: 'crisis', categories: ['suicide'], language: 'ja' },
   [ENGLISH]: { tier: 'concern', categories: ['suicide'], language: 'en' },
+  [FRIEND_NOW]: { tier: 'crisis', categories: ['suicide'], aboutSomeoneElse: true, language: 'ja' },
 });
 
 describe('the concern tier: ask directly and kindly', () => {
@@ -51,7 +53,7 @@ describe('the concern tier: ask directly and kindly', () => {
     const r = h.resident();
     await r.say(CONCERN);
     await r.choose({ kind: 'safety', answer: 'yes' });
-    expect(r.text()).toContain(t('crisis.intro'));
+    expect(r.text()).toContain(t('crisis.now.self'));
     const [record] = await h.store.cases.listByResident(r.key);
     expect(record).toMatchObject({ urgent: true, answers: { concern: 'yes', crisis: ['suicide'] } });
     expect(record?.ownWords).toContain(CONCERN);
@@ -92,7 +94,7 @@ describe('the concern tier: ask directly and kindly', () => {
     const s = h.resident();
     await s.say(CONCERN);
     await s.say('仕事のことで');
-    expect(s.text()).toContain(t('crisis.intro'));
+    expect(s.text()).toContain(t('crisis.now.self'));
     const [record] = await h.store.cases.listByResident(s.key);
     expect(record).toMatchObject({ urgent: true, answers: { concern: 'unsure' } });
     expect(record?.ownWords).toContain('仕事のことで');
@@ -107,12 +109,22 @@ describe('the concern tier: ask directly and kindly', () => {
     expect(r.text()).toContain(t('safety-check.after-no.someone-else'));
   });
 
+  it('speaks about the other person when the writer fears for someone else, without a text option for them', async () => {
+    const t = await open();
+    const r = h.resident();
+    await r.say(FRIEND_NOW);
+    expect(r.last[0]?.text).toBe(t('crisis.kind.someone-else'));
+    expect(r.text()).toContain(t('crisis.now.someone-else'));
+    expect(r.text()).not.toContain(t('crisis.kind.suicide'));
+    expect(r.buttons().some((b) => b.kind === 'link')).toBe(false);
+  });
+
   it('lets a crisis written while the question waits go straight to the safety message', async () => {
     const t = await open();
     const r = h.resident();
     await r.say(CONCERN);
     await r.say(CRISIS);
-    expect(r.text()).toContain(t('crisis.intro'));
+    expect(r.text()).toContain(t('crisis.now.self'));
     const [record] = await h.store.cases.listByResident(r.key);
     expect(record?.ownWords).toContain(CONCERN);
     expect(record?.ownWords).toContain(CRISIS);
