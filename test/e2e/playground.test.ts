@@ -14,6 +14,8 @@ const SCREENSHOT = path.join(projectRoot, 'test-results', 'playground.png');
 const OBSERVATION = '<b>ベランダ</b>にごみ袋が積み上がっていて、住んでいる方の姿を最近見ません';
 const LATER = '夜になると物音がします';
 const REPLY = 'ご連絡ありがとうございます。担当の相談員が今日中に様子を見に行きます。';
+const TALK = '仕事も家もなくなって、どこにも行けない';
+const CRISIS_REPLY = '読みました。相談員の田中です。いま、どこにいますか。';
 
 if (!hasChromium) {
   console.warn(`playground e2e skipped: ${CHROMIUM} is missing (scripts/install-chromium.sh installs it)`);
@@ -115,6 +117,42 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
 
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('walks a crisis into talk mode: the words reach the urgent case, staff accept and reply', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.click('#add-resident');
+    await quickReply(page, '近所・知人の心配').waitFor();
+
+    // The alarm: the safety message, then a conversation rather than a form.
+    await page.fill('#composer-input', '今から線路に飛び込む');
+    await page.press('#composer-input', 'Enter');
+    await chat(page).getByText('いま危険があるときは', { exact: false }).last().waitFor();
+    await quickReply(page, 'ここで話を続ける').click();
+    await chat(page).getByText('そのまま担当者に届きます', { exact: false }).waitFor();
+    await page.fill('#composer-input', TALK);
+    await page.press('#composer-input', 'Enter');
+    await chat(page).locator('.bubble.resident', { hasText: TALK }).waitFor();
+    expect(await chat(page).textContent()).not.toContain('どのくらい急ぎますか');
+
+    // Staff: the urgent alert, the words behind 担当する, and a reply that reaches the resident.
+    const alert = page.locator('#channel-log article[data-case]', { hasText: '危険の兆候' }).last();
+    await alert.waitFor();
+    await alert.locator('.thread-line[data-note="resident-message"]').waitFor();
+    await alert.locator('button[data-action="accept"]').click();
+    await alert.locator('.thread blockquote', { hasText: TALK }).waitFor();
+    await alert.locator('button[data-action="reply"]').click();
+    await alert.locator('.slack-form textarea').fill(CRISIS_REPLY);
+    await alert.locator('.slack-form button[data-action="submit"]').click();
+    await chat(page).locator('.bubble.bot', { hasText: CRISIS_REPLY }).waitFor();
+
+    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'playground-talk-mode.png') });
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
