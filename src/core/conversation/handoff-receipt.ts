@@ -1,5 +1,9 @@
 import type { Intake } from '../cases/intake.js';
-import type { EmergencyNumber, MunicipalityConfig } from '../municipality/municipality-config-schema.js';
+import type {
+  ConsultationWindow,
+  EmergencyNumber,
+  MunicipalityConfig,
+} from '../municipality/municipality-config-schema.js';
 import { describeNextOpening } from '../municipality/opening-hours.js';
 import type { CrisisCategory } from '../vocabulary.js';
 import { callButtons } from './render-step.js';
@@ -33,18 +37,27 @@ export function tellCaseReceived(
     turn.say(received.contact === 'none' ? 'handoff.no-reply' : 'handoff.open-now');
     return;
   }
-  const next = describeNextOpening(window, received.now, config.timezone);
-  const dayAndTime = next
-    ? turn.t('handoff.next-opening', {
-        weekday: turn.t(`time.weekday.${next.weekday}`),
-        time: next.time.replace(/^0/, ''),
-        date: next.date,
-      })
-    : '';
+  const dayAndTime = nextOpeningText(turn, window, received.now, config.timezone) ?? '';
   turn.sayText(
     `${turn.t('handoff.after-hours', { when: dayAndTime })}\n${turn.t('handoff.after-hours-numbers')}`,
     callButtons(numbersFor(config, received.fields), turn.language).slice(0, 13),
   );
+}
+
+/** "火曜 8:30 以降": when a person at the window will next read, in the resident's language. */
+export function nextOpeningText(
+  turn: Turn,
+  window: ConsultationWindow,
+  now: Date,
+  timezone: string,
+): string | undefined {
+  const next = describeNextOpening(window, now, timezone);
+  if (!next) return undefined;
+  return turn.t('handoff.next-opening', {
+    weekday: turn.t(`time.weekday.${next.weekday}`),
+    time: next.time.replace(/^0/, ''),
+    date: next.date,
+  });
 }
 
 /** The dangers each field's worries can turn into, to choose the 24-hour lines that fit a case. */

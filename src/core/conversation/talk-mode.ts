@@ -1,8 +1,8 @@
 import type { CaseDesk } from '../cases/case-desk.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
-import { describeNextOpening } from '../municipality/opening-hours.js';
 import type { QuickReply } from '../outgoing-message.js';
 import { encodeChoice } from './choice-data.js';
+import { nextOpeningText } from './handoff-receipt.js';
 import type { Turn } from './turn.js';
 
 /** A resident writing several messages in a row is told once in this long that they are received. */
@@ -50,16 +50,10 @@ export class TalkMode {
       record?.status === 'assigned' ||
       this.config.escalation.onCallUserGroup !== undefined ||
       (record !== null && this.desk.isWindowOpen(record.windowId));
-    const next = !staffNow && window ? describeNextOpening(window, this.now(), this.config.timezone) : null;
-    const when = next
-      ? turn.t('handoff.next-opening', {
-          weekday: turn.t(`time.weekday.${next.weekday}`),
-          time: next.time.replace(/^0/, ''),
-          date: next.date,
-        })
-      : '';
+    const when =
+      !staffNow && window ? nextOpeningText(turn, window, this.now(), this.config.timezone) : undefined;
     turn.sayText(
-      next
+      when
         ? turn.t('talk.later', { when })
         : turn.t(record?.status === 'assigned' ? 'talk.with-staff' : 'talk.now'),
       [this.menuButton(turn)],
