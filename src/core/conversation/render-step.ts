@@ -11,9 +11,10 @@ const SELECTED_MARK = '✓ ';
 export function callButtons(numbers: EmergencyNumber[], language: string): QuickReply[] {
   return numbers.map((n) => {
     const name = (n.names as Record<string, string>)[language] ?? n.names.ja;
-    // A button has room for 20 characters: number and name when both fit, else the name (the
-    // number is dialled all the same), else the number alone.
-    const candidates = [`${n.phone} ${name}`, name, n.phone];
+    // A button has room for 20 characters and must always show what it dials: the city's own
+    // label, else number and name when both fit, else the number alone.
+    const own = (n.buttonLabels as Partial<Record<string, string>>)[language];
+    const candidates = [own, `${n.phone} ${name}`, n.phone].filter((c): c is string => c !== undefined);
     const label = candidates.find((c) => [...c].length <= MAX_LABEL_LENGTH) ?? n.phone;
     return { kind: 'call', label, phone: n.phone };
   });

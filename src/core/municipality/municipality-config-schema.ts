@@ -130,13 +130,33 @@ const windowSchema = z.strictObject({
   closedDates: z.array(closedDate).default([]),
 });
 
-const emergencyNumber = z.strictObject({
-  id,
-  phone,
-  names: localizedNames,
-  categories: z.array(z.enum(CRISIS_CATEGORIES)).min(1),
-  twentyFourHours: z.boolean(),
-});
+/** LINE shows at most 20 characters on a quick-reply button. */
+const BUTTON_LABEL_MAX = 20;
+
+const emergencyNumber = z
+  .strictObject({
+    id,
+    phone,
+    names: localizedNames,
+    /**
+     * The call button's text per language, number included ("119 Ambulance/fire"), at most 20
+     * characters; without one the button shows the number and name when they fit, else the number.
+     */
+    buttonLabels: z.partialRecord(z.enum(LOCALES), z.string().min(1).max(BUTTON_LABEL_MAX)).default({}),
+    categories: z.array(z.enum(CRISIS_CATEGORIES)).min(1),
+    twentyFourHours: z.boolean(),
+  })
+  .superRefine((n, ctx) => {
+    for (const [language, label] of Object.entries(n.buttonLabels)) {
+      if (label && !label.includes(n.phone)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['buttonLabels', language],
+          message: `must show the number ${n.phone}: a resident sees what they are about to call`,
+        });
+      }
+    }
+  });
 
 /**
  * National numbers (checked against the domain brief). A municipality that lists its own replaces the
@@ -148,33 +168,37 @@ function national(
   categories: CrisisCategory[],
   twentyFourHours: boolean,
   names: [string, string, string, string, string, string, string],
+  /** Button labels, number included, at most 20 characters: same order as `names`. */
+  labels: [string, string, string, string, string, string, string],
 ): z.input<typeof emergencyNumber> {
-  const [ja, en, jaEasy, zh, vi, pt, ko] = names;
-  return {
-    id,
-    phone,
-    categories,
-    twentyFourHours,
-    names: { ja, en, 'ja-easy': jaEasy, zh, vi, 'pt-BR': pt, ko },
-  };
+  const inLocales = ([ja, en, jaEasy, zh, vi, pt, ko]: typeof names) => ({
+    ja,
+    en,
+    'ja-easy': jaEasy,
+    zh,
+    vi,
+    'pt-BR': pt,
+    ko,
+  });
+  return { id, phone, categories, twentyFourHours, names: inLocales(names), buttonLabels: inLocales(labels) };
 }
 
 // biome-ignore format: one number per row reads as the table it is; expanded it would run to 120 lines.
 const NATIONAL_EMERGENCY_NUMBERS: z.input<typeof emergencyNumber>[] = [
   national('police', '110', ['violence', 'domestic_violence', 'child_abuse', 'elder_abuse'], true,
-    ['警察', 'Police', 'けいさつ', '警察', 'Cảnh sát', 'Polícia', '경찰']),
+    ['警察', 'Police', 'けいさつ', '警察', 'Cảnh sát', 'Polícia', '경찰'], ['110 警察', '110 Police', '110 けいさつ', '110 警察', '110 Cảnh sát', '110 Polícia', '110 경찰']),
   national('fire-ambulance', '119', ['medical', 'suicide'], true,
-    ['消防・救急', 'Fire and ambulance', 'かじ・きゅうきゅうしゃ', '消防・急救', 'Cứu hỏa và cấp cứu', 'Bombeiros e ambulância', '소방·구급']),
+    ['消防・救急', 'Fire and ambulance', 'かじ・きゅうきゅうしゃ', '消防・急救', 'Cứu hỏa và cấp cứu', 'Bombeiros e ambulância', '소방·구급'], ['119 救急・消防', '119 Ambulance/fire', '119 きゅうきゅうしゃ', '119 急救・消防', '119 Cấp cứu/cứu hỏa', '119 Ambulância', '119 구급·소방']),
   national('child-abuse-189', '189', ['child_abuse'], true,
-    ['児童相談所虐待対応ダイヤル', 'Child abuse hotline (Child Guidance Center)', 'こどもの ぎゃくたいの でんわ', '儿童咨询所虐待举报热线', 'Đường dây nóng về ngược đãi trẻ em', 'Linha contra maus-tratos infantis', '아동상담소 학대 신고 전화']),
+    ['児童相談所虐待対応ダイヤル', 'Child abuse hotline (Child Guidance Center)', 'こどもの ぎゃくたいの でんわ', '儿童咨询所虐待举报热线', 'Đường dây nóng về ngược đãi trẻ em', 'Linha contra maus-tratos infantis', '아동상담소 학대 신고 전화'], ['189 児童虐待', '189 Child abuse line', '189 こどもの ぎゃくたい', '189 儿童虐待热线', '189 Trẻ bị ngược đãi', '189 Abuso infantil', '189 아동학대 신고']),
   national('dv-navi', '#8008', ['domestic_violence'], false,
-    ['DV相談ナビ', 'Domestic violence helpline navigator', 'DV（かぞくなどからの ぼうりょく）の そうだん', '家庭暴力咨询导航', 'Tư vấn bạo lực gia đình (DV Navi)', 'Orientação sobre violência doméstica', '가정폭력 상담 안내']),
+    ['DV相談ナビ', 'Domestic violence helpline navigator', 'DV（かぞくなどからの ぼうりょく）の そうだん', '家庭暴力咨询导航', 'Tư vấn bạo lực gia đình (DV Navi)', 'Orientação sobre violência doméstica', '가정폭력 상담 안내'], ['#8008 DV相談ナビ', '#8008 DV helpline', '#8008 DVの そうだん', '#8008 家暴咨询', '#8008 Bạo lực GĐ', '#8008 Violência dom.', '#8008 가정폭력 상담']),
   national('dv-soudan-plus', '0120-279-889', ['domestic_violence', 'violence'], true,
-    ['DV相談＋', 'DV Soudan Plus (domestic violence helpline)', 'DVの そうだん', '家庭暴力咨询＋', 'Tư vấn bạo lực gia đình Plus', 'DV Soudan Plus (violência doméstica)', 'DV 상담 플러스']),
+    ['DV相談＋', 'DV Soudan Plus (domestic violence helpline)', 'DVの そうだん', '家庭暴力咨询＋', 'Tư vấn bạo lực gia đình Plus', 'DV Soudan Plus (violência doméstica)', 'DV 상담 플러스'], ['0120-279-889 DV相談＋', '0120-279-889 DV line', '0120-279-889 DV', '0120-279-889 家暴', '0120-279-889 BLGĐ', '0120-279-889 DV', '0120-279-889 DV상담']),
   national('kokoro', '0570-064-556', ['suicide'], false,
-    ['こころの健康相談統一ダイヤル', 'Mental health helpline', 'こころの そうだん', '心理健康咨询统一热线', 'Đường dây tư vấn sức khỏe tinh thần', 'Linha de apoio à saúde mental', '마음 건강 상담 전화']),
+    ['こころの健康相談統一ダイヤル', 'Mental health helpline', 'こころの そうだん', '心理健康咨询统一热线', 'Đường dây tư vấn sức khỏe tinh thần', 'Linha de apoio à saúde mental', '마음 건강 상담 전화'], ['0570-064-556 こころ', '0570-064-556 Kokoro', '0570-064-556 こころ', '0570-064-556 心理', '0570-064-556 Tâm lý', '0570-064-556 Mental', '0570-064-556 마음']),
   national('yorisoi', '0120-279-338', ['suicide', 'violence', 'domestic_violence'], true,
-    ['よりそいホットライン', 'Yorisoi Hotline', 'よりそい ホットライン', 'Yorisoi 热线', 'Đường dây nóng Yorisoi', 'Linha Yorisoi', '요리소이 핫라인']),
+    ['よりそいホットライン', 'Yorisoi Hotline', 'よりそい ホットライン', 'Yorisoi 热线', 'Đường dây nóng Yorisoi', 'Linha Yorisoi', '요리소이 핫라인'], ['0120-279-338 よりそい', '0120-279-338 Yorisoi', '0120-279-338 よりそい', '0120-279-338 Yorisoi', '0120-279-338 Yorisoi', '0120-279-338 Yorisoi', '0120-279-338 요리소이']),
 ];
 
 /** What a neighbour saw, read as the field most likely behind it; `other` maps to nothing (outreach). */

@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { callButtons } from '../../../src/core/conversation/render-step.js';
 import {
   loadMunicipalityConfig,
   MunicipalityConfigError,
   parseMunicipalityConfig,
 } from '../../../src/core/municipality/load-municipality-config.js';
+import { LOCALES } from '../../../src/core/vocabulary.js';
 import { minimalMunicipalityConfig } from './minimal-municipality-config.js';
 
 const brokenDir = path.resolve(import.meta.dirname, '../../fixtures/municipality-broken');
@@ -105,5 +107,20 @@ describe('parseMunicipalityConfig', () => {
       expect.stringContaining('inline.yaml: windows[0].phone: '),
       'inline.yaml: windows[0].hours.mon[0].open: must be HH:MM (00:00-24:00)',
     ]);
+  });
+});
+
+describe('call buttons', () => {
+  it('show the number and what it is in every language, within LINE’s 20 characters', () => {
+    const config = loadMunicipalityConfig(path.resolve('config/municipality.example.yaml'));
+    for (const language of LOCALES) {
+      for (const button of callButtons(config.emergencyNumbers, language)) {
+        expect(button.kind).toBe('call');
+        if (button.kind !== 'call') continue;
+        expect(button.label, `${language} ${button.phone}`).toContain(button.phone);
+        expect([...button.label].length, button.label).toBeLessThanOrEqual(20);
+        expect(button.label.length, button.label).toBeGreaterThan(button.phone.length);
+      }
+    }
   });
 });
