@@ -171,6 +171,11 @@ describe('commands, languages and resuming', () => {
     await r.tap('Language');
     await r.tap('English');
     expect(r.text()).toContain('We will continue in English');
+    // The whole welcome follows in the new language: what this is, privacy, and 119/110.
+    const en = h.content.translator.forLanguage('en');
+    for (const key of ['welcome.notice.about', 'welcome.notice.privacy', 'welcome.notice.emergency']) {
+      expect(r.text()).toContain(en(key));
+    }
     expect(r.buttons().map((b) => b.label)).toContain('Me or my family');
     await r.tap('Me or my family');
     expect(r.text()).toContain('Who is this about?');
