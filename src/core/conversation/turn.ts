@@ -48,7 +48,11 @@ export class Turn {
 
   /** Joins items the way the resident's language lists them ("A、B" or "A, B"). */
   list(items: string[]): string {
-    return items.join(this.t('common.list-separator'));
+    const separator = this.t('common.list-separator');
+    // "Money, work, home" and "Kids, parenting" joined with ", " would read as five things.
+    const mark = separator.trim();
+    const ambiguous = mark !== '' && items.some((item) => item.includes(mark));
+    return items.join(ambiguous ? this.t('common.list-separator-distinct') : separator);
   }
 
   say(key: string, values?: Record<string, string | number>): void {
