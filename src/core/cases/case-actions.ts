@@ -139,6 +139,12 @@ export class CaseActions {
       `reroute-alert:${caseId}:${record.version}`,
     );
     await this.escalation.schedule(record);
+    // The resident hears which window has their case now, in their language.
+    const window = this.config.windows.find((w) => w.id === toWindowId);
+    const names = window?.names as Partial<Record<string, string>> | undefined;
+    await this.tellResident(record, 'handoff.rerouted', `rerouted:${record.id}:${record.version}`, {
+      window: names?.[record.language] ?? names?.ja ?? toWindowId,
+    });
     return { kind: 'rerouted', record, from: current.windowId };
   }
 

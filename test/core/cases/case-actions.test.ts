@@ -103,6 +103,17 @@ describe('staff actions on a case', () => {
     expect(await actionsOf(h).reroute(record.id, 'no-such-window', staffA)).toEqual({
       kind: 'unknown-window',
     });
+    // The resident is told which window has their case now (after the accept message before it).
+    const pushes: string[] = [];
+    for (;;) {
+      const item = await h.store.outbox.oldestPending('line', r.address);
+      if (!item) break;
+      pushes.push(item.messages.map((m) => m.text).join('\n'));
+      await h.store.outbox.markSent(item.id, h.clock.now());
+    }
+    const ja = h.content.translator.forLanguage('ja');
+    const window = h.content.municipality.windows.find((w) => w.id === 'kurashi-support');
+    expect(pushes.at(-1)).toBe(ja('handoff.rerouted', { window: window?.names.ja ?? '' }));
     const trail = await h.store.audit.listForCase(record.id);
     expect(trail.find((e) => e.action === 'case.rerouted')?.details).toMatchObject({
       from: record.windowId,
