@@ -94,7 +94,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     propose: (turn, kind, text) => proposals.propose(turn, kind, text),
   });
   const crisisCases = new CrisisCases(deps.desk, deps.config, runner);
-  const openCase = new OpenCaseRelay(deps.desk, deps.handoff);
+  const openCase = new OpenCaseRelay(deps.desk, deps.handoff, deps.config, now);
   const talk = new TalkMode(deps.desk, deps.config, now);
   const toMenu = (turn: Turn) => runner.start(turn, ENTRY_POINTS.menu.flow, ENTRY_POINTS.menu.step);
 

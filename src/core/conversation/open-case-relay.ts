@@ -1,5 +1,7 @@
 import type { CaseDesk } from '../cases/case-desk.js';
 import type { HandoffListener } from '../cases/handoff-listener.js';
+import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
+import { nextOpeningText } from './handoff-receipt.js';
 import type { Turn } from './turn.js';
 
 /** While a case is open, the resident talks to staff: their messages are relayed, and they rate the close. */
@@ -7,15 +9,22 @@ export class OpenCaseRelay {
   constructor(
     private readonly desk: CaseDesk,
     private readonly handoff: HandoffListener,
+    private readonly config: MunicipalityConfig,
+    private readonly now: () => Date,
   ) {}
 
-  /** While a case is open and no flow runs, what the resident writes goes to staff; the bot stays quiet. */
-  async relay(turn: Turn): Promise<boolean> {
+  /**
+   * While a case is open and no flow runs, what the resident writes goes to staff and the bot stays
+   * quiet; writing soon after a close reopens the same case, and the resident is told so.
+   */
+  async relay(turn: Turn): Promise<'relayed' | 'reopened' | false> {
     const caseId = turn.state.caseId;
     if (!caseId || turn.state.position || turn.event.content.type === 'choice') return false;
     let record = await this.desk.get(caseId);
+    let reopened = false;
     if (record?.status === 'closed' && record.residentKey === turn.key && this.desk.canReopen(record)) {
       record = await this.desk.reopen(record);
+      reopened = record !== null && record.status !== 'closed';
     }
     if (!record || record.status === 'closed' || record.residentKey !== turn.key) {
       turn.state.caseId = undefined;
@@ -23,7 +32,17 @@ export class OpenCaseRelay {
       return false;
     }
     await this.handoff.residentMessage(record, turn.event.content, turn.event.id);
-    return true;
+    if (reopened) this.tellReopened(turn, record.windowId);
+    return reopened ? 'reopened' : 'relayed';
+  }
+
+  private tellReopened(turn: Turn, windowId: string): void {
+    const window = this.config.windows.find((w) => w.id === windowId);
+    const when =
+      window && !this.desk.isWindowOpen(windowId)
+        ? nextOpeningText(turn, window, this.now(), this.config.timezone)
+        : undefined;
+    turn.say(when ? 'handoff.reopened-later' : 'handoff.reopened', when ? { when } : undefined);
   }
 
   /**

@@ -158,6 +158,9 @@ describe('staff actions on a case', () => {
     await h.staffNotices(record.id);
     h.clock.advance(3 * 86_400_000);
     await r.say('その後、また気になることがあって');
+    // The resident is told the same case is open again (with the hours when the window is closed).
+    const ja = h.content.translator.forLanguage('ja');
+    expect(r.text()).toContain(ja('handoff.reopened'));
     const reopened = await h.store.cases.get(record.id);
     expect(reopened).toMatchObject({ status: 'assigned', assignee: staffA.id, reopenCount: 1 });
     const notices = await h.staffNotices(record.id);
