@@ -22,6 +22,22 @@ export interface ConversationContent {
 }
 
 /**
+ * The dictionaries (compiled with the analyser: about a second) and the model, read once per
+ * directory and process. They never change while the process runs; a city's edit takes a restart.
+ */
+const readings = new Map<string, { classifier: TextClassifier; riskModel: RiskModel }>();
+function loadReading(root: string): { classifier: TextClassifier; riskModel: RiskModel } {
+  const known = readings.get(root);
+  if (known) return known;
+  const reading = {
+    classifier: loadUnderstanding(path.join(root, 'flows', 'lexicon'), sharedLinderaMorphAnalyzer()),
+    riskModel: loadRiskModel(path.join(root, 'flows', 'model', 'risk-model.json')),
+  };
+  readings.set(root, reading);
+  return reading;
+}
+
+/**
  * Everything a conversation is made of, read and checked together: locales (complete in every
  * language), the city's config, flows, lexicons, the risk model and command words. A city's mistake in any of them
  * throws with the file and the path inside it named, before the service opens its store.
@@ -36,8 +52,7 @@ export function loadConversationContent(root: string, municipalityConfigPath: st
     translator: createTranslator(locales),
     municipality: loadMunicipalityConfig(municipalityConfigPath),
     flows: loadFlows(path.join(root, 'flows'), locales),
-    classifier: loadUnderstanding(path.join(root, 'flows', 'lexicon'), sharedLinderaMorphAnalyzer()),
-    riskModel: loadRiskModel(path.join(root, 'flows', 'model', 'risk-model.json')),
+    ...loadReading(root),
     commands: loadCommandWords(path.join(root, 'flows', 'commands.yaml')),
   };
 }
