@@ -39,18 +39,22 @@ function loadReading(root: string): { classifier: TextClassifier; riskModel: Ris
 
 /**
  * Everything a conversation is made of, read and checked together: locales (complete in every
- * language), the city's config, flows, lexicons, the risk model and command words. A city's mistake in any of them
- * throws with the file and the path inside it named, before the service opens its store.
+ * language), the city's config, flows, lexicons, the risk model and command words. A city's
+ * mistake in any of them throws with the file and the path inside it named, before the service
+ * opens its store.
  */
 export function loadConversationContent(root: string, municipalityConfigPath: string): ConversationContent {
   const locales = loadLocales(path.join(root, 'locales'));
   const gaps = findLocaleGaps(locales);
   if (gaps.length > 0)
     throw new LocaleError(`Incomplete locales:\n${gaps.map((g) => `  - locales/${g}`).join('\n')}`);
+  const municipality = loadMunicipalityConfig(municipalityConfigPath);
   return {
     locales,
-    translator: createTranslator(locales),
-    municipality: loadMunicipalityConfig(municipalityConfigPath),
+    translator: createTranslator(locales, {
+      retentionDays: municipality.retention.conversationDaysAfterClose,
+    }),
+    municipality,
     flows: loadFlows(path.join(root, 'flows'), locales),
     ...loadReading(root),
     commands: loadCommandWords(path.join(root, 'flows', 'commands.yaml')),

@@ -7,7 +7,11 @@ import { type LocaleResources, SOURCE_LANGUAGE } from './load-locales.js';
  * namespace separators are off. Interpolation does not escape: each channel escapes for its own
  * markup (Slack mrkdwn) when it renders.
  */
-export function createTranslator(resources: LocaleResources): Translator {
+export function createTranslator(
+  resources: LocaleResources,
+  /** Values every text may use, from the city's config ({{retentionDays}} in the privacy notice). */
+  defaults: Record<string, string | number> = {},
+): Translator {
   const instance = i18next.createInstance();
   const namespaces = Object.keys(resources[SOURCE_LANGUAGE] ?? {});
   void instance.init({
@@ -21,7 +25,7 @@ export function createTranslator(resources: LocaleResources): Translator {
     nsSeparator: false,
     initAsync: false,
     resources: {},
-    interpolation: { escapeValue: false },
+    interpolation: { escapeValue: false, defaultVariables: defaults },
   });
   // i18next normalises codes (ja-easy → ja-Easy); register each bundle under the code it will look up.
   const codeOf = (language: string) =>

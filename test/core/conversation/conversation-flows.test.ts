@@ -274,3 +274,15 @@ describe('after hours', () => {
     await h.close();
   });
 });
+
+describe('the privacy notice', () => {
+  it('says how long records are kept, from the city config', async () => {
+    const h = await ConversationHarness.create();
+    const r = h.resident();
+    await r.follow();
+    const days = h.content.municipality.retention.conversationDaysAfterClose;
+    expect(r.text()).toContain(`${days}日`);
+    expect(h.content.translator.forLanguage('en')('welcome.notice.privacy')).toContain(`${days} days`);
+    await h.close();
+  });
+});
