@@ -29,6 +29,12 @@ export class DataRequests {
     turn.sayText(`${turn.t('data.kept.heading')}\n${lines.map((l) => `・${l}`).join('\n')}`);
   }
 
+  /** Erasing while staff are still on the case cuts their way back to the resident: say so first. */
+  async warnIfCaseOpen(turn: Turn): Promise<void> {
+    const open = (await this.deps.desk.casesOf(turn.key)).some((record) => record.status !== 'closed');
+    if (open) turn.say('data.erase.open-case');
+  }
+
   /**
    * Erases the conversation (session and answers), the resident's words in their cases and the link
    * between their LINE account and those cases. What stays: anonymised counts and the audit entry

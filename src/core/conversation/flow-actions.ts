@@ -23,6 +23,8 @@ export class FlowActions {
         return this.data.describe(turn);
       case 'erase-data':
         return this.data.erase(turn);
+      case 'warn-open-case':
+        return this.data.warnIfCaseOpen(turn);
     }
   }
 }

@@ -28,6 +28,7 @@ export const actionSchema = z.enum([
   'set-language', // option value = language code
   'describe-data', // tells the resident what is kept about them
   'erase-data', // erases it
+  'warn-open-case', // before erasing: says staff can no longer reply if a case is still open
   'stop', // ends the conversation politely
 ]);
 export type FlowAction = z.infer<typeof actionSchema>;

@@ -286,3 +286,25 @@ describe('the privacy notice', () => {
     await h.close();
   });
 });
+
+describe('erasing while a case is open', () => {
+  it('warns first that staff can then no longer reply, and says nothing of the kind without a case', async () => {
+    const h = await ConversationHarness.create();
+    const ja = h.content.translator.forLanguage('ja');
+    const r = h.resident();
+    await r.completeSelfIntake('livelihood');
+    await r.say('メニュー');
+    await r.tap(ja('welcome.menu.data'));
+    await r.tap(ja('data.menu.erase'));
+    expect(r.text()).toContain(ja('data.erase.open-case'));
+    expect(r.text()).toContain(ja('data.erase.confirm'));
+
+    const s = h.resident();
+    await s.follow();
+    await s.tap(ja('welcome.menu.data'));
+    await s.tap(ja('data.menu.erase'));
+    expect(s.text()).not.toContain(ja('data.erase.open-case'));
+    expect(s.text()).toContain(ja('data.erase.confirm'));
+    await h.close();
+  });
+});
