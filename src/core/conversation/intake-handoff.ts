@@ -8,6 +8,7 @@ import type { StepOfType } from './flow-schema.js';
 import { tellCaseReceived } from './handoff-receipt.js';
 import { rememberPatterns } from './heard-so-far.js';
 import { bindIntake } from './intake-bindings.js';
+import { callButtons } from './render-step.js';
 import { forgetIntake } from './session-state.js';
 import type { Turn } from './turn.js';
 
@@ -17,6 +18,15 @@ import type { Turn } from './turn.js';
  */
 export function isAnonymous(intake: Pick<Intake, 'subject' | 'contact'>): boolean {
   return intake.subject === 'neighbour' ? intake.contact !== 'line' : intake.contact !== 'phone';
+}
+
+/**
+ * Signs that someone living alone may have collapsed inside (安否確認): not seen for days together
+ * with mail piling up or a smell. Such a report is urgent, and the reporter is told that 110 or 119
+ * can check now.
+ */
+export function mayHaveCollapsed(observations: readonly string[]): boolean {
+  return observations.includes('not_seen') && ['mail_piling', 'smell'].some((o) => observations.includes(o));
 }
 
 /** The handoff step: the flow's answers become the case's intake, routed to a window and handed to staff. */
@@ -49,6 +59,7 @@ export class IntakeHandoff {
       answers: { ...intake, route: route.reason } satisfies Intake,
     };
 
+    const welfareCheck = subject === 'neighbour' && mayHaveCollapsed(intake.observations ?? []);
     const existing = turn.state.caseId ? await this.desk.get(turn.state.caseId) : null;
     const record =
       existing && existing.status !== 'closed' && existing.residentKey === turn.key
@@ -61,7 +72,7 @@ export class IntakeHandoff {
             residentKey: turn.key,
             channel: turn.event.channel,
             language: turn.language,
-            urgent: turn.state.urgent,
+            urgent: turn.state.urgent || welfareCheck,
             ...content,
             ownWords,
           });
@@ -77,5 +88,11 @@ export class IntakeHandoff {
       windowOpen: this.desk.isWindowOpen(record.windowId),
       now: this.now(),
     });
+    if (welfareCheck) {
+      // Last, where its call buttons show (LINE shows quick replies on the last message only): a life
+      // may be at stake behind that door, and the police or fire brigade can look now.
+      const now = this.config.emergencyNumbers.filter((n) => n.phone === '110' || n.phone === '119');
+      turn.sayText(turn.t('handoff.welfare-check'), callButtons(now, turn.language));
+    }
   }
 }

@@ -152,6 +152,13 @@ describe('conversation flows', () => {
     });
     expect(record?.answers.location).toBe('若葉町の公園の近くです');
     expect(r.text()).toContain('相手の方に伝わることはありません');
+    // Not seen for days and mail piling up: someone may have collapsed inside (安否確認). The case
+    // is urgent, and the reporter is told that 110 or 119 can check now, with the buttons on the last
+    // message, where LINE shows them.
+    expect(record?.urgent).toBe(true);
+    expect(r.last.at(-1)?.text).toBe(t('handoff.welfare-check'));
+    const phones = r.buttons().flatMap((b) => (b.kind === 'call' ? [b.phone] : []));
+    expect(phones).toEqual(['110', '119']);
   });
 
   it('accepts a shared LINE location as the place of a neighbour report', async () => {
