@@ -178,7 +178,8 @@ export class FlowRunner {
         if (forThisStep && choice.kind === 'toggle' && step.options.some((o) => o.id === choice.option)) {
           selected = this.toggle(step, selected, choice.option);
           turn.state.answers[step.saveAs] = selected;
-          renderMultiChoice(turn, flow, stepId, step, selected);
+          // A tap changes the selection: show it, without repeating the introduction.
+          renderMultiChoice(turn, flow, stepId, step, selected, { again: true });
           return true;
         }
         if (forThisStep && choice.kind === 'done') {
@@ -243,6 +244,8 @@ export class FlowRunner {
       if (!selected.includes(v) && step.options.some((o) => o.id === v))
         selected = this.toggle(step, selected, v);
     turn.state.answers[step.saveAs] = selected;
+    // The resident has just said yes to these: go straight on rather than ask again.
+    if (selected.length > 0) return this.follow(turn, flow, transitionOf(step), 0);
     renderMultiChoice(turn, flow, stepId, step, selected);
   }
 

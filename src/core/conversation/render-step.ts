@@ -54,8 +54,9 @@ export function renderMultiChoice(
   stepId: string,
   step: StepOfType<'multi-choice'>,
   selected: string[],
+  options: { again?: boolean } = {},
 ): void {
-  for (const key of step.intro ?? []) turn.say(key);
+  if (!options.again) for (const key of step.intro ?? []) turn.say(key);
   const toggles: QuickReply[] = step.options.map((o) => ({
     kind: 'choice',
     label: `${selected.includes(o.id) ? SELECTED_MARK : ''}${turn.t(o.label)}`,
@@ -67,8 +68,17 @@ export function renderMultiChoice(
     data: encodeChoice({ kind: 'done', flow: flow.id, step: stepId }),
   };
   const chosen = step.options.filter((o) => selected.includes(o.id)).map((o) => turn.t(o.label));
-  const status = chosen.length > 0 ? `\n${turn.t('common.selected', { items: turn.list(chosen) })}` : '';
-  turn.sayText(`${turn.t(step.prompt)}${status}`, selected.length > 0 ? [done, ...toggles] : toggles);
+  const status = chosen.length > 0 ? turn.t('common.selected', { items: turn.list(chosen) }) : '';
+  // After a tap only the new state and what to do next; the question itself was asked already.
+  const text = options.again
+    ? [
+        status || turn.t('common.choose-one-or-more'),
+        chosen.length > 0 ? turn.t('common.done-hint', { done: turn.t(step.doneLabel) }) : '',
+      ]
+        .filter(Boolean)
+        .join('\n')
+    : `${turn.t(step.prompt)}${status ? `\n${status}` : ''}`;
+  turn.sayText(text, selected.length > 0 ? [done, ...toggles] : toggles);
 }
 
 export function renderText(turn: Turn, flow: Flow, stepId: string, step: StepOfType<'text'>): void {

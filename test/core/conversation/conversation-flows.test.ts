@@ -219,15 +219,34 @@ describe('conversation flows', () => {
     expect(record?.windowId).toBe('takikan-kyodo');
   });
 
-  it('offers to change what is understood from free text at the fields step', async () => {
+  it('goes straight on once the resident confirms what was understood from free text at the fields step', async () => {
     const r = h.resident();
     await r.follow();
     await r.tap('自分や家族のこと');
     await r.tap('自分のこと');
+    const fieldsPrompt = r.text();
     await r.say('仕事をクビになってお金がない');
     expect(r.text()).toContain('お金・仕事・住まい');
     await r.tap('はい');
-    expect(r.buttons().some((b) => b.label === '✓ お金・仕事・住まい')).toBe(true);
+    // The next question, not the chooser again with the field ticked.
+    expect(r.text()).not.toContain(fieldsPrompt.split('\n').at(-1) ?? '');
+    expect(r.buttons().some((b) => b.label.startsWith('✓'))).toBe(false);
+    const session = await h.store.sessions.get(r.key, h.clock.now());
+    expect(JSON.stringify(session?.state)).toContain('livelihood');
+  });
+
+  it('shows the selection after each tap without repeating the whole question', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tapOption('welcome', 'menu', 'self');
+    await r.tapOption('intake-self', 'who', 'self');
+    const question = r.last.map((m) => m.text);
+    await r.tap('お金・仕事・住まい');
+    expect(r.last).toHaveLength(1);
+    for (const line of question) expect(r.text()).not.toContain(line);
+    expect(r.text()).toContain(t('common.selected', { items: t('field.livelihood') }));
+    expect(r.buttons()[0]?.label).toBe(t('common.done'));
+    expect(r.buttons().some((b) => b.label === `✓ ${t('field.livelihood')}`)).toBe(true);
   });
 
   it('answers a sticker at a question kindly and asks the question again', async () => {
