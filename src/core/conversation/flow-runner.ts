@@ -293,7 +293,7 @@ export class FlowRunner {
       const shown = Array.isArray(value)
         ? turn.list(value.map(labelOf))
         : step.type === 'text'
-          ? `「${truncate(String(value), 80)}」`
+          ? turn.t('common.quoted', { text: shorten(String(value), 80, turn.language) })
           : labelOf(String(value));
       lines.push(`・${turn.t(`summary.${step.saveAs}`)}: ${shown}`);
     }
@@ -301,8 +301,21 @@ export class FlowRunner {
   }
 }
 
-function truncate(text: string, max: number): string {
-  return [...text].length > max ? `${[...text].slice(0, max).join('')}…` : text;
+/**
+ * The resident's own words, shortened for a summary at a word boundary of their language (never in
+ * the middle of a word or a Japanese compound), with an ellipsis when anything was left out.
+ */
+export function shorten(text: string, max: number, language: string): string {
+  if ([...text].length <= max) return text;
+  const segmenter = new Intl.Segmenter(language === 'ja-easy' ? 'ja' : language, { granularity: 'word' });
+  let kept = '';
+  for (const { segment } of segmenter.segment(text)) {
+    if ([...kept].length + [...segment].length > max) break;
+    kept += segment;
+  }
+  // A single word longer than the limit: better cut it than show nothing.
+  if (kept.trim() === '') kept = [...text].slice(0, max).join('');
+  return `${kept.trimEnd()}…`;
 }
 
 function describeLocation(input: Extract<IncomingContent, { type: 'location' }>): string {
