@@ -252,7 +252,13 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     const words = [pending?.words, text].filter(Boolean).join('\n');
     deps.onCrisis?.(categories);
     writeSafetyMessage(turn, deps.config, categories, risk.aboutSomeoneElse || pending?.aboutSomeoneElse);
-    await crisisCases.raise(turn, categories, words);
+    await crisisCases.raise(
+      turn,
+      categories,
+      words,
+      undefined,
+      risk.aboutSomeoneElse || pending?.aboutSomeoneElse,
+    );
     // The words are on the urgent case; no form question follows an alarm.
     talk.enter(turn);
   }
@@ -269,7 +275,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
       const words = [check.words, typed].filter(Boolean).join('\n');
       deps.onCrisis?.(check.categories);
       writeSafetyMessage(turn, deps.config, check.categories, check.aboutSomeoneElse);
-      await crisisCases.raise(turn, check.categories, words, answer);
+      await crisisCases.raise(turn, check.categories, words, answer, check.aboutSomeoneElse);
       talk.enter(turn);
       return;
     }

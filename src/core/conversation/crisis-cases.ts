@@ -31,11 +31,18 @@ export class CrisisCases {
     categories: CrisisCategory[],
     text: string,
     concern?: Intake['concern'],
+    aboutSomeoneElse = false,
   ): Promise<void> {
     turn.state.urgent = true;
     if (turn.state.caseId) {
-      const record = await this.desk.markCrisis(turn.state.caseId, text);
-      if (record && record.status !== 'closed') return;
+      const open = await this.desk.get(turn.state.caseId);
+      // A neighbour who reported a worry and is now in danger themselves gets a case of their own:
+      // their crisis never lands on the household they reported, and that report stays anonymous.
+      const ownCrisisOnReport = open?.origin === 'neighbour' && !aboutSomeoneElse;
+      if (open && open.status !== 'closed' && !ownCrisisOnReport) {
+        const record = await this.desk.markCrisis(open.id, text);
+        if (record && record.status !== 'closed') return;
+      }
     }
     const chosen = this.runner.boundAnswer(turn, 'fields');
     const fields = [...new Set([...categories.flatMap((c) => CRISIS_FIELDS[c]), ...answerList(chosen)])];

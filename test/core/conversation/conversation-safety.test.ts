@@ -101,6 +101,26 @@ describe('crisis safety, in every state', () => {
     expect(await h.store.cases.listByResident(s.key)).toEqual([]);
   });
 
+  it("gives a reporter's own crisis a case of its own, never the neighbour report's", async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tapOption('welcome', 'menu', 'neighbour');
+    await r.tapOption('intake-neighbour', 'observed', 'rubbish');
+    await r.tapDone('intake-neighbour', 'observed');
+    await r.tapSkip('intake-neighbour', 'details');
+    await r.tapSkip('intake-neighbour', 'location');
+    await r.tapOption('intake-neighbour', 'contactable', 'none');
+    await r.tapOption('intake-neighbour', 'confirm', 'send');
+    const [report] = await h.store.cases.listByResident(r.key);
+    expect(report).toMatchObject({ origin: 'neighbour', urgent: false });
+
+    await r.say('正直、私ももう死にたい');
+    const cases = await h.store.cases.listByResident(r.key);
+    expect(cases).toHaveLength(2);
+    expect(cases.find((c) => c.id === report?.id)).toMatchObject({ urgent: false });
+    expect(cases.find((c) => c.id !== report?.id)).toMatchObject({ urgent: true, origin: 'self' });
+  });
+
   it('still reacts after the handoff: the open case becomes urgent and staff are told again', async () => {
     const r = h.resident();
     await r.completeSelfIntake('isolation');
