@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeChoice } from '../../../src/core/conversation/choice-data.js';
 import { ConversationHarness, type Resident, t } from '../../support/conversation-harness.js';
 import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';
 
@@ -12,6 +13,12 @@ function expectWithinLineLimits(resident: Resident): void {
   expect(resident.last.length).toBeLessThanOrEqual(5);
 }
 
+/** The resident-facing name of a window, as the example city's config gives it in Japanese. */
+function windowName(h: ConversationHarness, windowId: string | undefined): string {
+  const window = h.content.municipality.windows.find((w) => w.id === windowId);
+  return window?.names.ja ?? '';
+}
+
 describe('conversation flows', () => {
   let h: ConversationHarness;
   // A Wednesday morning: every window of the example city is open.
@@ -23,19 +30,19 @@ describe('conversation flows', () => {
   it('greets a new follower with the notice, the emergency numbers and the menu', async () => {
     const r = h.resident();
     await r.follow();
-    expect(r.text()).toContain('福祉の相談窓口');
-    expect(r.text()).toContain('名前は書かなくても大丈夫');
+    expect(r.said('welcome.notice.about')).toBe(true);
+    expect(r.said('welcome.notice.privacy')).toBe(true);
     expect(r.text()).toContain('119');
-    expect(r.buttons().map((b) => b.label)).toEqual([
-      '自分や家族のこと',
-      '近所・知人の心配',
-      '緊急のとき',
-      '記録について',
-      'Language / 言語',
-    ]);
+    const menu = ['self', 'neighbour', 'emergency', 'data', 'language'];
+    expect(r.buttons().map((b) => (b.kind === 'choice' ? b.data : b.kind))).toEqual(
+      menu.map((option) => encodeChoice({ kind: 'option', flow: 'welcome', step: 'menu', option })),
+    );
+    expect(r.buttons().map((b) => b.label)).toEqual(menu.map((option) => t(`welcome.menu.${option}`)));
     expectWithinLineLimits(r);
   });
 
+  // End to end on purpose: this one taps and reads the real Japanese copy, as a resident sees it, so
+  // the shipped wording itself is exercised once. Every other test goes by ids and i18n keys.
   it('walks "about myself" to a case at the livelihood window, and tells the resident its number', async () => {
     const r = h.resident();
     await r.follow();
@@ -78,43 +85,43 @@ describe('conversation flows', () => {
   it('sends several fields, or "don\'t know", to the multi-agency coordinator', async () => {
     const r = h.resident();
     await r.follow();
-    await r.tap('自分や家族のこと');
-    await r.tap('家族のこと');
-    await r.tap('高齢・介護');
-    await r.tap('こども・子育て');
-    await r.tap('これで決定');
-    await r.tap('とばす');
-    await r.tap('急がない');
-    await r.tap('返事はいらない');
-    await r.tap('とばす');
-    await r.tap('伝える');
+    await r.tapOption('welcome', 'menu', 'self');
+    await r.tapOption('intake-self', 'who', 'family');
+    await r.tapOption('intake-self', 'fields', 'elderly');
+    await r.tapOption('intake-self', 'fields', 'children');
+    await r.tapDone('intake-self', 'fields');
+    await r.tapSkip('intake-self', 'words');
+    await r.tapOption('intake-self', 'urgency', 'anytime');
+    await r.tapOption('intake-self', 'contact', 'none');
+    await r.tapSkip('intake-self', 'area');
+    await r.tapOption('intake-self', 'confirm', 'send');
     const [record] = await h.store.cases.listByResident(r.key);
     expect(record).toMatchObject({
       windowId: 'takikan-kyodo',
       origin: 'family',
       fields: ['elderly', 'children'],
     });
-    expect(r.text()).toContain('お返事はしませんが');
+    expect(r.said('handoff.no-reply')).toBe(true);
   });
 
   it('lets "don\'t know" clear the other choices, and a tap toggle a choice off', async () => {
     const r = h.resident();
     await r.follow();
-    await r.tap('自分や家族のこと');
-    await r.tap('自分のこと');
-    await r.tap('障害');
-    await r.tap('わからない');
+    await r.tapOption('welcome', 'menu', 'self');
+    await r.tapOption('intake-self', 'who', 'self');
+    await r.tapOption('intake-self', 'fields', 'disability');
+    await r.tapOption('intake-self', 'fields', 'unknown');
     expect(
       r
         .buttons()
         .filter((b) => b.label.startsWith('✓'))
         .map((b) => b.label),
-    ).toEqual(['✓ わからない・その他']);
-    await r.tap('✓ わからない');
+    ).toEqual([`✓ ${t('field.unknown')}`]);
+    await r.tapOption('intake-self', 'fields', 'unknown');
     expect(r.buttons().some((b) => b.label.startsWith('✓'))).toBe(false);
-    await r.tap('障害');
-    await r.tap('これで決定');
-    expect(r.text()).toContain('あなたの言葉');
+    await r.tapOption('intake-self', 'fields', 'disability');
+    await r.tapDone('intake-self', 'fields');
+    expect(r.said('intake.self.words.prompt')).toBe(true);
   });
 
   it('asks for one choice at least before moving on', async () => {
@@ -151,7 +158,12 @@ describe('conversation flows', () => {
       area: 'north',
     });
     expect(record?.answers.location).toBe('若葉町の公園の近くです');
-    expect(r.text()).toContain('相手の方に伝わることはありません');
+    expect(
+      r.said('handoff.received-neighbour', {
+        number: record?.number ?? '',
+        window: windowName(h, record?.windowId),
+      }),
+    ).toBe(true);
     // Not seen for days and mail piling up: someone may have collapsed inside (安否確認). The case
     // is urgent, and the reporter is told that 110 or 119 can check now, with the buttons on the last
     // message, where LINE shows them.
@@ -164,13 +176,13 @@ describe('conversation flows', () => {
   it('accepts a shared LINE location as the place of a neighbour report', async () => {
     const r = h.resident();
     await r.follow();
-    await r.tap('近所・知人の心配');
-    await r.tap('子どもの泣き声');
-    await r.tap('これで決定');
-    await r.tap('とばす');
+    await r.tapOption('welcome', 'menu', 'neighbour');
+    await r.tapOption('intake-neighbour', 'observed', 'child_crying');
+    await r.tapDone('intake-neighbour', 'observed');
+    await r.tapSkip('intake-neighbour', 'details');
     await r.send({ type: 'location', latitude: 35.1234567, longitude: 137.0123456, address: '栄町1-2' });
-    await r.tap('連絡してもよい');
-    await r.tap('伝える');
+    await r.tapOption('intake-neighbour', 'contactable', 'line');
+    await r.tapOption('intake-neighbour', 'confirm', 'send');
     const [record] = await h.store.cases.listByResident(r.key);
     expect(record?.answers.location).toBe('栄町1-2 (35.12346, 137.01235)');
     expect(record).toMatchObject({ windowId: 'kodomo-katei', anonymous: false });
@@ -179,13 +191,13 @@ describe('conversation flows', () => {
   it('sends a neighbour worry it cannot place to outreach', async () => {
     const r = h.resident();
     await r.follow();
-    await r.tap('近所・知人の心配');
-    await r.tap('その他');
-    await r.tap('これで決定');
-    await r.tap('とばす');
-    await r.tap('とばす');
-    await r.tap('名乗らない');
-    await r.tap('伝える');
+    await r.tapOption('welcome', 'menu', 'neighbour');
+    await r.tapOption('intake-neighbour', 'observed', 'other');
+    await r.tapDone('intake-neighbour', 'observed');
+    await r.tapSkip('intake-neighbour', 'details');
+    await r.tapSkip('intake-neighbour', 'location');
+    await r.tapOption('intake-neighbour', 'contactable', 'none');
+    await r.tapOption('intake-neighbour', 'confirm', 'send');
     const [record] = await h.store.cases.listByResident(r.key);
     expect(record?.windowId).toBe('machi-no-mamoribito');
   });
@@ -193,27 +205,31 @@ describe('conversation flows', () => {
   it('proposes a field from free text and lets the resident confirm it, never deciding alone', async () => {
     const r = h.resident();
     await r.say('母の物忘れがひどくて、介護のことで相談したいです');
-    expect(r.text()).toContain('福祉の相談窓口');
-    expect(r.text()).toContain('「高齢・介護」のことでしょうか');
-    expect(r.buttons().map((b) => b.label)).toEqual(['はい', 'ちがう']);
+    expect(r.said('welcome.notice.about')).toBe(true);
+    expect(r.said('proposal.question', { about: t('field.elderly') })).toBe(true);
+    expect(r.buttons().map((b) => b.label)).toEqual([t('proposal.yes'), t('proposal.no')]);
+    expect(r.buttons().map((b) => (b.kind === 'choice' ? b.data : b.kind))).toEqual([
+      encodeChoice({ kind: 'proposal', answer: 'yes' }),
+      encodeChoice({ kind: 'proposal', answer: 'no' }),
+    ]);
     expect(await h.store.cases.listByResident(r.key)).toEqual([]);
-    await r.tap('はい');
-    await r.tap('家族のこと');
-    expect(r.buttons().some((b) => b.label === '✓ 高齢・介護')).toBe(true);
+    await r.choose({ kind: 'proposal', answer: 'yes' });
+    await r.tapOption('intake-self', 'who', 'family');
+    expect(r.buttons().some((b) => b.label === `✓ ${t('field.elderly')}`)).toBe(true);
   });
 
   it('recognises a household pattern in the own words and routes it to coordination', async () => {
     const r = h.resident();
     await r.follow();
-    await r.tap('自分や家族のこと');
-    await r.tap('家族のこと');
-    await r.tap('高齢・介護');
-    await r.tap('これで決定');
+    await r.tapOption('welcome', 'menu', 'self');
+    await r.tapOption('intake-self', 'who', 'family');
+    await r.tapOption('intake-self', 'fields', 'elderly');
+    await r.tapDone('intake-self', 'fields');
     await r.say('80代の親と、仕事をしていない50代の息子がずっと家にこもっています');
-    await r.tap('急がない');
-    await r.tap('このLINEで');
-    await r.tap('とばす');
-    await r.tap('伝える');
+    await r.tapOption('intake-self', 'urgency', 'anytime');
+    await r.tapOption('intake-self', 'contact', 'line');
+    await r.tapSkip('intake-self', 'area');
+    await r.tapOption('intake-self', 'confirm', 'send');
     const [record] = await h.store.cases.listByResident(r.key);
     expect(record?.patterns).toContain('8050');
     expect(record?.windowId).toBe('takikan-kyodo');
@@ -222,12 +238,12 @@ describe('conversation flows', () => {
   it('goes straight on once the resident confirms what was understood from free text at the fields step', async () => {
     const r = h.resident();
     await r.follow();
-    await r.tap('自分や家族のこと');
-    await r.tap('自分のこと');
+    await r.tapOption('welcome', 'menu', 'self');
+    await r.tapOption('intake-self', 'who', 'self');
     const fieldsPrompt = r.text();
     await r.say('仕事をクビになってお金がない');
-    expect(r.text()).toContain('お金・仕事・住まい');
-    await r.tap('はい');
+    expect(r.text()).toContain(t('field.livelihood'));
+    await r.choose({ kind: 'proposal', answer: 'yes' });
     // The next question, not the chooser again with the field ticked.
     expect(r.text()).not.toContain(fieldsPrompt.split('\n').at(-1) ?? '');
     expect(r.buttons().some((b) => b.label.startsWith('✓'))).toBe(false);
@@ -241,7 +257,7 @@ describe('conversation flows', () => {
     await r.tapOption('welcome', 'menu', 'self');
     await r.tapOption('intake-self', 'who', 'self');
     const question = r.last.map((m) => m.text);
-    await r.tap('お金・仕事・住まい');
+    await r.tapOption('intake-self', 'fields', 'livelihood');
     expect(r.last).toHaveLength(1);
     for (const line of question) expect(r.text()).not.toContain(line);
     expect(r.text()).toContain(t('common.selected', { items: t('field.livelihood') }));
@@ -252,27 +268,27 @@ describe('conversation flows', () => {
   it('answers a sticker at a question kindly and asks the question again', async () => {
     const r = h.resident();
     await r.follow();
-    await r.tap('自分や家族のこと');
+    await r.tapOption('welcome', 'menu', 'self');
     await r.send({ type: 'sticker' });
-    expect(r.text()).toContain('スタンプありがとうございます');
-    expect(r.text()).toContain('どなたのこと');
+    expect(r.said('reply.sticker')).toBe(true);
+    expect(r.said('intake.self.who.prompt')).toBe(true);
   });
 
   it('recognises a tap on an old button and shows the current question', async () => {
     const r = h.resident();
     await r.follow();
-    await r.tap('自分や家族のこと');
-    await r.tap('自分のこと');
+    await r.tapOption('welcome', 'menu', 'self');
+    await r.tapOption('intake-self', 'who', 'self');
     await r.send({ type: 'choice', data: 'o|intake-self|who|family' });
-    expect(r.text()).toContain('前の質問へのお返事');
-    expect(r.text()).toContain('どんなことでお困りですか');
+    expect(r.said('common.stale-choice')).toBe(true);
+    expect(r.said('intake.self.fields.prompt')).toBe(true);
   });
 
   it('ignores postback data it did not make', async () => {
     const r = h.resident();
     await r.follow();
     await r.send({ type: 'choice', data: 'o|welcome|menu|../../admin' });
-    expect(r.text()).toContain('どんなご相談ですか');
+    expect(r.said('welcome.menu.prompt')).toBe(true);
     expect(await h.store.cases.listByResident(r.key)).toEqual([]);
   });
 });
@@ -282,7 +298,8 @@ describe('after hours', () => {
     const h = await ConversationHarness.create({ clock: new FakeClock(nextTokyoWeekday(6, '10:00')) });
     const r = h.resident();
     await r.completeSelfIntake('disability');
-    expect(r.text()).toMatch(/月曜 8:30 以降に担当者が確認します/);
+    const monday = t('handoff.next-opening', { weekday: t('time.weekday.1'), time: '8:30' });
+    expect(r.said('handoff.after-hours', { when: monday })).toBe(true);
     expect(r.buttons().map((b) => b.kind)).toEqual(expect.arrayContaining(['call']));
     expect(r.buttons().some((b) => b.kind === 'call' && b.phone === '0120-279-338')).toBe(true);
     expect(h.handoff.events[0]?.detail).toBe('after-hours');
@@ -307,7 +324,7 @@ describe('the privacy notice', () => {
     const r = h.resident();
     await r.follow();
     const days = h.content.municipality.retention.conversationDaysAfterClose;
-    expect(r.text()).toContain(`${days}日`);
+    expect(r.said('welcome.notice.privacy', { retentionDays: days })).toBe(true);
     expect(h.content.translator.forLanguage('en')('welcome.notice.privacy')).toContain(`${days} days`);
     await h.close();
   });
@@ -320,15 +337,15 @@ describe('erasing while a case is open', () => {
     const r = h.resident();
     await r.completeSelfIntake('livelihood');
     await r.say('メニュー');
-    await r.tap(ja('welcome.menu.data'));
-    await r.tap(ja('data.menu.erase'));
+    await r.tapOption('welcome', 'menu', 'data');
+    await r.tapOption('my-data', 'menu', 'erase');
     expect(r.text()).toContain(ja('data.erase.open-case'));
     expect(r.text()).toContain(ja('data.erase.confirm'));
 
     const s = h.resident();
     await s.follow();
-    await s.tap(ja('welcome.menu.data'));
-    await s.tap(ja('data.menu.erase'));
+    await s.tapOption('welcome', 'menu', 'data');
+    await s.tapOption('my-data', 'menu', 'erase');
     expect(s.text()).not.toContain(ja('data.erase.open-case'));
     expect(s.text()).toContain(ja('data.erase.confirm'));
     await h.close();
