@@ -4,10 +4,18 @@ import path from 'node:path';
 import nock from 'nock';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, projectRoot } from '../../src/config.js';
+import { encodeChoice } from '../../src/core/conversation/choice-data.js';
+import { loadConversationContent } from '../../src/load-conversation-content.js';
 import type { Service } from '../../src/service.js';
 import { FakeClock, nextTokyoWeekday } from '../support/fake-clock.js';
 import { signLineBody, userSource, webhookBody } from '../support/line-webhook-bodies.js';
 import { LINE_API, startTestService, tempDataDir } from '../support/test-service.js';
+
+/** The shipped texts, to assert by i18n key: a city editing locales/ breaks none of these tests. */
+const translator = loadConversationContent(projectRoot, loadConfig({}).municipalityConfigPath).translator;
+const ja = translator.forLanguage('ja');
+const en = translator.forLanguage('en');
 
 interface LineMessage {
   type: string;
@@ -77,6 +85,33 @@ class LineUser {
     return this.deliver({ type: 'postback', postback: { data: item.action.data } });
   }
 
+  /** Taps the quick reply whose postback data is `data` (by id, not by label). */
+  choose(data: string) {
+    const item = this.items().find((i) => i.action.data === data);
+    if (!item)
+      throw new Error(
+        `no button for ${data} in: ${this.items()
+          .map((i) => i.action.data)
+          .join(' | ')}`,
+      );
+    return this.deliver({ type: 'postback', postback: { data } });
+  }
+
+  /** Taps a flow option by its ids (a choice's option, or a multi-choice's toggle). */
+  tapOption(flow: string, step: string, option: string) {
+    const asOption = encodeChoice({ kind: 'option', flow, step, option });
+    const kind = this.items().some((i) => i.action.data === asOption) ? 'option' : 'toggle';
+    return this.choose(encodeChoice({ kind, flow, step, option }));
+  }
+
+  tapDone(flow: string, step: string) {
+    return this.choose(encodeChoice({ kind: 'done', flow, step }));
+  }
+
+  tapSkip(flow: string, step: string) {
+    return this.choose(encodeChoice({ kind: 'skip', flow, step }));
+  }
+
   items() {
     return this.last.at(-1)?.quickReply?.items ?? [];
   }
@@ -118,6 +153,8 @@ describe('conversations over the LINE webhook', () => {
     nock.cleanAll();
   });
 
+  // End to end on purpose: this walk taps the buttons by their Japanese labels and reads the real
+  // Japanese copy, as a resident on LINE would. Every other test goes by ids and i18n keys.
   it('walks the neighbour flow end to end; the reporter stays anonymous and no display name is kept', async () => {
     const user = new LineUser(service, clock, sent);
     await user.follow();
@@ -153,33 +190,33 @@ describe('conversations over the LINE webhook', () => {
   it('walks the emergency flow: tap-to-call buttons dial the numbers', async () => {
     const user = new LineUser(service, clock, sent);
     await user.follow();
-    await user.tap('緊急のとき');
+    await user.tapOption('welcome', 'menu', 'emergency');
     const calls = user.items().filter((i) => i.action.type === 'uri');
     expect(calls.map((c) => c.action.uri)).toEqual(
       expect.arrayContaining(['tel:119', 'tel:110', 'tel:189', 'tel:%238008', 'tel:0120-279-338']),
     );
-    await user.tap('終わる');
-    expect(user.text()).toContain('どうかご無事で');
+    await user.tapOption('emergency', 'danger', 'done');
+    expect(user.text()).toContain(ja('emergency.bye'));
   });
 
   it('walks the language flow and answers in the chosen language', async () => {
     const user = new LineUser(service, clock, sent);
     await user.follow();
-    await user.tap('Language');
-    await user.tap('English');
-    expect(user.text()).toContain('We will continue in English');
-    expect(user.labels()).toContain('Me or my family');
+    await user.tapOption('welcome', 'menu', 'language');
+    await user.tapOption('language', 'pick', 'en');
+    expect(user.text()).toContain(en('language.changed'));
+    expect(user.labels()).toContain(en('welcome.menu.self'));
   });
 
   it('walks "what do you keep" and "erase my data"', async () => {
     const user = new LineUser(service, clock, sent);
     await user.follow();
-    await user.tap('記録について');
-    await user.tap('記録の内容を見る');
-    expect(user.text()).toContain('受け付けた相談はありません');
-    await user.tap('記録を消す');
-    await user.tap('消す');
-    expect(user.text()).toContain('記録を消しました');
+    await user.tapOption('welcome', 'menu', 'data');
+    await user.tapOption('my-data', 'menu', 'what');
+    expect(user.text()).toContain(ja('data.kept.no-cases'));
+    await user.tapOption('my-data', 'after', 'erase');
+    await user.tapOption('my-data', 'confirm-erase', 'yes');
+    expect(user.text()).toContain(ja('data.erased'));
     expect(await service.store.sessions.get(`line:${user.userId}`, clock.now())).toBeNull();
   });
 
@@ -187,13 +224,13 @@ describe('conversations over the LINE webhook', () => {
     const words = 'ベランダにもごみ袋が積み上がっていて心配です';
     const user = new LineUser(service, clock, sent);
     await user.follow();
-    await user.tap('近所・知人の心配');
-    await user.tap('ごみがたまっている');
-    await user.tap('これで決定');
+    await user.tapOption('welcome', 'menu', 'neighbour');
+    await user.tapOption('intake-neighbour', 'observed', 'rubbish');
+    await user.tapDone('intake-neighbour', 'observed');
     await user.say(words);
-    await user.tap('とばす');
-    await user.tap('名乗らない');
-    await user.tap('伝える');
+    await user.tapSkip('intake-neighbour', 'location');
+    await user.tapOption('intake-neighbour', 'contactable', 'none');
+    await user.tapOption('intake-neighbour', 'confirm', 'send');
     const files = () =>
       readdirSync(data.dir)
         .map((name) => readFileSync(path.join(data.dir, name), 'utf8'))
@@ -203,10 +240,10 @@ describe('conversations over the LINE webhook', () => {
     expect(files()).toContain(user.userId);
 
     await user.say('menu');
-    await user.tap('記録について');
-    await user.tap('記録を消す');
-    await user.tap('消す');
-    expect(user.text()).toContain('記録を消しました');
+    await user.tapOption('welcome', 'menu', 'data');
+    await user.tapOption('my-data', 'menu', 'erase');
+    await user.tapOption('my-data', 'confirm-erase', 'yes');
+    expect(user.text()).toContain(ja('data.erased'));
 
     // Without a clean stop: the append-only files were rewritten after the erasure.
     expect(files()).not.toContain(words);
