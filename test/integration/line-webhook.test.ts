@@ -1,10 +1,17 @@
 import nock from 'nock';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, projectRoot } from '../../src/config.js';
+import { loadConversationContent } from '../../src/load-conversation-content.js';
 import type { Service } from '../../src/service.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { signLineBody, textEvent, userSource, webhookBody } from '../support/line-webhook-bodies.js';
 import { LINE_API, startTestService, tempDataDir } from '../support/test-service.js';
+
+/** The shipped Japanese texts, to assert by i18n key: a city editing locales/ breaks none of these tests. */
+const ja = loadConversationContent(projectRoot, loadConfig({}).municipalityConfigPath).translator.forLanguage(
+  'ja',
+);
 
 const USER_A = 'U1111111111111111111111111111111a';
 const USER_B = 'U2222222222222222222222222222222b';
@@ -47,6 +54,8 @@ describe('POST /webhooks/line', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  // End to end on purpose: the reply is matched against the real Japanese copy of the notice, as
+  // LINE receives it. Every other test goes by i18n keys.
   it('stores a signed event, answers 200, then replies once through the outbox', async () => {
     const event = textEvent(USER_A, 'こんにちは', clock.now());
     const reply = nock(LINE_API)
@@ -151,9 +160,11 @@ describe('POST /webhooks/line', () => {
     // The first message of a new conversation gets the notice; the second, read after it, a gentle
     // pointer to the menu the first one showed, and no promise to pass on words no case will hold.
     expect(seen).toHaveLength(2);
-    expect(seen[0]).toContain('福祉の相談窓口');
-    expect(seen[1]).toContain('下のボタンから選んでください');
-    expect(seen[1]).not.toContain('担当者に伝えます');
+    expect(seen[0]).toContain(ja('welcome.notice.about'));
+    expect(seen[1]).toContain(ja('common.please-choose-only'));
+    for (const key of ['common.please-choose', 'handoff.passed-on', 'handoff.still-open']) {
+      expect(seen[1], key).not.toContain(ja(key));
+    }
   });
 
   it('greets a new follower and stops sending to a user who unfollowed', async () => {
@@ -168,7 +179,10 @@ describe('POST /webhooks/line', () => {
       follow: { isUnblocked: false },
     };
     const greeting = nock(LINE_API)
-      .post('/v2/bot/message/reply', (b) => b.replyToken === 'r-follow' && replyBody(b)[0]?.includes('相談'))
+      .post(
+        '/v2/bot/message/reply',
+        (b) => b.replyToken === 'r-follow' && replyBody(b)[0]?.includes(ja('welcome.notice.about')),
+      )
       .reply(200, {});
     await post(service, webhookBody([follow]));
     await settle(service);
