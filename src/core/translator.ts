@@ -9,3 +9,6 @@ export interface Translator {
   /** Maps a platform language tag (BCP-47, e.g. "zh-Hans-CN", "pt", "en-US") to a supported language. */
   negotiate(tag: string | undefined): string;
 }
+
+/** Every text of every language, as the core checks flows against it: language → namespace → key → text. */
+export type LocaleResources = Record<string, Record<string, Record<string, string>>>;

@@ -1,14 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { LocaleResources } from '../core/translator.js';
 
 /** Japanese is the source language: every other locale must have exactly its keys. */
 export const SOURCE_LANGUAGE = 'ja';
 
 const localeFileSchema = z.record(z.string().min(1), z.string());
 
-/** language → namespace → flat dotted key → text */
-export type LocaleResources = Record<string, Record<string, Record<string, string>>>;
+// The shape is the core's (it checks flows against it); this module fills it from the files.
+export type { LocaleResources };
 
 export class LocaleError extends Error {
   readonly code = 'LOCALE_INVALID';

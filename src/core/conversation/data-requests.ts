@@ -1,9 +1,23 @@
-import type { ConversationDeps } from './conversation-engine.js';
+import type { CaseDesk } from '../cases/case-desk.js';
+import type { IncomingEvent } from '../incoming-event.js';
+import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
+import type { ContactRepository, SessionRepository } from '../store.js';
 import type { Turn } from './turn.js';
+
+/** What answering a resident's questions about their data needs (a part of the engine's deps). */
+export interface DataRequestDeps {
+  desk: CaseDesk;
+  sessions: SessionRepository;
+  contacts: ContactRepository;
+  config: MunicipalityConfig;
+  settings: { sessionTtlMs: number };
+  /** Redacts the resident's queue copies (inbox events, outbox items) as part of an erasure. */
+  eraseTraces?: ((event: IncomingEvent, residentKey: string) => Promise<void>) | undefined;
+}
 
 /** "What do you keep about me" and "erase my data". */
 export class DataRequests {
-  constructor(private readonly deps: ConversationDeps) {}
+  constructor(private readonly deps: DataRequestDeps) {}
 
   async describe(turn: Turn): Promise<void> {
     const cases = await this.deps.desk.casesOf(turn.key);

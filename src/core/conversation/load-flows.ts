@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { LocaleResources } from '../../i18n/load-locales.js';
 import { allowedValues, type IntakeField, isIntakeField, SUBJECTS } from '../cases/intake.js';
 import { CodedError } from '../coded-error.js';
+import type { LocaleResources } from '../translator.js';
 import { type Flow, type FlowStep, flowSchema, type StepOfType, transitionOf } from './flow-schema.js';
 
 /** LINE's quick reply limits: the strictest channel decides what a flow may ask. */
