@@ -3,7 +3,7 @@ import { type CommandWords, loadCommandWords } from './core/conversation/command
 import { type FlowSet, loadFlows } from './core/conversation/load-flows.js';
 import { loadMunicipalityConfig } from './core/municipality/load-municipality-config.js';
 import type { MunicipalityConfig } from './core/municipality/municipality-config-schema.js';
-import type { Translator } from './core/translator.js';
+import type { Translator } from './core/ports/translator.js';
 import type { TextClassifier } from './core/understanding/classify-text.js';
 import { loadUnderstanding } from './core/understanding/load-understanding.js';
 import { loadRiskModel, type RiskModel } from './core/understanding/risk-model.js';

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Store } from './core/store.js';
+import type { Store } from './core/ports/store.js';
 
 /** Prometheus metrics for one service instance. Store-wide gauges are read at scrape time. */
 export function createMetrics(store: Store) {

@@ -1,9 +1,9 @@
 import type { Logger } from '../logger.js';
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
 import { isTemporary } from './coded-error.js';
-import type { IncomingEvent } from './incoming-event.js';
 import type { KeyedQueue } from './keyed-queue-runner.js';
-import type { InboxRecord, InboxRepository } from './store.js';
+import type { IncomingEvent } from './ports/incoming-event.js';
+import type { InboxRecord, InboxRepository } from './ports/store.js';
 
 export type EventHandler = (event: IncomingEvent) => Promise<void>;
 

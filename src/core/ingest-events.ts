@@ -1,5 +1,5 @@
-import type { IncomingEvent } from './incoming-event.js';
-import type { InboxRepository } from './store.js';
+import type { IncomingEvent } from './ports/incoming-event.js';
+import type { InboxRepository } from './ports/store.js';
 
 export interface IngestResult {
   added: number;

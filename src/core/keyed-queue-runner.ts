@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { LeaseRepository } from './store.js';
+import type { LeaseRepository } from './ports/store.js';
 
 /**
  * Work grouped by key (a user, a recipient) where one key's items must be handled one at a time and in

@@ -1,9 +1,9 @@
 import type { Logger } from '../logger.js';
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
-import type { ChannelSender, SendJournal, SendResult } from './channel-sender.js';
-import type { ChannelName } from './incoming-event.js';
 import type { KeyedQueue } from './keyed-queue-runner.js';
-import type { ContactRepository, OutboxRecord, OutboxRepository } from './store.js';
+import type { ChannelSender, SendJournal, SendResult } from './ports/channel-sender.js';
+import type { ChannelName } from './ports/incoming-event.js';
+import type { ContactRepository, OutboxRecord, OutboxRepository } from './ports/store.js';
 
 export type DeliveryOutcome =
   | { kind: 'sent' }

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { StaffNotice } from './cases/staff-notice.js';
-import type { ChannelName, IncomingEvent } from './incoming-event.js';
-import type { OutgoingMessage } from './outgoing-message.js';
-import type { NewOutboxItem, OutboxRepository } from './store.js';
+import type { ChannelName, IncomingEvent } from './ports/incoming-event.js';
+import type { OutgoingMessage } from './ports/outgoing-message.js';
+import type { StaffNotice } from './ports/staff-notice.js';
+import type { NewOutboxItem, OutboxRepository } from './ports/store.js';
 
 /** LINE accepts at most five messages per reply or push; other channels are no stricter. */
 export const MESSAGES_PER_ITEM = 5;

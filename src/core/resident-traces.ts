@@ -1,5 +1,5 @@
-import type { IncomingEvent } from './incoming-event.js';
-import type { CaseRepository, InboxRepository, OutboxRepository } from './store.js';
+import type { IncomingEvent } from './ports/incoming-event.js';
+import type { CaseRepository, InboxRepository, OutboxRepository } from './ports/store.js';
 
 export interface ResidentTracesOptions {
   inbox: Pick<InboxRepository, 'redact'>;

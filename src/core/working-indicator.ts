@@ -1,6 +1,6 @@
-import type { ChannelSender } from './channel-sender.js';
 import type { EventHandler } from './inbox-queue.js';
-import type { ChannelName } from './incoming-event.js';
+import type { ChannelSender } from './ports/channel-sender.js';
+import type { ChannelName } from './ports/incoming-event.js';
 
 /**
  * Wraps a handler so that a resident who wrote something sees a "typing" hint when the answer takes

@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
-import type { Store } from '../core/store.js';
+import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 

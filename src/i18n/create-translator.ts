@@ -1,5 +1,5 @@
 import i18next from 'i18next';
-import type { Translate, Translator } from '../core/translator.js';
+import type { Translate, Translator } from '../core/ports/translator.js';
 import { type LocaleResources, SOURCE_LANGUAGE } from './load-locales.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { LocaleResources } from '../core/translator.js';
+import type { LocaleResources } from '../core/ports/translator.js';
 
 /** Japanese is the source language: every other locale must have exactly its keys. */
 export const SOURCE_LANGUAGE = 'ja';

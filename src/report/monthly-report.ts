@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MunicipalityConfig } from '../core/municipality/municipality-config-schema.js';
 import { isOpen } from '../core/municipality/opening-hours.js';
-import type { CaseOrigin, CaseRecord } from '../core/store.js';
+import type { CaseOrigin, CaseRecord } from '../core/ports/store.js';
 import { KNOWN_FIELD_IDS, type KnownFieldId } from '../core/vocabulary.js';
 import {
   type CellConstraint,

@@ -1,4 +1,4 @@
-import type { Translator } from '../core/translator.js';
+import type { Translator } from '../core/ports/translator.js';
 import type { MonthlyReport } from './monthly-report.js';
 import {
   ASIDE_LANGUAGE,

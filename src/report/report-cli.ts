@@ -8,8 +8,8 @@ import {
   loadMunicipalityConfig,
   MunicipalityConfigError,
 } from '../core/municipality/load-municipality-config.js';
-import type { CaseRecord, CaseStatus, Store } from '../core/store.js';
-import type { Translator } from '../core/translator.js';
+import type { CaseRecord, CaseStatus, Store } from '../core/ports/store.js';
+import type { Translator } from '../core/ports/translator.js';
 import { createTranslator } from '../i18n/create-translator.js';
 import { LocaleError, loadLocales, SOURCE_LANGUAGE } from '../i18n/load-locales.js';
 import { openStore } from '../store/open-store.js';

@@ -1,4 +1,4 @@
-import type { Translate, Translator } from '../core/translator.js';
+import type { Translate, Translator } from '../core/ports/translator.js';
 import {
   FIELD_COLUMNS,
   type MonthlyReport,

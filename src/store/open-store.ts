@@ -1,5 +1,5 @@
 import type { StorageSettings } from '../config.js';
-import type { Store } from '../core/store.js';
+import type { Store } from '../core/ports/store.js';
 
 /**
  * Opens the configured backend. Each backend is imported only when chosen, so a single-instance

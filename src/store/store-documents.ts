@@ -1,12 +1,12 @@
 import { anonymousPart } from '../core/cases/intake.js';
+import type { ChannelName, IncomingEvent } from '../core/ports/incoming-event.js';
+import type { OutgoingMessage } from '../core/ports/outgoing-message.js';
 /**
  * The stored shape of every record, shared by the embedded (nedb) and MongoDB backends: both keep
  * the natural id in `_id` (so uniqueness comes with the primary key) and store Dates natively.
  * Mapping back builds each record field by field so that no `_id` or stray stored field leaks out.
  */
-import type { StaffNotice } from '../core/cases/staff-notice.js';
-import type { ChannelName, IncomingEvent } from '../core/incoming-event.js';
-import type { OutgoingMessage } from '../core/outgoing-message.js';
+import type { StaffNotice } from '../core/ports/staff-notice.js';
 import type {
   AuditEntry,
   CaseAmendment,
@@ -26,7 +26,7 @@ import type {
   StaffThreadRef,
   TimerRecord,
   TimerStatus,
-} from '../core/store.js';
+} from '../core/ports/store.js';
 import { escapeFieldNames, unescapeFieldNames } from './field-names.js';
 
 export interface InboxDoc {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { MorphAnalyzer, MorphToken } from '../core/understanding/morph-analyzer.js';
+import type { MorphAnalyzer, MorphToken } from '../core/ports/morph-analyzer.js';
 
 /**
  * The Japanese analyser behind the core's MorphAnalyzer port: Lindera (Rust, compiled to

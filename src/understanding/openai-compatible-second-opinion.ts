@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RiskSecondOpinion, SecondOpinion } from '../core/understanding/risk-second-opinion.js';
+import type { RiskSecondOpinion, SecondOpinion } from '../core/ports/risk-second-opinion.js';
 import { CRISIS_CATEGORIES } from '../core/vocabulary.js';
 
 /**

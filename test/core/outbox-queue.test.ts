@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelSender, SendResult } from '../../src/core/channel-sender.js';
 import { KeyedQueueRunner } from '../../src/core/keyed-queue-runner.js';
 import { Outbox } from '../../src/core/outbox.js';
 import { OutboxQueue } from '../../src/core/outbox-queue.js';
-import type { OutboxRecord, Store } from '../../src/core/store.js';
+import type { ChannelSender, SendResult } from '../../src/core/ports/channel-sender.js';
+import type { OutboxRecord, Store } from '../../src/core/ports/store.js';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { silentLogger } from '../support/silent-logger.js';

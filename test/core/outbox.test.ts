@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nameBasedUuid, Outbox } from '../../src/core/outbox.js';
-import type { OutgoingMessage } from '../../src/core/outgoing-message.js';
-import type { Store } from '../../src/core/store.js';
+import type { OutgoingMessage } from '../../src/core/ports/outgoing-message.js';
+import type { Store } from '../../src/core/ports/store.js';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import { incomingEvent } from '../support/events.js';
 import { FakeClock } from '../support/fake-clock.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelSender } from '../../src/core/channel-sender.js';
-import type { ChannelName } from '../../src/core/incoming-event.js';
+import type { ChannelSender } from '../../src/core/ports/channel-sender.js';
+import type { ChannelName } from '../../src/core/ports/incoming-event.js';
 import { withWorkingIndicator } from '../../src/core/working-indicator.js';
 import { incomingEvent } from '../support/events.js';
 

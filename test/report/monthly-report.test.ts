@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseRecord } from '../../src/core/store.js';
+import type { CaseRecord } from '../../src/core/ports/store.js';
 import { buildMonthlyReport, type MonthlyReport } from '../../src/report/monthly-report.js';
 import { renderCsv } from '../../src/report/render-csv.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';

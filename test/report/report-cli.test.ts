@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewCase } from '../../src/core/store.js';
+import type { NewCase } from '../../src/core/ports/store.js';
 import { runReportCli } from '../../src/report/report-cli.js';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 

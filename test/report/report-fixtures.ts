@@ -2,7 +2,7 @@ import path from 'node:path';
 import { projectRoot } from '../../src/config.js';
 import { parseMunicipalityConfig } from '../../src/core/municipality/load-municipality-config.js';
 import type { MunicipalityConfig } from '../../src/core/municipality/municipality-config-schema.js';
-import type { CaseRecord } from '../../src/core/store.js';
+import type { CaseRecord } from '../../src/core/ports/store.js';
 import { createTranslator } from '../../src/i18n/create-translator.js';
 import { loadLocales } from '../../src/i18n/load-locales.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/core/store.js';
+import type { Store } from '../../src/core/ports/store.js';
 import { describeQueueContract } from './contract/queue-contract.js';
 import { describeRecordContract } from './contract/record-contract.js';
 import { describeStaffContract } from './contract/staff-contract.js';

@@ -1,4 +1,4 @@
-import type { IncomingContent, IncomingEvent } from '../../src/core/incoming-event.js';
+import type { IncomingContent, IncomingEvent } from '../../src/core/ports/incoming-event.js';
 
 let counter = 0;
 

@@ -1,4 +1,4 @@
-import type { IncomingContent, IncomingEvent } from '../../core/incoming-event.js';
+import type { IncomingContent, IncomingEvent } from '../../core/ports/incoming-event.js';
 import { type LineKnownEvent, lineWebhookBodySchema } from './line-webhook-schema.js';
 
 export type LineIgnoreReason =

@@ -1,6 +1,6 @@
 import type { messagingApi } from '@line/bot-sdk';
 import { CodedError } from '../../core/coded-error.js';
-import type { OutgoingMessage, QuickReply } from '../../core/outgoing-message.js';
+import type { OutgoingMessage, QuickReply } from '../../core/ports/outgoing-message.js';
 
 /**
  * LINE's documented limits. Lengths are compared in UTF-16 code units, which is never less than the

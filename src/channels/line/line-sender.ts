@@ -1,12 +1,12 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import { withDeadline } from '../../core/deadline.js';
 import {
   type ChannelSender,
   NO_JOURNAL,
   type SendJournal,
   type SendResult,
-} from '../../core/channel-sender.js';
-import { withDeadline } from '../../core/deadline.js';
-import type { OutboxRecord } from '../../core/store.js';
+} from '../../core/ports/channel-sender.js';
+import type { OutboxRecord } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 import { renderLineMessages } from './line-message-renderer.js';
 

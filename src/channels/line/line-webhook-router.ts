@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { IncomingEvent } from '../../core/incoming-event.js';
+import type { IncomingEvent } from '../../core/ports/incoming-event.js';
 import type { Logger } from '../../logger.js';
 import { convertLineEvents } from './line-event-converter.js';
 import { verifyLineSignature } from './verify-line-signature.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { IncomingEvent } from '../../core/incoming-event.js';
+import type { IncomingEvent } from '../../core/ports/incoming-event.js';
 
 /** A simulated resident's id: also their address on the 'local' channel (session key `local:<id>`). */
 export const residentIdSchema = z

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { StaffNotice } from '../../core/cases/staff-notice.js';
-import type { ChannelSender, SendResult } from '../../core/channel-sender.js';
-import type { QuickReply } from '../../core/outgoing-message.js';
-import type { OutboxRecord } from '../../core/store.js';
+import type { ChannelSender, SendResult } from '../../core/ports/channel-sender.js';
+import type { QuickReply } from '../../core/ports/outgoing-message.js';
+import type { StaffNotice } from '../../core/ports/staff-notice.js';
+import type { OutboxRecord } from '../../core/ports/store.js';
 
 /** What the resident pane draws as the resident's own bubble (never sent to the core from here). */
 export type ResidentBubble =

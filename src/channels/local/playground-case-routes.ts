@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { CaseActions } from '../../core/cases/case-actions.js';
-import type { StaffRef } from '../../core/cases/staff-notice.js';
-import type { CaseRecord } from '../../core/store.js';
+import type { StaffRef } from '../../core/ports/staff-notice.js';
+import type { CaseRecord } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 import type { LocalSender } from './local-sender.js';
 import {

@@ -5,10 +5,10 @@ import {
   type SummaryLine,
   summarizeCase,
 } from '../../core/cases/case-summary.js';
-import type { ThreadNote } from '../../core/cases/staff-notice.js';
-import type { IncomingContent } from '../../core/incoming-event.js';
-import type { CaseRecord } from '../../core/store.js';
-import type { Translate } from '../../core/translator.js';
+import type { IncomingContent } from '../../core/ports/incoming-event.js';
+import type { ThreadNote } from '../../core/ports/staff-notice.js';
+import type { CaseRecord } from '../../core/ports/store.js';
+import type { Translate } from '../../core/ports/translator.js';
 import type { StaffFeedEntry } from './local-sender.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import type { CaseRecord } from '../../core/store.js';
+import type { CaseRecord } from '../../core/ports/store.js';
 import { contextLine, escapeSlack, groupMention, mrkdwnSection, userMention } from './slack-markup.js';
 import type { StaffText } from './staff-text.js';
 

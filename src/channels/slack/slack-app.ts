@@ -3,7 +3,7 @@ import type express from 'express';
 import type { CaseActions } from '../../core/cases/case-actions.js';
 import type { CaseAudit } from '../../core/cases/case-audit.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import type { CaseRepository, SeenRepository } from '../../core/store.js';
+import type { CaseRepository, SeenRepository } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 import { registerCaseInteractions } from './slack-case-interactions.js';
 import { createEventDedupe } from './slack-event-dedupe.js';

@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import type { SendResult } from '../../core/channel-sender.js';
+import type { SendResult } from '../../core/ports/channel-sender.js';
 
 /** Slack's own words for "try again later"; every other `ok: false` error is permanent as sent. */
 const TRANSIENT_PLATFORM_ERRORS = new Set([

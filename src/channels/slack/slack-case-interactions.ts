@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bo
 import type { CaseActions } from '../../core/cases/case-actions.js';
 import type { CaseAudit } from '../../core/cases/case-audit.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import type { CaseRecord, CaseRepository } from '../../core/store.js';
+import type { CaseRecord, CaseRepository } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 import { CASE_ACTION_IDS } from './slack-alert.js';
 import { contextLine, plainTextSections, userMention } from './slack-markup.js';

@@ -1,4 +1,4 @@
-import type { OutboxRecord, StaffThreadRef } from '../../core/store.js';
+import type { OutboxRecord, StaffThreadRef } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 import { callSlack, SlackCallError } from './slack-call-error.js';
 import type { SlackWebClient } from './slack-web-client.js';

@@ -1,5 +1,5 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { SeenRepository } from '../../core/store.js';
+import type { SeenRepository } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 
 /** Slack retries for minutes (immediately, +1 min, +5 min); a day is far beyond that. */

@@ -1,9 +1,9 @@
 import { intakeAttachments } from '../../core/cases/intake.js';
-import type { StaffNotice, ThreadNote } from '../../core/cases/staff-notice.js';
-import type { ChannelSender, SendResult } from '../../core/channel-sender.js';
-import type { MediaKind } from '../../core/incoming-event.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import type { CaseRecord, CaseRepository, OutboxRecord, StaffThreadRef } from '../../core/store.js';
+import type { ChannelSender, SendResult } from '../../core/ports/channel-sender.js';
+import type { MediaKind } from '../../core/ports/incoming-event.js';
+import type { StaffNotice, ThreadNote } from '../../core/ports/staff-notice.js';
+import type { CaseRecord, CaseRepository, OutboxRecord, StaffThreadRef } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 import { renderAlert, renderMovedAlert, type SlackMessage } from './slack-alert.js';
 import { callSlack, mayHaveLanded, SlackCallError } from './slack-call-error.js';

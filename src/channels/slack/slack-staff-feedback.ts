@@ -1,8 +1,8 @@
 import type { ReplyResult } from '../../core/cases/case-actions.js';
 import type { CaseAudit } from '../../core/cases/case-audit.js';
-import type { StaffRef } from '../../core/cases/staff-notice.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import type { CaseRecord } from '../../core/store.js';
+import type { StaffRef } from '../../core/ports/staff-notice.js';
+import type { CaseRecord } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 import type { SlackWebClient } from './slack-web-client.js';
 import type { StaffText } from './staff-text.js';

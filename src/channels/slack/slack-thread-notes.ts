@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt';
-import type { ThreadNote } from '../../core/cases/staff-notice.js';
-import type { IncomingContent, MediaKind } from '../../core/incoming-event.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import type { CaseRecord } from '../../core/store.js';
+import type { IncomingContent, MediaKind } from '../../core/ports/incoming-event.js';
+import type { ThreadNote } from '../../core/ports/staff-notice.js';
+import type { CaseRecord } from '../../core/ports/store.js';
 import type { SlackMessage } from './slack-alert.js';
 import {
   contextLine,

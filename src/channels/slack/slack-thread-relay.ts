@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import type { CaseActions } from '../../core/cases/case-actions.js';
 import type { CaseAudit } from '../../core/cases/case-audit.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import type { CaseRepository } from '../../core/store.js';
+import type { CaseRepository } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 import { slackToPlainText } from './slack-markup.js';
 import { refuse, replyRefusal, type StaffSpot, staffRefOf, tellStaff } from './slack-staff-feedback.js';

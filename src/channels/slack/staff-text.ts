@@ -1,8 +1,8 @@
 import { type CaseSummary, summarizeCase } from '../../core/cases/case-summary.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import { describeNextOpening } from '../../core/municipality/opening-hours.js';
-import type { CaseRecord } from '../../core/store.js';
-import type { Translate, Translator } from '../../core/translator.js';
+import type { CaseRecord } from '../../core/ports/store.js';
+import type { Translate, Translator } from '../../core/ports/translator.js';
 
 /** Staff read Japanese: the staff channel's text comes from the `ja` locale (`staff.*` keys). */
 const STAFF_LANGUAGE = 'ja';

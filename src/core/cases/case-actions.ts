@@ -1,12 +1,12 @@
-import type { ChannelName } from '../incoming-event.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import { nameBasedUuid, type Outbox } from '../outbox.js';
-import type { CaseRecord, CaseRepository, OutboxRecord } from '../store.js';
-import type { Translator } from '../translator.js';
+import type { ChannelName } from '../ports/incoming-event.js';
+import type { StaffRef, ThreadNote } from '../ports/staff-notice.js';
+import type { CaseRecord, CaseRepository, OutboxRecord } from '../ports/store.js';
+import type { Translator } from '../ports/translator.js';
 import type { CaseAudit } from './case-audit.js';
 import type { EscalationTimers } from './escalation-timers.js';
 import { ratingChoices } from './rating-choices.js';
-import type { StaffRef, ThreadNote } from './staff-notice.js';
 
 export type AcceptResult =
   | { kind: 'accepted'; record: CaseRecord }

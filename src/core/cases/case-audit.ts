@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry, AuditRepository, CaseRecord } from '../store.js';
+import type { AuditEntry, AuditRepository, CaseRecord } from '../ports/store.js';
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 

@@ -1,9 +1,9 @@
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import { isOpen } from '../municipality/opening-hours.js';
 import { nameBasedUuid } from '../outbox.js';
-import type { CaseAmendment, CaseRecord, CaseRepository, NewCase } from '../store.js';
+import type { HandoffListener } from '../ports/handoff-listener.js';
+import type { CaseAmendment, CaseRecord, CaseRepository, NewCase } from '../ports/store.js';
 import type { CaseAudit } from './case-audit.js';
-import type { HandoffListener } from './handoff-listener.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

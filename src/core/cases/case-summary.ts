@@ -1,7 +1,7 @@
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import { describeNextOpening, isOpen } from '../municipality/opening-hours.js';
-import type { CaseOrigin, CaseRecord, CaseStatus } from '../store.js';
-import type { Translate } from '../translator.js';
+import type { CaseOrigin, CaseRecord, CaseStatus } from '../ports/store.js';
+import type { Translate } from '../ports/translator.js';
 import { type Intake, readIntake } from './intake.js';
 
 /** One labelled line of what staff see; the value may span lines, and is plain text (not escaped). */

@@ -1,8 +1,8 @@
 import type { Logger } from '../../logger.js';
-import type { ChannelName } from '../incoming-event.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import type { Outbox } from '../outbox.js';
-import type { CaseRecord, CaseRepository, TimerRepository } from '../store.js';
+import type { ChannelName } from '../ports/incoming-event.js';
+import type { CaseRecord, CaseRepository, TimerRepository } from '../ports/store.js';
 import type { CaseAudit } from './case-audit.js';
 
 const MINUTE_MS = 60_000;

@@ -1,6 +1,6 @@
 import { encodeChoice } from '../conversation/choice-data.js';
-import type { QuickReply } from '../outgoing-message.js';
-import type { Translate } from '../translator.js';
+import type { QuickReply } from '../ports/outgoing-message.js';
+import type { Translate } from '../ports/translator.js';
 
 /** The optional 1-5 satisfaction question after a case is closed. */
 export function ratingChoices(caseId: string, t: Translate): QuickReply[] {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelName, IncomingContent } from '../incoming-event.js';
 import type { Outbox } from '../outbox.js';
-import type { CaseRecord } from '../store.js';
+import type { HandoffListener } from '../ports/handoff-listener.js';
+import type { ChannelName, IncomingContent } from '../ports/incoming-event.js';
+import type { CaseRecord } from '../ports/store.js';
 import type { EscalationTimers } from './escalation-timers.js';
-import type { HandoffListener } from './handoff-listener.js';
 
 /**
  * Hands cases to people through a staff channel (Slack, or the playground's staff pane): every

@@ -1,14 +1,14 @@
 import type { Logger } from '../../logger.js';
 import type { CaseDesk } from '../cases/case-desk.js';
-import type { HandoffListener } from '../cases/handoff-listener.js';
 import { CodedError } from '../coded-error.js';
 import type { EventHandler } from '../inbox-queue.js';
-import type { ChannelName, IncomingEvent } from '../incoming-event.js';
 import { conversationKey } from '../ingest-events.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import type { Outbox } from '../outbox.js';
-import type { ContactRepository, OutboxRepository, SessionRepository } from '../store.js';
-import type { Translator } from '../translator.js';
+import type { HandoffListener } from '../ports/handoff-listener.js';
+import type { ChannelName, IncomingEvent } from '../ports/incoming-event.js';
+import type { ContactRepository, OutboxRepository, SessionRepository } from '../ports/store.js';
+import type { Translator } from '../ports/translator.js';
 import type { RiskAssessor } from '../understanding/assess-risk.js';
 import type { TextClassifier } from '../understanding/classify-text.js';
 import type { RiskAssessment } from '../understanding/risk-assessment.js';

@@ -1,5 +1,5 @@
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
-import type { QuickReply } from '../outgoing-message.js';
+import type { QuickReply } from '../ports/outgoing-message.js';
 import type { CrisisCategory } from '../vocabulary.js';
 import { encodeChoice } from './choice-data.js';
 import { callButtons } from './render-step.js';

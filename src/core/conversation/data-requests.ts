@@ -1,7 +1,7 @@
 import type { CaseDesk } from '../cases/case-desk.js';
-import type { IncomingEvent } from '../incoming-event.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
-import type { ContactRepository, SessionRepository } from '../store.js';
+import type { IncomingEvent } from '../ports/incoming-event.js';
+import type { ContactRepository, SessionRepository } from '../ports/store.js';
 import type { Turn } from './turn.js';
 
 /** What answering a resident's questions about their data needs (a part of the engine's deps). */

@@ -1,4 +1,4 @@
-import type { Translator } from '../translator.js';
+import type { Translator } from '../ports/translator.js';
 import type { DataRequests } from './data-requests.js';
 import type { FlowAction } from './flow-schema.js';
 import type { Turn } from './turn.js';

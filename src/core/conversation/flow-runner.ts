@@ -1,6 +1,6 @@
 import { SUBJECTS } from '../cases/intake.js';
-import type { IncomingContent } from '../incoming-event.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
+import type { IncomingContent } from '../ports/incoming-event.js';
 import { normalizeText } from '../understanding/normalize-text.js';
 import type { ChoiceData } from './choice-data.js';
 import type { Flow, FlowAction, FlowStep, IntakeBindings, StepOfType, Transition } from './flow-schema.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { allowedValues, type IntakeField, isIntakeField, SUBJECTS } from '../cases/intake.js';
 import { CodedError } from '../coded-error.js';
-import type { LocaleResources } from '../translator.js';
+import type { LocaleResources } from '../ports/translator.js';
 import { type Flow, type FlowStep, flowSchema, type StepOfType, transitionOf } from './flow-schema.js';
 
 /** LINE's quick reply limits: the strictest channel decides what a flow may ask. */

@@ -1,6 +1,6 @@
 import type { CaseDesk } from '../cases/case-desk.js';
-import type { HandoffListener } from '../cases/handoff-listener.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
+import type { HandoffListener } from '../ports/handoff-listener.js';
 import { nextOpeningText } from './handoff-receipt.js';
 import type { Turn } from './turn.js';
 

@@ -1,5 +1,5 @@
 import type { EmergencyNumber, MunicipalityConfig } from '../municipality/municipality-config-schema.js';
-import type { QuickReply } from '../outgoing-message.js';
+import type { QuickReply } from '../ports/outgoing-message.js';
 import { encodeChoice } from './choice-data.js';
 import type { Flow, StepOfType } from './flow-schema.js';
 import { MAX_LABEL_LENGTH } from './load-flows.js';

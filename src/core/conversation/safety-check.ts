@@ -1,5 +1,5 @@
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
-import type { QuickReply } from '../outgoing-message.js';
+import type { QuickReply } from '../ports/outgoing-message.js';
 import type { RiskAssessment } from '../understanding/risk-assessment.js';
 import type { CrisisCategory } from '../vocabulary.js';
 import { encodeChoice, SAFETY_ANSWERS } from './choice-data.js';

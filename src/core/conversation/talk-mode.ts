@@ -1,6 +1,6 @@
 import type { CaseDesk } from '../cases/case-desk.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
-import type { QuickReply } from '../outgoing-message.js';
+import type { QuickReply } from '../ports/outgoing-message.js';
 import { encodeChoice } from './choice-data.js';
 import { nextOpeningText } from './handoff-receipt.js';
 import type { Turn } from './turn.js';

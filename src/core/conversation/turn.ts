@@ -1,6 +1,6 @@
-import type { IncomingEvent } from '../incoming-event.js';
-import type { OutgoingMessage, QuickReply } from '../outgoing-message.js';
-import type { Translate, Translator } from '../translator.js';
+import type { IncomingEvent } from '../ports/incoming-event.js';
+import type { OutgoingMessage, QuickReply } from '../ports/outgoing-message.js';
+import type { Translate, Translator } from '../ports/translator.js';
 import type { SessionState } from './session-state.js';
 
 /**

@@ -1,5 +1,5 @@
 import { personalFieldsIn } from '../cases/intake.js';
-import type { AuditRepository, CaseRecord, CaseRepository } from '../store.js';
+import type { AuditRepository, CaseRecord, CaseRepository } from '../ports/store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const YEAR_MS = 365 * DAY_MS;

@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger.js';
+import type { RiskSecondOpinion } from '../ports/risk-second-opinion.js';
 import type { CrisisCategory, FrameId } from '../vocabulary.js';
 import type { TextClassifier } from './classify-text.js';
 import { detectLanguage } from './detect-language.js';
@@ -11,7 +12,6 @@ import {
 } from './risk-assessment.js';
 import { riskFeatures } from './risk-features.js';
 import type { RiskModel } from './risk-model.js';
-import type { RiskSecondOpinion } from './risk-second-opinion.js';
 
 export interface RiskAssessorDeps {
   classifier: TextClassifier;

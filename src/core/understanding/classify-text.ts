@@ -1,3 +1,4 @@
+import { type MorphAnalyzer, noMorphAnalyzer } from '../ports/morph-analyzer.js';
 import {
   CRISIS_CATEGORIES,
   type CrisisCategory,
@@ -24,7 +25,6 @@ import {
   type RewritesLexicon,
   type SpeakerLexicon,
 } from './lexicon-schema.js';
-import { type MorphAnalyzer, noMorphAnalyzer } from './morph-analyzer.js';
 import { normalizeText } from './normalize-text.js';
 import {
   maskViews,

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { type MorphAnalyzer, noMorphAnalyzer } from '../ports/morph-analyzer.js';
 import { LOCALES } from '../vocabulary.js';
 import { createTextClassifier, type Lexicons, type TextClassifier } from './classify-text.js';
 import { type LexiconFile, loadLexicon } from './lexicon-schema.js';
-import { type MorphAnalyzer, noMorphAnalyzer } from './morph-analyzer.js';
 
 /** Every lexicon file under `dir` (flows/lexicon/*.yaml and one folder per language), sorted by path. */
 export function lexiconFiles(dir: string): string[] {

@@ -1,4 +1,4 @@
-import { type MorphAnalyzer, noMorphAnalyzer } from './morph-analyzer.js';
+import { type MorphAnalyzer, noMorphAnalyzer } from '../ports/morph-analyzer.js';
 import { isLatinWordChar } from './normalize-text.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { InboxRepository } from '../../core/store.js';
+import type { InboxRepository } from '../../core/ports/store.js';
 import {
   emptyCounts,
   INBOX_STATUSES,

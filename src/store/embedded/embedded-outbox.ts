@@ -1,5 +1,5 @@
-import type { ChannelName } from '../../core/incoming-event.js';
-import type { OutboxRepository } from '../../core/store.js';
+import type { ChannelName } from '../../core/ports/incoming-event.js';
+import type { OutboxRepository } from '../../core/ports/store.js';
 import { nextOutboxSequence } from '../outbox-sequence.js';
 import {
   contactId,

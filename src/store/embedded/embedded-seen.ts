@@ -1,4 +1,4 @@
-import type { SeenRepository } from '../../core/store.js';
+import type { SeenRepository } from '../../core/ports/store.js';
 import { MAX_CAS_ATTEMPTS, type SeenDoc } from '../store-documents.js';
 import { type Collection, findOne, isUniqueViolation } from './nedb-collection.js';
 

@@ -7,7 +7,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Store } from '../../core/store.js';
+import type { Store } from '../../core/ports/store.js';
 import { caseCounterId, caseYear, formatCaseNumber } from '../case-number.js';
 import { escapeFieldNames } from '../field-names.js';
 import {

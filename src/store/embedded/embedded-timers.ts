@@ -1,4 +1,4 @@
-import type { TimerRepository } from '../../core/store.js';
+import type { TimerRepository } from '../../core/ports/store.js';
 import { newTimerDoc, TIMER_ORDER, type TimerDoc, timerFromDoc } from '../store-documents.js';
 import { type Collection, find, findOne, isUniqueViolation, pendingById } from './nedb-collection.js';
 

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { InboxRepository, InboxStatus } from '../../core/store.js';
+import type { InboxRepository, InboxStatus } from '../../core/ports/store.js';
 import {
   emptyCounts,
   INBOX_STATUSES,

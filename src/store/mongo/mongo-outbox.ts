@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb';
-import type { ChannelName } from '../../core/incoming-event.js';
-import type { OutboxRepository, OutboxStatus } from '../../core/store.js';
+import type { ChannelName } from '../../core/ports/incoming-event.js';
+import type { OutboxRepository, OutboxStatus } from '../../core/ports/store.js';
 import { nextOutboxSequence } from '../outbox-sequence.js';
 import {
   emptyCounts,

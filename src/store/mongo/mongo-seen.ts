@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { SeenRepository } from '../../core/store.js';
+import type { SeenRepository } from '../../core/ports/store.js';
 import type { SeenDoc } from '../store-documents.js';
 import { isDuplicateKey, MAX_CAS_ATTEMPTS } from './mongo-queries.js';
 

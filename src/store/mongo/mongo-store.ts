@@ -13,7 +13,7 @@
  * numbering, amending or erasing one, saving a session).
  */
 import { type Db, MongoClient } from 'mongodb';
-import type { CaseStatus, Store } from '../../core/store.js';
+import type { CaseStatus, Store } from '../../core/ports/store.js';
 import { caseCounterId, caseYear, formatCaseNumber } from '../case-number.js';
 import { escapeFieldNames } from '../field-names.js';
 import {

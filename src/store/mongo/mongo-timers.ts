@@ -1,5 +1,5 @@
 import type { Collection, Filter } from 'mongodb';
-import type { TimerRepository } from '../../core/store.js';
+import type { TimerRepository } from '../../core/ports/store.js';
 import { newTimerDoc, TIMER_ORDER, type TimerDoc, timerFromDoc } from '../store-documents.js';
 import { isDuplicateKey } from './mongo-queries.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LineLimitError, renderLineMessages } from '../../../src/channels/line/line-message-renderer.js';
-import type { OutgoingMessage, QuickReply } from '../../../src/core/outgoing-message.js';
+import type { OutgoingMessage, QuickReply } from '../../../src/core/ports/outgoing-message.js';
 
 const text = (value: string, quickReplies?: QuickReply[]): OutgoingMessage => ({
   type: 'text',

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LineSender } from '../../../src/channels/line/line-sender.js';
-import type { OutboxRecord } from '../../../src/core/store.js';
+import type { OutboxRecord } from '../../../src/core/ports/store.js';
 
 const API = 'https://api.line.me';
 const TOKEN = 'test-access-token';

@@ -5,7 +5,7 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createLineWebhookRouter } from '../../../src/channels/line/line-webhook-router.js';
-import type { IncomingEvent } from '../../../src/core/incoming-event.js';
+import type { IncomingEvent } from '../../../src/core/ports/incoming-event.js';
 import { createLogger } from '../../../src/logger.js';
 
 const SECRET = 'test-channel-secret';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalSender } from '../../../src/channels/local/local-sender.js';
-import type { OutboxRecord } from '../../../src/core/store.js';
+import type { OutboxRecord } from '../../../src/core/ports/store.js';
 
 const at = new Date('2026-11-04T01:00:00Z');
 

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { loadConfig } from '../../../src/config.js';
 import type { EscalationTimers } from '../../../src/core/cases/escalation-timers.js';
-import type { Store } from '../../../src/core/store.js';
+import type { Store } from '../../../src/core/ports/store.js';
 import { createService } from '../../../src/service.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { silentLogger } from '../../support/silent-logger.js';

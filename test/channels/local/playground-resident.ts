@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import type { MailboxEntry } from '../../../src/channels/local/local-sender.js';
-import type { QuickReply } from '../../../src/core/outgoing-message.js';
+import type { QuickReply } from '../../../src/core/ports/outgoing-message.js';
 
 type BotEntry = Extract<MailboxEntry, { from: 'bot' }>;
 

@@ -6,7 +6,7 @@ import {
   type ViewContext,
 } from '../../../src/channels/local/staff-pane-view.js';
 import { loadConfig, projectRoot } from '../../../src/config.js';
-import type { CaseRecord } from '../../../src/core/store.js';
+import type { CaseRecord } from '../../../src/core/ports/store.js';
 import { loadConversationContent } from '../../../src/load-conversation-content.js';
 
 const content = loadConversationContent(projectRoot, loadConfig({}).municipalityConfigPath);

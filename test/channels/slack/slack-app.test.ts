@@ -7,7 +7,7 @@ import { CaseActions } from '../../../src/core/cases/case-actions.js';
 import { CaseAudit } from '../../../src/core/cases/case-audit.js';
 import { EscalationTimers } from '../../../src/core/cases/escalation-timers.js';
 import { Outbox } from '../../../src/core/outbox.js';
-import type { Store } from '../../../src/core/store.js';
+import type { Store } from '../../../src/core/ports/store.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { silentLogger } from '../../support/silent-logger.js';

@@ -3,9 +3,9 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NOTICE_EVENT_TYPE } from '../../../src/channels/slack/slack-earlier-posts.js';
 import { type MediaFetcher, SlackSender } from '../../../src/channels/slack/slack-sender.js';
-import type { StaffNotice, ThreadNote } from '../../../src/core/cases/staff-notice.js';
 import { OutboxQueue } from '../../../src/core/outbox-queue.js';
-import type { OutboxRecord, Store } from '../../../src/core/store.js';
+import type { StaffNotice, ThreadNote } from '../../../src/core/ports/staff-notice.js';
+import type { OutboxRecord, Store } from '../../../src/core/ports/store.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import {

@@ -6,7 +6,7 @@ import { createSlackWebClient, type SlackWebClient } from '../../../src/channels
 import { StaffText } from '../../../src/channels/slack/staff-text.js';
 import { loadConfig, projectRoot } from '../../../src/config.js';
 import type { MunicipalityConfig } from '../../../src/core/municipality/municipality-config-schema.js';
-import type { CaseRecord, NewCase, Store } from '../../../src/core/store.js';
+import type { CaseRecord, NewCase, Store } from '../../../src/core/ports/store.js';
 import { type ConversationContent, loadConversationContent } from '../../../src/load-conversation-content.js';
 import { silentLogger } from '../../support/silent-logger.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CaseRecord } from '../../../src/core/store.js';
+import type { CaseRecord } from '../../../src/core/ports/store.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { ConversationHarness, type Resident, t } from '../../support/conversation-harness.js';
 import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';

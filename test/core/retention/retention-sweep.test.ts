@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CaseRecord, NewCase, Store } from '../../../src/core/ports/store.js';
 import { RetentionSweep, type RetentionSweepOptions } from '../../../src/core/retention/retention-sweep.js';
-import type { CaseRecord, NewCase, Store } from '../../../src/core/store.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 
 const DAY = 24 * 60 * 60 * 1000;

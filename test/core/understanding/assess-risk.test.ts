@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { RiskSecondOpinion } from '../../../src/core/ports/risk-second-opinion.js';
 import { createRiskAssessor } from '../../../src/core/understanding/assess-risk.js';
 import type { LexiconRisk, TextClassifier } from '../../../src/core/understanding/classify-text.js';
 import type { RiskModel, RiskPrediction } from '../../../src/core/understanding/risk-model.js';
-import type { RiskSecondOpinion } from '../../../src/core/understanding/risk-second-opinion.js';
 
 function classifierSaying(risk: Partial<LexiconRisk>): TextClassifier {
   return {

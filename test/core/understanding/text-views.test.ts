@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noMorphAnalyzer } from '../../../src/core/understanding/morph-analyzer.js';
+import { noMorphAnalyzer } from '../../../src/core/ports/morph-analyzer.js';
 import { normalizeText } from '../../../src/core/understanding/normalize-text.js';
 import {
   containsPhrase,

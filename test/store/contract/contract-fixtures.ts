@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingEvent } from '../../../src/core/incoming-event.js';
-import type { NewCase, NewOutboxItem } from '../../../src/core/store.js';
+import type { IncomingEvent } from '../../../src/core/ports/incoming-event.js';
+import type { NewCase, NewOutboxItem } from '../../../src/core/ports/store.js';
 
 export const SECOND = 1000;
 export const DAY = 24 * 60 * 60 * SECOND;

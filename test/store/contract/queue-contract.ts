@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { StaffNotice } from '../../../src/core/cases/staff-notice.js';
-import type { Store } from '../../../src/core/store.js';
+import type { StaffNotice } from '../../../src/core/ports/staff-notice.js';
+import type { Store } from '../../../src/core/ports/store.js';
 import { at, DAY, event, item, retention, SECOND } from './contract-fixtures.js';
 
 /** Inbox and outbox cases of the store contract. */

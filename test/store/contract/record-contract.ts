@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEntry, Store } from '../../../src/core/store.js';
+import type { AuditEntry, Store } from '../../../src/core/ports/store.js';
 import { at, DAY, newCase, retention, SECOND } from './contract-fixtures.js';
 
 /** Lease, contact, session, case and audit cases of the store contract. */

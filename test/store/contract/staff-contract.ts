@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { NewTimer, Store } from '../../../src/core/store.js';
+import type { NewTimer, Store } from '../../../src/core/ports/store.js';
 import { at, DAY, newCase, retention, SECOND } from './contract-fixtures.js';
 
 /** The staff-handoff cases of the store contract: case bookkeeping, durable timers, seen ids. */

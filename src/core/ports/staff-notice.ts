@@ -1,4 +1,4 @@
-import type { IncomingContent } from '../incoming-event.js';
+import type { IncomingContent } from './incoming-event.js';
 
 /**
  * What staff must be told about a case, channel-neutral. The core decides *what*; the staff channel

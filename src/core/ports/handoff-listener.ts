@@ -1,6 +1,6 @@
 import type { Logger } from '../../logger.js';
-import type { IncomingContent } from '../incoming-event.js';
-import type { CaseRecord } from '../store.js';
+import type { IncomingContent } from './incoming-event.js';
+import type { CaseRecord } from './store.js';
 
 /**
  * Where cases go once the conversation has done its part: a person must take them. The Slack

@@ -1,5 +1,5 @@
+import type { RiskTier } from '../understanding/risk-assessment.js';
 import type { CrisisCategory } from '../vocabulary.js';
-import type { RiskTier } from './risk-assessment.js';
 
 /**
  * An optional external classifier (for example a model the city runs itself behind an

@@ -1,6 +1,6 @@
-import type { StaffNotice } from './cases/staff-notice.js';
 import type { ChannelName, IncomingEvent } from './incoming-event.js';
 import type { OutgoingMessage } from './outgoing-message.js';
+import type { StaffNotice } from './staff-notice.js';
 
 /**
  * Storage ports. Every backend (embedded, MongoDB) implements these and passes the same contract
