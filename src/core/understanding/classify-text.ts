@@ -208,12 +208,8 @@ function ranked<Id extends string>(scores: Map<Id, number>, order: readonly Id[]
   );
 }
 
-function addImplied<Id extends string>(
-  into: Map<KnownFieldId, number>,
-  matched: Map<Id, number>,
-  lexicons: CompiledLexicon<Id>[],
-): void {
-  // A label defined in several files (one per language) implies its fields once.
+/** The fields each label implies, over all files of a kind: a label defined in several files (one per language) implies its fields once. */
+function impliedFields<Id extends string>(lexicons: CompiledLexicon<Id>[]): Map<Id, Set<KnownFieldId>> {
   const implied = new Map<Id, Set<KnownFieldId>>();
   for (const lexicon of lexicons) {
     for (const label of lexicon.labels) {
@@ -222,6 +218,14 @@ function addImplied<Id extends string>(
       implied.set(label.id, fields);
     }
   }
+  return implied;
+}
+
+function addImplied<Id extends string>(
+  into: Map<KnownFieldId, number>,
+  matched: Map<Id, number>,
+  implied: Map<Id, Set<KnownFieldId>>,
+): void {
   for (const [id, score] of matched) {
     for (const field of implied.get(id) ?? []) into.set(field, (into.get(field) ?? 0) + score);
   }
@@ -250,15 +254,35 @@ export function createTextClassifier(
   const frames = compileAll<FrameId>(lexicons.frames);
   const rewrites = compileRewrites(lexicons.rewrites);
 
-  // One message is read several times (risk, the statistical detector, fields): analyse it once.
-  const recent = new Map<string, TextViews[]>();
-  function variantsOf(text: string): TextViews[] {
+  const implied = {
+    patterns: impliedFields(patterns),
+    crisis: impliedFields(crisis),
+    concern: impliedFields(concern),
+  };
+
+  // One message is read several times in a turn (risk, the statistical detector, fields): analyse
+  // it once, and score each kind of dictionary against it once.
+  interface Reading {
+    variants: TextViews[];
+    scores: Map<CompiledLexicon<string>[], Map<string, number>>;
+  }
+  const recent = new Map<string, Reading>();
+  function readingOf(text: string): Reading {
     const known = recent.get(text);
     if (known) return known;
-    const variants = readVariants(text);
+    const reading: Reading = { variants: readVariants(text), scores: new Map() };
     if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value as string);
-    recent.set(text, variants);
-    return variants;
+    recent.set(text, reading);
+    return reading;
+  }
+  const variantsOf = (text: string) => readingOf(text).variants;
+  function scored<Id extends string>(lexiconsOfKind: CompiledLexicon<Id>[], text: string): Map<Id, number> {
+    const reading = readingOf(text);
+    const known = reading.scores.get(lexiconsOfKind);
+    if (known) return known as Map<Id, number>;
+    const scores = scoreAll(lexiconsOfKind, reading.variants);
+    reading.scores.set(lexiconsOfKind, scores);
+    return scores;
   }
 
   function readVariants(text: string): TextViews[] {
@@ -275,30 +299,29 @@ export function createTextClassifier(
   return {
     riskViews: (text) => variantsOf(text).map((views) => maskViews(views, riskExcludes)),
     classify(text) {
-      const variants = variantsOf(text);
-      const fieldScores = scoreAll(fields, variants);
-      const patternScores = scoreAll(patterns, variants);
+      // A copy: the implied fields are added to it, and the cached scores stay as scored.
+      const fieldScores = new Map(scored(fields, text));
+      const patternScores = scored(patterns, text);
       // A household pattern or a crisis says which windows are involved even when no field word
       // was used ("ひきこもりの弟", "死にたい"); patterns.yaml and crisis.yaml say which.
-      addImplied(fieldScores, patternScores, patterns);
-      addImplied(fieldScores, scoreAll(crisis, variants), crisis);
-      addImplied(fieldScores, scoreAll(concern, variants), concern);
+      addImplied(fieldScores, patternScores, implied.patterns);
+      addImplied(fieldScores, scored(crisis, text), implied.crisis);
+      addImplied(fieldScores, scored(concern, text), implied.concern);
       return {
         fields: ranked(fieldScores, KNOWN_FIELD_IDS),
         fieldScores: Object.fromEntries(fieldScores),
         patterns: ranked(patternScores, PATTERN_IDS),
-        observations: ranked(scoreAll(observations, variants), MATCHABLE_OBSERVATION_IDS),
+        observations: ranked(scored(observations, text), MATCHABLE_OBSERVATION_IDS),
       };
     },
     readRisk(text) {
-      const variants = variantsOf(text);
-      const now = ranked(scoreAll(crisis, variants), CRISIS_CATEGORIES);
-      const possible = ranked(scoreAll(concern, variants), CRISIS_CATEGORIES).filter((c) => !now.includes(c));
+      const now = ranked(scored(crisis, text), CRISIS_CATEGORIES);
+      const possible = ranked(scored(concern, text), CRISIS_CATEGORIES).filter((c) => !now.includes(c));
       return {
         crisis: now,
         concern: possible,
-        aboutSomeoneElse: scoreAll(speaker, variants).has('someone_else'),
-        frames: ranked(scoreAll(frames, variants), FRAME_IDS),
+        aboutSomeoneElse: scored(speaker, text).has('someone_else'),
+        frames: ranked(scored(frames, text), FRAME_IDS),
       };
     },
   };
