@@ -7,6 +7,11 @@ import type { Turn } from './turn.js';
 
 /** The national lines every crisis message starts with: a life in danger comes before anything else. */
 const ALWAYS_FIRST = ['119', '110'];
+
+/** 119 or 110: offered wherever a life may be in danger, whatever else fits the case. */
+export function isLifeLine(phone: string): boolean {
+  return ALWAYS_FIRST.includes(phone);
+}
 /** Distress that someone may rather write than say: the text counselling link is offered for these. */
 const TEXT_COUNSELLING: CrisisCategory[] = ['suicide', 'domestic_violence'];
 
@@ -24,7 +29,7 @@ export function writeSafetyMessage(
   aboutSomeoneElse = false,
 ): void {
   const relevant = config.emergencyNumbers.filter(
-    (n) => ALWAYS_FIRST.includes(n.phone) || n.categories.some((c) => categories.includes(c)),
+    (n) => isLifeLine(n.phone) || n.categories.some((c) => categories.includes(c)),
   );
   relevant.sort((a, b) => rank(a.phone) - rank(b.phone));
   const kind = aboutSomeoneElse

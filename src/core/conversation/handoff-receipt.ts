@@ -6,6 +6,7 @@ import type {
 } from '../municipality/municipality-config-schema.js';
 import { describeNextOpening } from '../municipality/opening-hours.js';
 import type { CrisisCategory } from '../vocabulary.js';
+import { isLifeLine } from './crisis-response.js';
 import { callButtons } from './render-step.js';
 import type { Turn } from './turn.js';
 
@@ -79,5 +80,5 @@ function numbersFor(config: MunicipalityConfig, fields: readonly string[]): Emer
   const dangers = fields.flatMap((f) => FIELD_DANGERS[f] ?? []);
   const fitting = allDay.filter((n) => n.categories.some((c) => dangers.includes(c)));
   if (fitting.length === 0) return allDay;
-  return allDay.filter((n) => ['119', '110'].includes(n.phone) || fitting.includes(n));
+  return allDay.filter((n) => isLifeLine(n.phone) || fitting.includes(n));
 }

@@ -4,6 +4,7 @@ import type { MunicipalityConfig } from '../municipality/municipality-config-sch
 import { routeToWindow } from '../municipality/route-to-window.js';
 import type { TextClassifier } from '../understanding/classify-text.js';
 import type { FieldId, ObservationId, PatternId } from '../vocabulary.js';
+import { isLifeLine } from './crisis-response.js';
 import type { StepOfType } from './flow-schema.js';
 import { tellCaseReceived } from './handoff-receipt.js';
 import { rememberPatterns } from './heard-so-far.js';
@@ -91,7 +92,7 @@ export class IntakeHandoff {
     if (welfareCheck) {
       // Last, where its call buttons show (LINE shows quick replies on the last message only): a life
       // may be at stake behind that door, and the police or fire brigade can look now.
-      const now = this.config.emergencyNumbers.filter((n) => n.phone === '110' || n.phone === '119');
+      const now = this.config.emergencyNumbers.filter((n) => isLifeLine(n.phone));
       turn.sayText(turn.t('handoff.welfare-check'), callButtons(now, turn.language));
     }
   }
