@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { CodedError } from './core/coded-error.js';
 import { isLoopbackHost } from './http/is-loopback.js';
 
 /** The repository root: defaults for files shipped with the service are resolved against it. */
@@ -121,11 +122,13 @@ export interface Config {
   deadlines: Deadlines;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+export class ConfigError extends CodedError {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
+    super(
+      'CONFIG_INVALID',
+      'permanent',
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { CodedError } from '../core/coded-error.js';
 import type { LocaleResources } from '../core/ports/translator.js';
 
 /** Japanese is the source language: every other locale must have exactly its keys. */
@@ -11,8 +12,10 @@ const localeFileSchema = z.record(z.string().min(1), z.string());
 // The shape is the core's (it checks flows against it); this module fills it from the files.
 export type { LocaleResources };
 
-export class LocaleError extends Error {
-  readonly code = 'LOCALE_INVALID';
+export class LocaleError extends CodedError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LOCALE_INVALID', 'permanent', message, options);
+  }
 }
 
 /** Reads `locales/<language>/<namespace>.json`, each a flat map of dotted keys to strings. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CodedError } from '../core/coded-error.js';
 import type { RiskSecondOpinion, SecondOpinion } from '../core/ports/risk-second-opinion.js';
 import { CRISIS_CATEGORIES } from '../core/vocabulary.js';
 
@@ -32,14 +33,20 @@ const verdictSchema = z.object({
   categories: z.array(z.string()).default([]),
 });
 
-export class SecondOpinionError extends Error {
-  override readonly name = 'SecondOpinionError';
+/** The endpoint failed (temporary: it may answer next time) or answered nonsense (permanent). */
+export class SecondOpinionError extends CodedError {
+  declare readonly code: 'SECOND_OPINION_HTTP' | 'SECOND_OPINION_INVALID';
   constructor(
-    readonly code: 'SECOND_OPINION_HTTP' | 'SECOND_OPINION_INVALID',
+    code: 'SECOND_OPINION_HTTP' | 'SECOND_OPINION_INVALID',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(`chat.completions: ${message}`, options);
+    super(
+      code,
+      code === 'SECOND_OPINION_HTTP' ? 'temporary' : 'permanent',
+      `chat.completions: ${message}`,
+      options,
+    );
   }
 }
 

@@ -5,7 +5,7 @@ import { CaseAudit } from '../../src/core/cases/case-audit.js';
 import { CaseDesk } from '../../src/core/cases/case-desk.js';
 import { EscalationTimers } from '../../src/core/cases/escalation-timers.js';
 import { StaffHandoff } from '../../src/core/cases/staff-handoff.js';
-import { type ChoiceData, encodeChoice } from '../../src/core/conversation/choice-data.js';
+import type { ChoiceData } from '../../src/core/conversation/choice-data.js';
 import { createConversationHandler } from '../../src/core/conversation/conversation-engine.js';
 import type { EventHandler } from '../../src/core/inbox-queue.js';
 import { Outbox } from '../../src/core/outbox.js';
@@ -17,6 +17,7 @@ import type { CaseRecord, Store } from '../../src/core/ports/store.js';
 import { createRiskAssessor, type RiskAssessor } from '../../src/core/understanding/assess-risk.js';
 import { type ConversationContent, loadConversationContent } from '../../src/load-conversation-content.js';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
+import { choiceButtonData, flowOptionChoice } from './choice-buttons.js';
 import { FakeClock } from './fake-clock.js';
 
 const content: ConversationContent = loadConversationContent(
@@ -230,22 +231,12 @@ export class Resident {
 
   /** Taps the quick reply that carries `choice` on the last message received (by id, not by label). */
   async choose(choice: ChoiceData): Promise<OutgoingMessage[]> {
-    const data = encodeChoice(choice);
-    const button = this.buttons().find((b) => b.kind === 'choice' && b.data === data);
-    if (!button)
-      throw new Error(
-        `no button for ${data}; the buttons carry: ${this.buttons()
-          .map((b) => (b.kind === 'choice' ? b.data : b.kind))
-          .join(' | ')}`,
-      );
-    return this.receive({ type: 'choice', data });
+    return this.receive({ type: 'choice', data: choiceButtonData(this.buttons(), choice) });
   }
 
   /** Taps a flow option by its ids (a choice's option, or a multi-choice's toggle): copy can change freely. */
   async tapOption(flow: string, step: string, option: string): Promise<OutgoingMessage[]> {
-    const asOption = encodeChoice({ kind: 'option', flow, step, option });
-    const kind = this.buttons().some((b) => b.kind === 'choice' && b.data === asOption) ? 'option' : 'toggle';
-    return this.choose({ kind, flow, step, option });
+    return this.choose(flowOptionChoice(this.buttons(), flow, step, option));
   }
 
   /** Taps "done" on a multi-choice step. */

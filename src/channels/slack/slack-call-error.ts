@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import { CodedError } from '../../core/coded-error.js';
 import type { SendResult } from '../../core/ports/channel-sender.js';
 
 /** Slack's own words for "try again later"; every other `ok: false` error is permanent as sent. */
@@ -13,15 +14,13 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
 ]);
 
 /** A failed Web API call, naming the method (`slack.chat.postMessage channel_not_found`). */
-export class SlackCallError extends Error {
-  readonly code = 'SLACK_CALL_FAILED';
+export class SlackCallError extends CodedError {
   constructor(
     readonly method: string,
     readonly result: Exclude<SendResult, { kind: 'sent' }>,
     options: { cause: unknown },
   ) {
-    super(result.error, options);
-    this.name = 'SlackCallError';
+    super('SLACK_CALL_FAILED', result.kind === 'retry' ? 'temporary' : 'permanent', result.error, options);
   }
 
   /** The platform's error code (`channel_not_found`), when Slack answered with one. */

@@ -2,21 +2,25 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { CodedError } from '../coded-error.js';
 import { type MunicipalityConfig, municipalityConfigSchema } from './municipality-config-schema.js';
 
 type IssuePath = readonly PropertyKey[];
 /** Finds the 1-based line of a config path, or of its nearest parent that exists in the file. */
 type Locate = (path: IssuePath) => number | undefined;
 
-export class MunicipalityConfigError extends Error {
-  readonly code = 'MUNICIPALITY_CONFIG_INVALID';
+export class MunicipalityConfigError extends CodedError {
   constructor(
     readonly fileName: string,
     readonly problems: string[],
     options?: { cause?: unknown },
   ) {
-    super(`Invalid municipality config ${fileName}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
-    this.name = 'MunicipalityConfigError';
+    super(
+      'MUNICIPALITY_CONFIG_INVALID',
+      'permanent',
+      `Invalid municipality config ${fileName}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      options,
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { CodedError } from '../coded-error.js';
 import {
   CRISIS_CATEGORIES,
   FRAME_IDS,
@@ -265,15 +266,15 @@ export function labelEntries(file: LexiconFile): [string, LexiconLabel][] {
 
 export type LexiconErrorCode = 'LEXICON_UNREADABLE' | 'LEXICON_INVALID';
 
-export class LexiconError extends Error {
-  override readonly name = 'LexiconError';
+export class LexiconError extends CodedError {
+  declare readonly code: LexiconErrorCode;
   constructor(
-    readonly code: LexiconErrorCode,
+    code: LexiconErrorCode,
     readonly file: string,
     readonly problems: string[],
     options?: { cause?: unknown },
   ) {
-    super(problems.map((problem) => `${file}: ${problem}`).join('\n'), options);
+    super(code, 'permanent', problems.map((problem) => `${file}: ${problem}`).join('\n'), options);
   }
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { CodedError } from '../coded-error.js';
 import { CRISIS_CATEGORIES, type CrisisCategory } from '../vocabulary.js';
 import { RISK_TIERS, type RiskTier } from './risk-assessment.js';
 
@@ -80,15 +81,13 @@ export function createRiskModel(file: RiskModelFile): RiskModel {
   };
 }
 
-export class RiskModelError extends Error {
-  override readonly name = 'RiskModelError';
-  readonly code = 'RISK_MODEL_INVALID';
+export class RiskModelError extends CodedError {
   constructor(
     readonly file: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(`${file}: ${message}`, options);
+    super('RISK_MODEL_INVALID', 'permanent', `${file}: ${message}`, options);
   }
 }
 

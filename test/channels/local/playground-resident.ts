@@ -1,7 +1,10 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import type { MailboxEntry } from '../../../src/channels/local/local-sender.js';
+import type { ChoiceData } from '../../../src/core/conversation/choice-data.js';
 import type { QuickReply } from '../../../src/core/ports/outgoing-message.js';
+import { choiceButtonData, flowOptionChoice } from '../../support/choice-buttons.js';
+import { t } from '../../support/conversation-harness.js';
 
 type BotEntry = Extract<MailboxEntry, { from: 'bot' }>;
 
@@ -33,6 +36,22 @@ export class PlaygroundResident {
     return this.send({ type: 'text', text });
   }
 
+  /** Taps the button that carries `choice` (by its ids, not its label). */
+  choose(choice: ChoiceData) {
+    return this.send({ type: 'choice', data: choiceButtonData(this.buttons(), choice) });
+  }
+
+  /** Taps a flow option by its ids (a choice's option, or a multi-choice's toggle). */
+  tapOption(flow: string, step: string, option: string) {
+    return this.choose(flowOptionChoice(this.buttons(), flow, step, option));
+  }
+
+  /** Whether what arrived last says the Japanese text of `key` (with `values`). */
+  said(key: string, values?: Record<string, string | number>): boolean {
+    return this.text().includes(t(key, values));
+  }
+
+  /** Taps by label: kept for the few tests that walk the real Japanese copy on purpose. */
   tap(label: string) {
     const button = this.buttons().find((b) => b.label.includes(label));
     if (button?.kind !== 'choice') throw new Error(`no "${label}" button in: ${this.labels().join(' | ')}`);

@@ -5,6 +5,7 @@ import type { CaseView, FeedEntryView } from '../../../src/channels/local/staff-
 import { loadConfig } from '../../../src/config.js';
 import { createService } from '../../../src/service.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
+import { t } from '../../support/conversation-harness.js';
 import { LINE_SECRET, LINE_TOKEN, signLineBody, webhookBody } from '../../support/line-webhook-bodies.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import { createPlaygroundApp, type PlaygroundApp } from './playground-app.js';
@@ -44,15 +45,15 @@ describe('the playground API over the real core', () => {
   /** A neighbour's anonymous report, walked as the e2e test walks it in the browser. */
   async function reportNeighbour(r: PlaygroundResident): Promise<CaseView> {
     await r.follow();
-    await r.tap('近所・知人の心配');
-    await r.tap('ごみがたまっている');
-    await r.tap('これで決定');
+    await r.tapOption('welcome', 'menu', 'neighbour');
+    await r.tapOption('intake-neighbour', 'observed', 'rubbish');
+    await r.choose({ kind: 'done', flow: 'intake-neighbour', step: 'observed' });
     await r.say(OWN_WORDS);
     await r.say(PLACE);
-    expect(r.labels()).toEqual(['名乗らない', '連絡してもよい']);
-    await r.tap('名乗らない');
-    await r.tap('伝える');
-    expect(r.text()).toMatch(/受付番号は \d{4}-\d{6} です/);
+    expect(r.labels()).toEqual([t('intake.neighbour.contactable.no'), t('intake.neighbour.contactable.yes')]);
+    await r.tapOption('intake-neighbour', 'contactable', 'none');
+    await r.tapOption('intake-neighbour', 'confirm', 'send');
+    expect(r.text()).toMatch(/\d{4}-\d{6}/);
     const [view] = await cases();
     if (!view) throw new Error('no case was opened');
     return view;
@@ -65,18 +66,14 @@ describe('the playground API over the real core', () => {
     const r = resident();
     const entries = await r.follow();
     expect(entries[0]).toMatchObject({ from: 'resident', bubble: { type: 'follow' } });
-    expect(r.labels()).toEqual([
-      '自分や家族のこと',
-      '近所・知人の心配',
-      '緊急のとき',
-      '記録について',
-      'Language / 言語',
-    ]);
-    await r.tap('近所・知人の心配');
+    expect(r.labels()).toEqual(
+      ['self', 'neighbour', 'emergency', 'data', 'language'].map((id) => t(`welcome.menu.${id}`)),
+    );
+    await r.tapOption('welcome', 'menu', 'neighbour');
     // A tap shows the button's text as the resident's bubble, as LINE shows a postback's displayText.
     expect(r.last[0]).toMatchObject({
       from: 'resident',
-      bubble: { type: 'choice', label: '近所・知人の心配' },
+      bubble: { type: 'choice', label: t('welcome.menu.neighbour') },
     });
   });
 
@@ -84,9 +81,9 @@ describe('the playground API over the real core', () => {
     const a = resident('resident-a');
     const b = resident('resident-b');
     await a.follow();
-    await a.tap('緊急のとき');
+    await a.tapOption('welcome', 'menu', 'emergency');
     await b.follow();
-    expect(b.labels()).toContain('近所・知人の心配');
+    expect(b.labels()).toContain(t('welcome.menu.neighbour'));
     const list = await request(pg.app).get('/playground/api/residents');
     expect(list.body.residents).toEqual(['resident-b', 'resident-a']);
     const again = await request(pg.app).get('/playground/api/residents/resident-a/messages?after=0');
@@ -96,7 +93,7 @@ describe('the playground API over the real core', () => {
   it('shows tap-to-call buttons as calls with the number to dial', async () => {
     const r = resident();
     await r.follow();
-    await r.tap('緊急のとき');
+    await r.tapOption('welcome', 'menu', 'emergency');
     const calls = r.buttons().filter((b) => b.kind === 'call');
     expect(calls.map((c) => c.kind === 'call' && c.phone)).toEqual(
       expect.arrayContaining(['119', '110', '189']),
@@ -140,10 +137,10 @@ describe('the playground API over the real core', () => {
     const intake = thread.find((n) => n?.type === 'intake');
     expect(intake).toMatchObject({ type: 'intake', hidden: false, ownWords: OWN_WORDS });
     expect(JSON.stringify(intake)).toContain(PLACE);
-    expect(JSON.stringify(intake)).toContain('ごみがたまっている');
+    expect(JSON.stringify(intake)).toContain(t('observation.rubbish'));
     // The resident is told a person has taken over, without a name.
     const told = await r.read();
-    expect(told.map((e) => (e.from === 'bot' ? e.text : '')).join('')).toContain('担当');
+    expect(told.map((e) => (e.from === 'bot' ? e.text : '')).join('')).toContain(t('handoff.accepted'));
   });
 
   it('holds back what the resident writes until someone takes the case', async () => {

@@ -103,10 +103,10 @@ describe('SlackSender: the alert', () => {
     const texts = textObjects(call?.body.blocks)
       .map((t) => t.text)
       .join('\n');
-    expect(texts).toContain('相談 2026-');
+    expect(texts).toMatch(new RegExp(ja('staff.alert.title', { number: '\\d{4}-\\d{6}' })));
     expect(texts).toContain('こもれび北部地域包括支援センター');
-    expect(texts).toContain('高齢・介護');
-    expect(texts).toContain('今日じゅうに');
+    expect(texts).toContain(ja('field.elderly'));
+    expect(texts).toContain(ja('intake.urgency.today'));
     expect(texts).toContain(ja('staff.hours.arrived-open'));
     expect(texts).toContain(ja('staff.status.pending'));
     expect(texts).toContain('5/12 10:42');
@@ -237,7 +237,7 @@ describe('SlackSender: the alert', () => {
       .map((t) => t.text)
       .join('\n');
     expect(texts).toContain(`<!subteam^${ON_CALL_GROUP}>`);
-    expect(texts).toContain('自殺の危険');
+    expect(texts).toContain(ja('staff.crisis.suicide'));
     expect(texts).toContain(ja('staff.hours.arrived-after-hours'));
   });
 
@@ -351,7 +351,9 @@ describe('SlackSender: the alert', () => {
     await sender().send(item(alert()), NOW);
 
     expect(JSON.stringify(api.calls[0]?.body.blocks)).not.toContain('"type":"actions"');
-    expect(api.calls[0]?.body.text).toContain('クローズ');
+    expect(api.calls[0]?.body.text).toMatch(
+      new RegExp(ja('staff.alert.fallback-closed', { number: '\\d{4}-\\d{6}', window: '.+' })),
+    );
   });
 });
 
@@ -400,7 +402,7 @@ describe('SlackSender: thread notes', () => {
       .join('\n');
     expect(mrkdwn).not.toContain('隣のおばあさん');
     expect(mrkdwn).not.toContain('0561-00-9999');
-    expect(mrkdwn).toContain('しばらく姿を見ない');
+    expect(mrkdwn).toContain(ja('observation.not_seen'));
     expect(mrkdwn).toContain('北部');
     expect(mrkdwn).toContain('https://www.openstreetmap.org/?mlat=35.123450&amp;mlon=137.054321');
     expect(call?.body.text).not.toContain('隣のおばあさん');
@@ -611,7 +613,7 @@ describe('SlackSender: thread notes', () => {
     api.on('chat.update', { ts: ALERT_TS, channel: NORTH_CHANNEL });
     await sender().send(item(note({ type: 'erased', reason: 'retention' })), NOW);
     const posted_ = api.calls.find((c) => c.method === 'chat.postMessage');
-    expect(posted_?.raw).toContain('保存期間が過ぎたため');
+    expect(posted_?.raw).toContain(ja('staff.thread.expired'));
   });
 
   it('marks the messages that carry resident content, so an erasure can find them', async () => {
