@@ -17,6 +17,7 @@ import { CaseActions } from './core/cases/case-actions.js';
 import { CaseAudit } from './core/cases/case-audit.js';
 import { CaseDesk } from './core/cases/case-desk.js';
 import { EscalationTimers } from './core/cases/escalation-timers.js';
+import { HandoverDesk } from './core/cases/handover-desk.js';
 import { StaffHandoff } from './core/cases/staff-handoff.js';
 import { createConversationHandler, type LanguageLookup } from './core/conversation/conversation-engine.js';
 import { InboxQueue } from './core/inbox-queue.js';
@@ -122,6 +123,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         fallbackChannel: config.slack.handoffChannel,
         text: staffText,
         logger: slackLogger,
+        // Built below, once the outbox exists; only called when a sheet's notice is delivered.
+        handover: { build: (...args) => requireHandover().build(...args) },
         ...(config.line
           ? {
               fetchMedia: createLineMediaFetcher({
@@ -196,6 +199,22 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           LINE_TEXT_LIMIT,
         )
       : undefined;
+  const handover = staffChannel
+    ? new HandoverDesk({
+        cases: store.cases,
+        auditLog: store.audit,
+        audit,
+        outbox,
+        staffChannel,
+        config: municipality,
+        t: translator.forLanguage('ja'),
+        now,
+      })
+    : undefined;
+  function requireHandover(): HandoverDesk {
+    if (!handover) throw new Error('handover sheets need a staff channel');
+    return handover;
+  }
   const desk = new CaseDesk(store.cases, audit, municipality, handoff, now, hashId);
   const traces = new ResidentTraces({
     inbox: store.inbox,
@@ -314,6 +333,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           logger: slackLogger,
           now,
           audit,
+          handover,
         });
       }
       if (localSender && caseActions) {
@@ -327,6 +347,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
             cases: store.cases,
             config: municipality,
             translator,
+            handover,
             locales,
             logger: logger.child({ component: 'playground' }),
             now,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CaseAudit } from '../../../src/core/cases/case-audit.js';
 import { HandoverDesk } from '../../../src/core/cases/handover-desk.js';
 import { type HandoverSheet, handoverMarkdown } from '../../../src/core/cases/handover-sheet.js';
+import { Outbox } from '../../../src/core/outbox.js';
 import type { CaseRecord } from '../../../src/core/ports/store.js';
 import { renderHandoverPdf } from '../../../src/documents/handover-sheet-pdf.js';
 import { ConversationHarness, type Resident, t } from '../../support/conversation-harness.js';
@@ -46,6 +47,13 @@ async function neighbourCase(h: ConversationHarness, r: Resident): Promise<CaseR
   return record;
 }
 
+/** Requests a sheet as staff do, then builds it as the staff channel does on delivery. */
+async function produce(desk: HandoverDesk, caseId: string, windowId: string, consent: boolean) {
+  const result = await desk.request(caseId, windowId, staff, consent);
+  if (result.kind !== 'requested') throw new Error(result.kind);
+  return desk.build(result.record, windowId, result.consent, staff.displayName);
+}
+
 const allText = (sheet: HandoverSheet) =>
   [
     sheet.title,
@@ -70,6 +78,8 @@ describe('つなぐシート (handover sheet)', () => {
       cases: h.store.cases,
       auditLog: h.store.audit,
       audit: new CaseAudit(h.store.audit, config.retention.auditYears, h.clock.now),
+      outbox: new Outbox(h.store.outbox, h.clock.now),
+      staffChannel: 'slack',
       config,
       t: (key, values) => t(key, values),
       now: h.clock.now,
@@ -83,9 +93,7 @@ describe('つなぐシート (handover sheet)', () => {
     const actions = h.actions;
     if (!actions) throw new Error('no staff');
     await actions.accept(record.id, staff);
-    const result = await desk.produce(record.id, 'kodomo-katei', staff, true);
-    if (result.kind !== 'produced') throw new Error(result.kind);
-    const { sheet } = result;
+    const sheet = await produce(desk, record.id, 'kodomo-katei', true);
     expect(sheet.variant).toBe('consented');
     expect(sheet.title).toBe(t('handover.title.consented'));
     const text = allText(sheet);
@@ -122,9 +130,7 @@ describe('つなぐシート (handover sheet)', () => {
     const r = h.resident();
     const record = await neighbourCase(h, r);
     // Staff ticking "consent" cannot turn a neighbour's report into a consented sheet.
-    const result = await desk.produce(record.id, 'takikan-kyodo', staff, true);
-    if (result.kind !== 'produced') throw new Error(result.kind);
-    const { sheet } = result;
+    const sheet = await produce(desk, record.id, 'takikan-kyodo', true);
     expect(sheet.variant).toBe('support-meeting');
     const text = allText(sheet);
     expect(text).toContain(t('handover.notice.support-meeting'));
@@ -148,8 +154,7 @@ describe('つなぐシート (handover sheet)', () => {
 
   it('without consent for a self consultation: the words and phone stay out', async () => {
     const record = await selfCase(h, h.resident());
-    const result = await desk.produce(record.id, 'kodomo-katei', staff, false);
-    if (result.kind !== 'produced') throw new Error(result.kind);
+    const result = { sheet: await produce(desk, record.id, 'kodomo-katei', false) };
     const text = allText(result.sheet);
     expect(result.sheet.variant).toBe('support-meeting');
     expect(text).not.toContain(OWN_WORDS);
@@ -159,8 +164,8 @@ describe('つなぐシート (handover sheet)', () => {
 
   it('audits who produced a sheet for which window, without its words; an unknown window produces nothing', async () => {
     const record = await selfCase(h, h.resident());
-    await desk.produce(record.id, 'kodomo-katei', staff, true);
-    expect(await desk.produce(record.id, 'nowhere', staff, true)).toEqual({ kind: 'unknown-window' });
+    await produce(desk, record.id, 'kodomo-katei', true);
+    expect(await desk.request(record.id, 'nowhere', staff, true)).toEqual({ kind: 'unknown-window' });
     const entries = (await h.store.audit.listForCase(record.id)).filter(
       (e) => e.action === 'case.handover-sheet',
     );
@@ -177,8 +182,7 @@ describe('つなぐシート (handover sheet)', () => {
     const r = h.resident();
     const record = await selfCase(h, r);
     await h.store.cases.eraseResident(r.key, h.clock.now());
-    const result = await desk.produce(record.id, 'kodomo-katei', staff, true);
-    if (result.kind !== 'produced') throw new Error(result.kind);
+    const result = { sheet: await produce(desk, record.id, 'kodomo-katei', true) };
     expect(result.sheet.variant).toBe('support-meeting');
     expect(allText(result.sheet)).not.toContain(OWN_WORDS);
     expect(allText(result.sheet)).not.toContain(PHONE);
