@@ -5,6 +5,7 @@ import { createLineMediaFetcher } from './channels/line/line-media-fetcher.js';
 import { LINE_TEXT_LIMIT } from './channels/line/line-message-renderer.js';
 import { LineSender } from './channels/line/line-sender.js';
 import { createLineWebhookRouter } from './channels/line/line-webhook-router.js';
+import { createRichMenuLinker } from './channels/line/rich-menu/line-rich-menu-linker.js';
 import { LocalSender } from './channels/local/local-sender.js';
 import { createPlaygroundRouter } from './channels/local/playground-router.js';
 import { mountSlackApp } from './channels/slack/slack-app.js';
@@ -230,6 +231,14 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         logger: logger.child({ component: 'line-profile' }),
       })
     : undefined;
+  const linkRichMenu = config.line
+    ? createRichMenuLinker({
+        channelAccessToken: config.line.channelAccessToken,
+        apiBaseUrl: config.line.apiBaseUrl,
+        timeoutMs: config.deadlines.apiCallMs,
+        logger,
+      })
+    : undefined;
   const handle = withWorkingIndicator(
     createConversationHandler({
       flows,
@@ -259,6 +268,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       onCrisis: (categories) => {
         for (const category of categories.length > 0 ? categories : ['unspecified'])
           metrics.crisisDetections.inc({ category });
+      },
+      // LINE: the rich menu follows the resident's language (npm run line:rich-menu makes the menus).
+      onLanguage: async (event, language) => {
+        if (event.channel === 'line' && linkRichMenu) await linkRichMenu(event.address, language);
       },
     }),
     senders,

@@ -289,7 +289,8 @@ export class Resident {
     return this.last.map((m) => m.text).join('\n');
   }
 
-  private async receive(incoming: IncomingContent): Promise<OutgoingMessage[]> {
+  /** Sends what the resident did (a tap carrying any postback, e.g. the LINE rich menu's). */
+  async receive(incoming: IncomingContent): Promise<OutgoingMessage[]> {
     this.last = await this.harness.deliver(this.address, incoming);
     return this.last;
   }
