@@ -7,7 +7,6 @@ import { HandoverDesk } from '../../../src/core/cases/handover-desk.js';
 import { Outbox } from '../../../src/core/outbox.js';
 import type { OutboxRecord, Store } from '../../../src/core/ports/store.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
-import { extractPdfText } from '../../support/pdf-text.js';
 import { silentLogger } from '../../support/silent-logger.js';
 import {
   ALERT_TS,
