@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import PDFDocument from 'pdfkit';
 import type { HandoverSheet } from '../core/cases/handover-sheet.js';
 
 /**
@@ -14,9 +13,13 @@ export const SHEET_FONTS = {
 
 const MARGIN = 50;
 const GREY = '#555555';
+/** Labels sit in a column of their own, values beside them: a sheet fits one page. */
+const LABEL_WIDTH = 118;
 
 /** The handover sheet as a printable A4 PDF with the Japanese font embedded. */
-export function renderHandoverPdf(sheet: HandoverSheet): Promise<Buffer> {
+export async function renderHandoverPdf(sheet: HandoverSheet): Promise<Buffer> {
+  // Loaded on first use: the service starts without it, and most instances never draw a sheet.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
@@ -51,7 +54,7 @@ export function renderHandoverPdf(sheet: HandoverSheet): Promise<Buffer> {
   doc.y = noticeBottom + 10;
 
   for (const section of sheet.sections) {
-    if (doc.y > doc.page.height - MARGIN - 80) doc.addPage();
+    if (doc.y > doc.page.height - MARGIN - 60) doc.addPage();
     doc.font('bold').fontSize(12).fillColor('black').text(section.heading, MARGIN, doc.y, { width });
     const ruleY = doc.y + 1;
     doc
@@ -63,21 +66,24 @@ export function renderHandoverPdf(sheet: HandoverSheet): Promise<Buffer> {
     doc.strokeColor('black');
     doc.y = ruleY + 4;
     for (const item of section.items) {
+      if (doc.y > doc.page.height - MARGIN - 30) doc.addPage();
+      const top = doc.y;
       if (item.label) {
-        doc.font('bold').fontSize(9.5).fillColor(GREY).text(item.label, MARGIN, doc.y, { width });
         doc
-          .font('regular')
-          .fontSize(10.5)
-          .fillColor('black')
-          .text(item.value, MARGIN + 12, doc.y, {
-            width: width - 12,
-          });
+          .font('bold')
+          .fontSize(9.5)
+          .fillColor(GREY)
+          .text(item.label, MARGIN, top + 1, { width: LABEL_WIDTH });
+        const labelBottom = doc.y;
+        doc.font('regular').fontSize(10.5).fillColor('black');
+        doc.text(item.value, MARGIN + LABEL_WIDTH + 10, top, { width: width - LABEL_WIDTH - 10 });
+        doc.y = Math.max(labelBottom, doc.y);
       } else {
-        doc.font('regular').fontSize(10.5).fillColor('black').text(item.value, MARGIN, doc.y, { width });
+        doc.font('regular').fontSize(10.5).fillColor('black').text(item.value, MARGIN, top, { width });
       }
-      doc.moveDown(0.25);
+      doc.moveDown(0.2);
     }
-    doc.moveDown(0.6);
+    doc.moveDown(0.5);
   }
   doc.end();
   return done;

@@ -197,7 +197,10 @@ function windowHistory(
   let current = typeof opened?.details?.window === 'string' ? opened.details.window : record.windowId;
   const items: SheetItem[] = [];
   const add = (at: Date, windowId: string, key: string, values: Record<string, string> = {}) =>
-    items.push({ label: `${when(at)} ${windowName(windowId)}`, value: t(key, values) });
+    items.push({
+      label: when(at),
+      value: t('handover.history.line', { window: windowName(windowId), did: t(key, values) }),
+    });
   for (const entry of entries) {
     const details = entry.details ?? {};
     switch (entry.action) {

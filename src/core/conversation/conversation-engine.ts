@@ -64,7 +64,7 @@ export interface ConversationDeps {
   /** Told of every crisis detected, for the metrics. */
   onCrisis?: (categories: CrisisCategory[]) => void;
   /**
-   * Told when a resident's language is set (on follow) or changes, so the channel can follow suit
+   * Told when a resident's language is set to other than the source language, or changes, so the channel can follow suit
    * (LINE: the rich menu of that language). Must keep its own deadline and never throw.
    */
   onLanguage?: (event: IncomingEvent, language: string) => Promise<void>;
@@ -142,8 +142,10 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     }
     if (turn.replies.length > 0)
       await deps.outbox.reply(event, turn.compacted(), { redactWhenDone: turn.erased });
-    if (!turn.erased && (event.content.type === 'follow' || turn.language !== languageBefore))
-      await deps.onLanguage?.(event, turn.language);
+    // A new resident starts on the account's default (source language) menu: only another language,
+    // or a change, needs telling.
+    const changed = turn.language !== (languageBefore ?? deps.translator.languages[0]);
+    if (!turn.erased && changed) await deps.onLanguage?.(event, turn.language);
   };
 
   async function freshState(event: IncomingEvent): Promise<SessionState> {
