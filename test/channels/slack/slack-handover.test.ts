@@ -171,4 +171,53 @@ describe('つなぐシート in Slack', () => {
     expect(api.callsTo('files.getUploadURLExternal')).toHaveLength(0);
     expect(api.callsTo('chat.postMessage')).toHaveLength(0);
   });
+
+  it('erasure and retention delete the sheet from the thread: its Markdown and its PDF', async () => {
+    await storedCase(store, {}, { staffThread: { channel: NORTH_CHANNEL, ts: ALERT_TS }, assignee: STAFF });
+    const BOT = 'U0MADOGUCHI';
+    for (const reason of [undefined, 'retention'] as const) {
+      api = new SlackApi();
+      api.on('conversations.replies', {
+        messages: [
+          { ts: ALERT_TS, user: BOT, blocks: [] },
+          { ts: '1747015800.000200', user: BOT, files: [{ id: 'F0SHEET1' }] },
+          {
+            ts: '1747015800.000300',
+            user: BOT,
+            blocks: [{ type: 'context', block_id: RESIDENT_CONTENT_BLOCK }],
+          },
+          { ts: '1747015900.000100', user: STAFF, text: '子ども家庭センターに渡しました' },
+        ],
+        response_metadata: { next_cursor: '' },
+      });
+      api.on('chat.delete', {}, { times: 2 });
+      api.on('files.delete');
+      api.on('chat.postMessage', { ts: '1747016000.000100' });
+      api.on('chat.update', { ts: ALERT_TS, channel: NORTH_CHANNEL });
+      const notice = { kind: 'thread' as const, caseId: CASE_ID, note: { type: 'erased' as const, reason } };
+      const item = recordFor(notice);
+      expect(await sender().send(item, NOW)).toEqual({ kind: 'sent' });
+      expect(api.callsTo('chat.delete').map((c) => c.body.ts)).toEqual([
+        '1747015800.000200',
+        '1747015800.000300',
+      ]);
+      expect(api.callsTo('files.delete')[0]?.body.file).toBe('F0SHEET1');
+    }
+  });
 });
+
+/** An outbox record for a notice, as the outbox would hand it to the sender. */
+function recordFor(notice: OutboxRecord['notice']): OutboxRecord {
+  return {
+    id: `erase-${Math.random().toString(36).slice(2)}`,
+    channel: 'slack',
+    address: `case:${CASE_ID}`,
+    messages: [],
+    notice,
+    createdAt: NOW,
+    sequence: 1,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: NOW,
+  };
+}
