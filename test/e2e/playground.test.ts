@@ -122,6 +122,8 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
     await alert.locator('.slack-form button[data-action="submit"]').click();
     const sheetLink = alert.locator('.thread-line[data-note="handover-sheet"] a[data-sheet="pdf"]');
     await sheetLink.waitFor();
+    await sheetLink.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'playground-handover.png') });
     const sheet = await page.request.get(
       new URL((await sheetLink.getAttribute('href')) ?? '', url).toString(),
     );

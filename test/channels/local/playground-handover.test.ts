@@ -19,13 +19,13 @@ describe('つなぐシート in the playground', () => {
   async function neighbourCase(): Promise<CaseView> {
     const r = new PlaygroundResident(pg.app, () => pg.settle(), 'resident-1');
     await r.follow();
-    await r.tap('近所・知人の心配');
-    await r.tap('ごみがたまっている');
-    await r.tap('これで決定');
+    await r.tapOption('welcome', 'menu', 'neighbour');
+    await r.tapOption('intake-neighbour', 'observed', 'rubbish');
+    await r.choose({ kind: 'done', flow: 'intake-neighbour', step: 'observed' });
     await r.say(OWN_WORDS);
-    await r.tap('とばす');
-    await r.tap('名乗らない');
-    await r.tap('伝える');
+    await r.choose({ kind: 'skip', flow: 'intake-neighbour', step: 'location' });
+    await r.tapOption('intake-neighbour', 'contactable', 'none');
+    await r.tapOption('intake-neighbour', 'confirm', 'send');
     const view = (await request(pg.app).get('/playground/api/cases')).body.cases[0] as CaseView | undefined;
     if (!view) throw new Error('no case');
     return view;
