@@ -30,3 +30,28 @@ describe('a tap on the rich menu', () => {
     expect(r.said('common.stale-choice')).toBe(false);
   });
 });
+
+describe("the resident's language, told to the channel (LINE links that language's rich menu)", () => {
+  let h: ConversationHarness;
+  beforeEach(async () => {
+    h = await ConversationHarness.create();
+  });
+  afterEach(() => h.close());
+
+  it('says nothing for a resident on the default language, then once when they choose another', async () => {
+    const r = h.resident();
+    await r.follow();
+    await r.tapOption('welcome', 'menu', 'self');
+    expect(h.languageChanges).toEqual([]);
+    await r.receive({ type: 'choice', data: richMenuPostback('language') });
+    await r.tapOption('language', 'pick', 'en');
+    expect(h.languageChanges).toEqual([{ address: r.address, language: 'en' }]);
+  });
+
+  it('tells of a new resident whose LINE profile is in another language', async () => {
+    const r = h.resident();
+    h.profileLanguages.set(r.address, 'ko-KR');
+    await r.follow();
+    expect(h.languageChanges).toEqual([{ address: r.address, language: 'ko' }]);
+  });
+});
