@@ -25,6 +25,7 @@ COPY --from=build /app/dist ./dist
 COPY locales ./locales
 COPY flows ./flows
 COPY config ./config
+COPY assets ./assets
 # The playground's page (on only without a LINE channel, or with PLAYGROUND=on; loopback hosts only).
 COPY src/channels/local/public ./src/channels/local/public
 USER node

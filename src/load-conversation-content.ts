@@ -51,9 +51,21 @@ export function loadConversationContent(root: string, municipalityConfigPath: st
   const municipality = loadMunicipalityConfig(municipalityConfigPath);
   return {
     locales,
-    translator: createTranslator(locales, {
-      retentionDays: municipality.retention.conversationDaysAfterClose,
-    }),
+    translator: createTranslator(
+      locales,
+      {
+        retentionDays: municipality.retention.conversationDaysAfterClose,
+        privacyPolicyUrl: municipality.frontDoor.privacyPolicyUrl,
+        termsUrl: municipality.frontDoor.termsUrl,
+      },
+      // The greeting's hours, as the city wrote them in each language (ja where it did not).
+      Object.fromEntries(
+        Object.entries(municipality.frontDoor.hours).map(([language, hours]) => [
+          language,
+          { frontDoorHours: hours },
+        ]),
+      ),
+    ),
     municipality,
     flows: loadFlows(path.join(root, 'flows'), locales),
     ...loadReading(root),

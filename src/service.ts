@@ -5,6 +5,7 @@ import { createLineMediaFetcher } from './channels/line/line-media-fetcher.js';
 import { LINE_TEXT_LIMIT } from './channels/line/line-message-renderer.js';
 import { LineSender } from './channels/line/line-sender.js';
 import { createLineWebhookRouter } from './channels/line/line-webhook-router.js';
+import { createRichMenuLinker } from './channels/line/rich-menu/line-rich-menu-linker.js';
 import { LocalSender } from './channels/local/local-sender.js';
 import { createPlaygroundRouter } from './channels/local/playground-router.js';
 import { mountSlackApp } from './channels/slack/slack-app.js';
@@ -17,6 +18,7 @@ import { CaseActions } from './core/cases/case-actions.js';
 import { CaseAudit } from './core/cases/case-audit.js';
 import { CaseDesk } from './core/cases/case-desk.js';
 import { EscalationTimers } from './core/cases/escalation-timers.js';
+import { HandoverDesk } from './core/cases/handover-desk.js';
 import { StaffHandoff } from './core/cases/staff-handoff.js';
 import { createConversationHandler, type LanguageLookup } from './core/conversation/conversation-engine.js';
 import { InboxQueue } from './core/inbox-queue.js';
@@ -122,6 +124,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         fallbackChannel: config.slack.handoffChannel,
         text: staffText,
         logger: slackLogger,
+        // Built below, once the outbox exists; only called when a sheet's notice is delivered.
+        handover: { build: (...args) => requireHandover().build(...args) },
         ...(config.line
           ? {
               fetchMedia: createLineMediaFetcher({
@@ -196,6 +200,22 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           LINE_TEXT_LIMIT,
         )
       : undefined;
+  const handover = staffChannel
+    ? new HandoverDesk({
+        cases: store.cases,
+        auditLog: store.audit,
+        audit,
+        outbox,
+        staffChannel,
+        config: municipality,
+        t: translator.forLanguage('ja'),
+        now,
+      })
+    : undefined;
+  function requireHandover(): HandoverDesk {
+    if (!handover) throw new Error('handover sheets need a staff channel');
+    return handover;
+  }
   const desk = new CaseDesk(store.cases, audit, municipality, handoff, now, hashId);
   const traces = new ResidentTraces({
     inbox: store.inbox,
@@ -209,6 +229,14 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         ...config.line,
         timeoutMs: config.deadlines.profileLookupMs,
         logger: logger.child({ component: 'line-profile' }),
+      })
+    : undefined;
+  const linkRichMenu = config.line
+    ? createRichMenuLinker({
+        channelAccessToken: config.line.channelAccessToken,
+        apiBaseUrl: config.line.apiBaseUrl,
+        timeoutMs: config.deadlines.apiCallMs,
+        logger,
       })
     : undefined;
   const handle = withWorkingIndicator(
@@ -240,6 +268,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       onCrisis: (categories) => {
         for (const category of categories.length > 0 ? categories : ['unspecified'])
           metrics.crisisDetections.inc({ category });
+      },
+      // LINE: the rich menu follows the resident's language (npm run line:rich-menu makes the menus).
+      onLanguage: async (event, language) => {
+        if (event.channel === 'line' && linkRichMenu) await linkRichMenu(event.address, language);
       },
     }),
     senders,
@@ -314,6 +346,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           logger: slackLogger,
           now,
           audit,
+          handover,
         });
       }
       if (localSender && caseActions) {
@@ -327,6 +360,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
             cases: store.cases,
             config: municipality,
             translator,
+            handover,
             locales,
             logger: logger.child({ component: 'playground' }),
             now,

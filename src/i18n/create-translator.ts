@@ -11,6 +11,8 @@ export function createTranslator(
   resources: LocaleResources,
   /** Values every text may use, from the city's config ({{retentionDays}} in the privacy notice). */
   defaults: Record<string, string | number> = {},
+  /** Values that differ by language (the front door's hours as the city wrote them in each). */
+  perLanguage: Record<string, Record<string, string>> = {},
 ): Translator {
   const instance = i18next.createInstance();
   const namespaces = Object.keys(resources[SOURCE_LANGUAGE] ?? {});
@@ -44,7 +46,8 @@ export function createTranslator(
   const bound = new Map<string, Translate>();
   for (const language of languages) {
     const t = instance.getFixedT(language);
-    bound.set(language, (key, values) => t(key, values ?? {}) as string);
+    const own = perLanguage[language] ?? perLanguage[SOURCE_LANGUAGE] ?? {};
+    bound.set(language, (key, values) => t(key, { ...own, ...values }) as string);
   }
   const source = bound.get(SOURCE_LANGUAGE) as Translate;
 

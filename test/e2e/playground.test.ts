@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/config.js';
 import { createPlaygroundApp, type PlaygroundApp } from '../channels/local/playground-app.js';
+import { extractPdfText } from '../support/pdf-text.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -115,11 +116,30 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
     const [record] = await pg.store.cases.listByStatus('assigned', 1);
     expect(record).toMatchObject({ origin: 'neighbour', anonymous: true, assignee: 'staff-a' });
 
+    // つなぐシート: a neighbour's report gets the 支援会議 sheet; its PDF has none of the report's words.
+    await alert.locator('button[data-action="handover"]').click();
+    expect(await alert.locator('.slack-form input[data-field="consent"]').count()).toBe(0);
+    await alert.locator('.slack-form button[data-action="submit"]').click();
+    const sheetLink = alert.locator('.thread-line[data-note="handover-sheet"] a[data-sheet="pdf"]');
+    await sheetLink.waitFor();
+    await sheetLink.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'playground-handover.png') });
+    const sheet = await page.request.get(
+      new URL((await sheetLink.getAttribute('href')) ?? '', url).toString(),
+    );
+    expect(sheet.headers()['content-type']).toContain('application/pdf');
+    const sheetText = (await extractPdfText(await sheet.body())).replace(/\s/g, '');
+    expect(sheetText).toContain('支援会議');
+    expect(sheetText).toContain(record?.number);
+    expect(sheetText).not.toContain('ベランダ');
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    writeFileSync(path.join(path.dirname(SCREENSHOT), 'handover-sheet.pdf'), await sheet.body());
+
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
     expect(problems).toEqual([]);
     await page.close();
-  }, 60_000);
+  }, 90_000);
 
   it('walks a crisis into talk mode: the words reach the urgent case, staff accept and reply', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });

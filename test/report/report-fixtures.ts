@@ -34,6 +34,11 @@ export const reportConfig: MunicipalityConfig = parseMunicipalityConfig(
   {
     version: 1,
     municipality: { id: 'test-city', names: { ja: 'テスト市' } },
+    frontDoor: {
+      hours: { ja: '平日 8:30〜17:15' },
+      privacyPolicyUrl: 'https://city.example.jp/privacy',
+      termsUrl: 'https://city.example.jp/terms',
+    },
     areas: [{ id: 'north', names: { ja: '北部' } }],
     windows: [
       window('houkatsu', 'single-field', '地域包括支援センター', ['elderly'], true),

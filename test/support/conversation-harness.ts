@@ -86,6 +86,8 @@ export class ConversationHarness {
     readonly clock: FakeClock,
     private readonly handle: EventHandler,
     readonly profileLanguages: Map<string, string>,
+    /** What the engine told the channel of residents' languages (LINE links the rich menu then). */
+    readonly languageChanges: Array<{ address: string; language: string }> = [],
   ) {}
 
   actions: CaseActions | undefined;
@@ -131,6 +133,7 @@ export class ConversationHarness {
     };
     // Both hear everything: the recording for assertions, the staff side for real notices and timers.
     const handoff: HandoffListener = staff ? fanOut(recording, staff) : recording;
+    const languageChanges: Array<{ address: string; language: string }> = [];
     const handle = createConversationHandler({
       ...content,
       risk: options.risk ?? createRiskAssessor({ classifier: content.classifier, model: content.riskModel }),
@@ -142,11 +145,14 @@ export class ConversationHarness {
       desk: new CaseDesk(store.cases, audit, content.municipality, handoff, clock.now),
       handoff,
       lookupLanguage: async (_channel, address) => languages.get(address),
+      onLanguage: async (event, language) => {
+        languageChanges.push({ address: event.address, language });
+      },
       settings: { resumeAfterMs: options.resumeAfterMs ?? 30 * 60_000, sessionTtlMs: 30 * 86_400_000 },
       logger,
       now: clock.now,
     });
-    harness = new ConversationHarness(store, clock, handle, languages);
+    harness = new ConversationHarness(store, clock, handle, languages, languageChanges);
     harness.escalation = escalation;
     harness.actions = escalation
       ? new CaseActions(
@@ -289,7 +295,8 @@ export class Resident {
     return this.last.map((m) => m.text).join('\n');
   }
 
-  private async receive(incoming: IncomingContent): Promise<OutgoingMessage[]> {
+  /** Sends what the resident did (a tap carrying any postback, e.g. the LINE rich menu's). */
+  async receive(incoming: IncomingContent): Promise<OutgoingMessage[]> {
     this.last = await this.harness.deliver(this.address, incoming);
     return this.last;
   }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { projectRoot } from '../../config.js';
 import type { CaseActions } from '../../core/cases/case-actions.js';
+import type { HandoverDesk } from '../../core/cases/handover-desk.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import type { IncomingEvent } from '../../core/ports/incoming-event.js';
 import type { CaseRecord, CaseRepository, CaseStatus } from '../../core/ports/store.js';
@@ -17,6 +18,7 @@ import {
 } from './local-event-converter.js';
 import type { LocalSender, ResidentBubble } from './local-sender.js';
 import { mountCaseRoutes } from './playground-case-routes.js';
+import { mountHandoverRoutes } from './playground-handover-routes.js';
 import { cursorQuerySchema, languageQuerySchema, parseOr400, type StaffId } from './playground-schemas.js';
 import { type FeedEntryView, renderCaseView, renderFeedEntry, type ViewContext } from './staff-pane-view.js';
 
@@ -29,6 +31,8 @@ export interface PlaygroundRouterOptions {
   cases: CaseRepository;
   config: MunicipalityConfig;
   translator: Translator;
+  /** つなぐシート (the staff pane's button); without it the routes are not there. */
+  handover?: Pick<HandoverDesk, 'request' | 'build'> | undefined;
   /** The loaded locales: the page's own texts are their `playground` namespace. */
   locales: LocaleResources;
   logger: Logger;
@@ -47,6 +51,7 @@ const API = '/playground/api';
 const BODY_LIMIT = '16kb';
 const CASES_PER_STATUS = 100;
 const PAGE_NAMESPACE = 'playground';
+const HANDOVER_NAMESPACE = 'handover';
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 // The page loads nothing from elsewhere and is never framed; inline script and style are refused too.
@@ -185,6 +190,9 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions): expres
       texts: {
         ...options.locales[SOURCE_LANGUAGE]?.[PAGE_NAMESPACE],
         ...options.locales[language]?.[PAGE_NAMESPACE],
+        // The staff pane's つなぐシート button and form (Slack's use the same words).
+        ...options.locales[SOURCE_LANGUAGE]?.[HANDOVER_NAMESPACE],
+        ...options.locales[language]?.[HANDOVER_NAMESPACE],
       },
     });
   });
@@ -197,6 +205,8 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions): expres
     view: (record, req) => renderCaseView(record, context(req)),
     staffName,
   });
+  if (options.handover)
+    mountHandoverRoutes(router, { handover: options.handover, cases: options.cases, logger: log, staffName });
 
   router.use(API, (_req, res) => {
     res.status(404).json({ error: 'not_found' });

@@ -52,3 +52,17 @@ export function parseOr400<T>(
   });
   return undefined;
 }
+
+/** つなぐシート: staff ask for one for a window, with or without the person's consent. */
+export const handoverSchema = z.strictObject({
+  staffId,
+  windowId: z.string().min(1).max(64),
+  consent: z.boolean().default(false),
+});
+
+/** The sheet's download links carry what its notice said (window, consent, who asked). */
+export const handoverQuerySchema = z.object({
+  window: z.string().min(1).max(64),
+  consent: z.enum(['0', '1']).default('0'),
+  by: z.string().max(64).optional(),
+});

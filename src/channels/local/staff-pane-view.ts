@@ -36,6 +36,15 @@ export type ThreadEntryView =
   | { type: 'reopened' }
   | { type: 'satisfaction'; score: number }
   | { type: 'erased' }
+  /** A つなぐシート: where it goes, and where the pane downloads it (built on request from the case). */
+  | {
+      type: 'handover-sheet';
+      to: string;
+      consent: boolean;
+      staffId: string;
+      pdfUrl: string;
+      markdownUrl: string;
+    }
   | { type: 'staff-reply'; staffId: string; text: string; replyId: string };
 
 export interface FeedEntryView {
@@ -133,6 +142,22 @@ export function renderThreadNote(
         to: windowName(note.toWindowId, ctx),
         staffId: note.staffId,
       };
+    case 'handover-sheet': {
+      const query = new URLSearchParams({
+        window: note.windowId,
+        consent: note.consent ? '1' : '0',
+        by: note.staffName ?? note.staffId,
+      });
+      const base = `/playground/api/cases/${encodeURIComponent(record?.id ?? '')}/handover-sheet`;
+      return {
+        type: 'handover-sheet',
+        to: windowName(note.windowId, ctx),
+        consent: note.consent,
+        staffId: note.staffId,
+        pdfUrl: `${base}.pdf?${query}`,
+        markdownUrl: `${base}.md?${query}`,
+      };
+    }
     default:
       return note;
   }

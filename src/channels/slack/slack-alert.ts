@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import type { CaseRecord } from '../../core/ports/store.js';
+import { handoverButton } from './slack-handover.js';
 import { contextLine, escapeSlack, groupMention, mrkdwnSection, userMention } from './slack-markup.js';
 import type { StaffText } from './staff-text.js';
 
@@ -127,6 +128,7 @@ function buttons(record: CaseRecord, s: StaffText): types.Button[] {
     list.push(button(CASE_ACTION_IDS.accept, 'staff.button.accept', 'primary'));
   list.push(button(CASE_ACTION_IDS.reroute, 'staff.button.reroute'));
   if (record.status === 'assigned') list.push(button(CASE_ACTION_IDS.reply, 'staff.button.reply', 'primary'));
+  list.push(...handoverButton(record, s));
   list.push(button(CASE_ACTION_IDS.close, 'staff.button.close', 'danger'));
   return list;
 }

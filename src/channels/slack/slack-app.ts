@@ -2,11 +2,13 @@ import { App, ExpressReceiver } from '@slack/bolt';
 import type express from 'express';
 import type { CaseActions } from '../../core/cases/case-actions.js';
 import type { CaseAudit } from '../../core/cases/case-audit.js';
+import type { HandoverDesk } from '../../core/cases/handover-desk.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import type { CaseRepository, SeenRepository } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 import { registerCaseInteractions } from './slack-case-interactions.js';
 import { createEventDedupe } from './slack-event-dedupe.js';
+import { registerHandoverInteractions } from './slack-handover.js';
 import { createSlackLogger } from './slack-logger.js';
 import { registerThreadRelay } from './slack-thread-relay.js';
 import { slackClientOptions } from './slack-web-client.js';
@@ -37,6 +39,8 @@ export interface SlackAppOptions {
   now: () => Date;
   /** Records refused (unauthorised) attempts; optional. */
   audit?: CaseAudit | undefined;
+  /** つなぐシート: the alert's button and the reroute modal's offer; without it neither is shown. */
+  handover?: Pick<HandoverDesk, 'request'> | undefined;
   /** The bot's ids, when known, so Bolt can recognise its own messages. Never required. */
   botId?: string | undefined;
   botUserId?: string | undefined;
@@ -83,7 +87,8 @@ export function mountSlackApp(options: SlackAppOptions): { boltApp: App } {
     logger,
     audit: options.audit,
   };
-  registerCaseInteractions(boltApp, deps);
+  registerCaseInteractions(boltApp, { ...deps, handover: options.handover });
+  if (options.handover) registerHandoverInteractions(boltApp, { ...deps, handover: options.handover });
   registerThreadRelay(boltApp, deps);
   return { boltApp };
 }

@@ -1,10 +1,12 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { CaseActions } from '../../core/cases/case-actions.js';
 import type { CaseAudit } from '../../core/cases/case-audit.js';
+import type { HandoverDesk } from '../../core/cases/handover-desk.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import type { CaseRecord, CaseRepository } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
 import { CASE_ACTION_IDS } from './slack-alert.js';
+import { attachSheetInput, submittedAttach } from './slack-handover.js';
 import { contextLine, plainTextSections, userMention } from './slack-markup.js';
 import {
   CASE_VIEW_IDS,
@@ -31,6 +33,8 @@ export interface CaseInteractionDeps {
   text: StaffText;
   logger: Logger;
   audit?: CaseAudit | undefined;
+  /** つなぐシート: the reroute modal offers one for the receiving window. */
+  handover?: Pick<HandoverDesk, 'request'> | undefined;
 }
 
 type Button = BlockAction<ButtonAction>;
@@ -76,6 +80,9 @@ export function registerCaseInteractions(app: App, deps: CaseInteractionDeps): v
     }
     return record;
   }
+
+  const withSheetOffer = (view: ReturnType<typeof rerouteModal>, record: CaseRecord) =>
+    deps.handover ? { ...view, blocks: [...view.blocks, ...attachSheetInput(record, s)] } : view;
 
   const buttonSpot = (body: Button): StaffSpot => ({ user: body.user.id, channel: body.channel?.id });
   const modalContext = (body: Button, caseId: string): ModalContext => ({
@@ -124,7 +131,7 @@ export function registerCaseInteractions(app: App, deps: CaseInteractionDeps): v
           const context = modalContext(body, record.id);
           const view =
             name === 'reroute'
-              ? rerouteModal(record, config, context, s)
+              ? withSheetOffer(rerouteModal(record, config, context, s), record)
               : name === 'close'
                 ? closeModal(record, context, s)
                 : replyModal(record, context, s, actions.replyLimit);
@@ -143,14 +150,15 @@ export function registerCaseInteractions(app: App, deps: CaseInteractionDeps): v
     await safely(client, spot, 'reroute', async () => {
       const record = await authorised(client, spot, context.caseId, 'reroute');
       if (!record) return;
-      const result = await actions.reroute(
-        record.id,
-        windowId,
-        await staffRefOf(client, spot.user, config, log),
-      );
-      if (result.kind === 'rerouted')
+      const staff = await staffRefOf(client, spot.user, config, log);
+      const result = await actions.reroute(record.id, windowId, staff);
+      if (result.kind === 'rerouted') {
         log.info({ caseNumber: result.record.number, to: windowId }, 'case rerouted');
-      else await tellStaff(client, spot, s.t(`staff.ephemeral.reroute.${result.kind}`), log);
+        const offer = submittedAttach(view.state.values);
+        // Queued behind the reroute's notices: the sheet lands in the receiving window's new thread.
+        if (deps.handover && offer.attach)
+          await deps.handover.request(record.id, windowId, staff, offer.consent, `${view.id}:reroute`);
+      } else await tellStaff(client, spot, s.t(`staff.ephemeral.reroute.${result.kind}`), log);
     });
   });
 

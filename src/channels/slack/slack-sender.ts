@@ -1,13 +1,16 @@
+import type { HandoverDesk } from '../../core/cases/handover-desk.js';
 import { intakeAttachments } from '../../core/cases/intake.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import type { ChannelSender, SendResult } from '../../core/ports/channel-sender.js';
 import type { MediaKind } from '../../core/ports/incoming-event.js';
 import type { StaffNotice, ThreadNote } from '../../core/ports/staff-notice.js';
 import type { CaseRecord, CaseRepository, OutboxRecord, StaffThreadRef } from '../../core/ports/store.js';
+import { renderHandoverPdf } from '../../documents/handover-sheet-pdf.js';
 import type { Logger } from '../../logger.js';
 import { renderAlert, renderMovedAlert, type SlackMessage } from './slack-alert.js';
 import { callSlack, mayHaveLanded, SlackCallError } from './slack-call-error.js';
 import { findPosted, findPostedParts, noticeMetadata } from './slack-earlier-posts.js';
+import { renderHandoverMessage } from './slack-handover.js';
 import {
   mediaUploadComment,
   RESIDENT_CONTENT_BLOCK,
@@ -36,6 +39,8 @@ export interface SlackSenderOptions {
   text: StaffText;
   logger: Logger;
   fetchMedia?: MediaFetcher | undefined;
+  /** Builds a つなぐシート from the case when its notice is delivered (HandoverDesk.build). */
+  handover?: Pick<HandoverDesk, 'build'> | undefined;
 }
 
 /** Platform errors that mean "that alert message is gone": post a fresh one instead of updating. */
@@ -253,6 +258,9 @@ export class SlackSender implements ChannelSender {
         await this.post(thread, renderSimpleNote(record, note, s, config), delivery);
         await this.showAlert(record, item, now, log);
         break;
+      case 'handover-sheet':
+        await this.postHandoverSheet(record, thread, note, delivery);
+        break;
       case 'crisis':
         await this.post(thread, renderSimpleNote(record, note, s, config), delivery, 'note', {
           broadcast: true,
@@ -307,6 +315,41 @@ export class SlackSender implements ChannelSender {
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
     log.info({ removed }, 'resident content removed from the case thread after erasure');
+  }
+
+  /**
+   * A つなぐシート in the thread: the printable PDF (uploaded by the bot, so erasure deletes it with the
+   * resident's files), then the Markdown (marked as resident content). The Markdown carries the
+   * outbox id: once it is there a retry posts neither again.
+   */
+  private async postHandoverSheet(
+    record: CaseRecord,
+    thread: StaffThreadRef,
+    note: Extract<ThreadNote, { type: 'handover-sheet' }>,
+    delivery: NoteDelivery,
+  ): Promise<void> {
+    const { client, handover, text: s } = this.options;
+    if (!handover) {
+      delivery.log.warn('a handover sheet was asked for, but this sender cannot build one');
+      return;
+    }
+    if (delivery.posted.has('handover')) {
+      delivery.log.info({ part: 'handover' }, 'an earlier attempt posted this; not posting it again');
+      return;
+    }
+    const sheet = await handover.build(record, note.windowId, note.consent, note.staffName);
+    const pdf = await renderHandoverPdf(sheet);
+    await callSlack('files.uploadV2', () =>
+      client.files.uploadV2({
+        channel_id: thread.channel,
+        thread_ts: thread.ts,
+        file: pdf,
+        filename: sheet.fileName,
+        title: sheet.fileName,
+        initial_comment: s.t('handover.thread.pdf-comment'),
+      }),
+    );
+    await this.post(thread, renderHandoverMessage(sheet, note.staffId, s), delivery, 'handover');
   }
 
   private async escalate(

@@ -63,6 +63,20 @@ export interface ConversationDeps {
   now?: () => Date;
   /** Told of every crisis detected, for the metrics. */
   onCrisis?: (categories: CrisisCategory[]) => void;
+  /**
+   * Told when a resident's language is set to other than the source language, or changes, so the channel can follow suit
+   * (LINE: the rich menu of that language). Must keep its own deadline and never throw.
+   */
+  onLanguage?: (event: IncomingEvent, language: string) => Promise<void>;
+}
+
+/** A tap on one of the welcome menu's options (the chat's own buttons, or the LINE rich menu). */
+function isMenuChoice(choice: ChoiceData | null): choice is ChoiceData & { kind: 'option' } {
+  return (
+    choice?.kind === 'option' &&
+    choice.flow === ENTRY_POINTS.menu.flow &&
+    choice.step === ENTRY_POINTS.menu.step
+  );
 }
 
 /** Another instance moved the conversation on meanwhile: handling the event again will succeed. */
@@ -108,6 +122,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     const stored = await deps.sessions.get(key, now());
     const state = (stored && parseSessionState(stored.state)) ?? (await freshState(event));
     const turn = new Turn(event, key, state, deps.translator);
+    const languageBefore = stored ? turn.language : undefined;
 
     await converse(turn, stored !== null);
 
@@ -127,6 +142,10 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     }
     if (turn.replies.length > 0)
       await deps.outbox.reply(event, turn.compacted(), { redactWhenDone: turn.erased });
+    // A new resident starts on the account's default (source language) menu: only another language,
+    // or a change, needs telling.
+    const changed = turn.language !== (languageBefore ?? deps.translator.languages[0]);
+    if (!turn.erased && changed) await deps.onLanguage?.(event, turn.language);
   };
 
   async function freshState(event: IncomingEvent): Promise<SessionState> {
@@ -176,6 +195,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
           ? deps.commands.match(content.text)
           : undefined;
     if (command) return runCommand(turn, command);
+    if (known && isMenuChoice(choice) && (await chooseFromMenu(turn, choice))) return;
 
     if (await openCase.relay(turn)) {
       if (talk.isOn(turn)) talk.acknowledge(turn);
@@ -298,6 +318,24 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     const sameFamily = detected.startsWith('ja') && turn.language.startsWith('ja');
     if (sameFamily || detected === turn.language) return;
     if (deps.translator.languages.includes(detected)) turn.useLanguage(detected, 'detected');
+  }
+
+  /**
+   * The LINE rich menu's areas carry the welcome menu's options (相談する, 近所・知人の心配, 緊急のとき,
+   * 記録について, Language): like a command, they work from any step, leaving whatever was under way.
+   */
+  async function chooseFromMenu(turn: Turn, choice: ChoiceData): Promise<boolean> {
+    // "Are you in danger now?" waits for its answer: it is not dropped for a menu tap.
+    if (turn.state.safetyCheck) return false;
+    const { flowId, stepId } = turn.state.position ?? {};
+    if (flowId !== ENTRY_POINTS.menu.flow || stepId !== ENTRY_POINTS.menu.step) {
+      turn.state.proposal = undefined;
+      turn.state.resumePending = undefined;
+      talk.leave(turn);
+      forgetIntake(turn.state);
+      runner.place(turn, ENTRY_POINTS.menu.flow, ENTRY_POINTS.menu.step);
+    }
+    return runner.answer(turn, turn.event.content, choice);
   }
 
   async function runCommand(turn: Turn, command: Command): Promise<void> {

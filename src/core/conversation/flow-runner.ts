@@ -43,6 +43,12 @@ export class FlowRunner {
     await this.enter(turn, flow, stepId ?? flow.start);
   }
 
+  /** Puts the conversation at a step without showing it: the next answer is read against that step. */
+  place(turn: Turn, flowId: string, stepId: string): void {
+    const flow = this.flow(flowId);
+    turn.state.position = { flowId: flow.id, flowVersion: flow.version, stepId };
+  }
+
   /** Shows the current step again (after an interruption). */
   async repeat(turn: Turn): Promise<void> {
     const position = turn.state.position;

@@ -225,6 +225,29 @@ function isTimeZone(tz: string): boolean {
 
 const area = z.strictObject({ id, names: localizedNames, match: z.array(text).default([]) });
 
+/** A page residents open from LINE: https only, so no one is sent to a plain-http copy. */
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// address' });
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour written #RRGGBB' });
+
+/**
+ * The front door as the greeting presents it: when people answer (as the city words it, per
+ * language), and the city's own privacy policy and terms of use.
+ */
+const frontDoor = z.strictObject({
+  hours: localizedNames,
+  privacyPolicyUrl: httpsUrl,
+  termsUrl: httpsUrl,
+});
+
+/** The city's colours, for the rich menu image (npm run line:rich-menu). */
+const branding = z
+  .strictObject({
+    primaryColor: colour.default('#1d6b57'),
+    backgroundColor: colour.default('#f6f3ec'),
+    textColor: colour.default('#1f2a27'),
+  })
+  .prefault({});
+
 const baseSchema = z.strictObject({
   version: z.literal(1),
   municipality: z.strictObject({ id, names: localizedNames }),
@@ -274,6 +297,8 @@ const baseSchema = z.strictObject({
     })
     .prefault({}),
   staff: z.strictObject({ showStaffNameToResident: z.boolean().default(false) }).prefault({}),
+  frontDoor,
+  branding,
 });
 
 type Parsed = z.output<typeof baseSchema>;

@@ -31,6 +31,18 @@ export type ThreadNote =
   | { type: 'reopened' }
   | { type: 'satisfaction'; score: number }
   /**
+   * Staff asked for a つなぐシート for `windowId` (core/cases/handover-sheet.ts): the channel builds it
+   * from the case when it delivers, and posts it in the thread (Markdown and PDF) as resident content,
+   * so erasure and retention remove it with the rest.
+   */
+  | {
+      type: 'handover-sheet';
+      windowId: string;
+      consent: boolean;
+      staffId: string;
+      staffName?: string | undefined;
+    }
+  /**
    * The resident erased their data, or its retention period ended: staff see that it happened, and
    * the staff channel removes its own copies of what the resident wrote.
    */

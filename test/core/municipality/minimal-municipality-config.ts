@@ -13,6 +13,11 @@ export function minimalMunicipalityConfig(): MunicipalityConfigInput {
   return {
     version: 1,
     municipality: { id: 'test-city', names: { ja: 'テスト市' } },
+    frontDoor: {
+      hours: { ja: '平日 8:30〜17:15' },
+      privacyPolicyUrl: 'https://city.example.jp/privacy',
+      termsUrl: 'https://city.example.jp/terms',
+    },
     areas: [
       { id: 'north', names: { ja: '北部' }, match: ['若葉町'] },
       { id: 'south', names: { ja: '南部' }, match: ['南台'] },

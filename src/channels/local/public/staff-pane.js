@@ -186,8 +186,41 @@ export class StaffPane {
       button('playground.action.reply', 'reply', open && view.status === 'assigned' && !view.erased, () =>
         this.openForm(card, this.replyForm(view, card)),
       ),
+      button('handover.button', 'handover', view.status !== 'pending', () =>
+        this.openForm(card, this.handoverForm(view, card)),
+      ),
       button('playground.action.close', 'close', open, () => this.openForm(card, this.closeForm(view, card))),
     ];
+  }
+
+  /** The person's consent can be recorded only when they spoke for themselves and named themselves. */
+  consentBox(view, key) {
+    if (view.origin.id === 'neighbour' || view.anonymous || view.erased)
+      return {
+        node: el('p', { className: 'form-hint', text: t('handover.modal.no-consent') }),
+        box: undefined,
+      };
+    const box = el('input', { attrs: { type: 'checkbox', 'data-field': 'consent' } });
+    return { node: el('label', { className: 'form-check' }, [box, ` ${t(key)}`]), box };
+  }
+
+  handoverForm(view, card) {
+    const select = el(
+      'select',
+      { attrs: { 'aria-label': t('handover.modal.window') } },
+      this.windows.map((w) =>
+        el('option', { text: w.name, attrs: { value: w.id, selected: w.id === view.window.id } }),
+      ),
+    );
+    const consent = this.consentBox(view, 'handover.modal.consent-option');
+    return this.formWithTitle(
+      card,
+      t('handover.modal.title'),
+      [select, consent.node],
+      t('handover.modal.submit'),
+      () =>
+        this.act(view, 'handover-sheet', { windowId: select.value, consent: consent.box?.checked ?? false }),
+    );
   }
 
   openForm(card, form) {
@@ -203,12 +236,25 @@ export class StaffPane {
         .filter((w) => w.id !== view.window.id)
         .map((w) => el('option', { text: w.name, attrs: { value: w.id } })),
     );
+    // A reroute offers the receiving window a つなぐシート (ticked; staff may untick it).
+    const attach = el('input', { attrs: { type: 'checkbox', checked: true, 'data-field': 'attach-sheet' } });
+    const consent = this.consentBox(view, 'handover.modal.consent-option');
     return this.form(
       card,
       'playground.form.reroute-title',
-      [select],
+      [
+        select,
+        el('label', { className: 'form-check' }, [attach, ` ${t('handover.modal.attach-option')}`]),
+        consent.node,
+      ],
       'playground.form.reroute-submit',
-      async () => this.act(view, 'reroute', { windowId: select.value }),
+      async () => {
+        const windowId = select.value;
+        const moved = await this.act(view, 'reroute', { windowId });
+        if (moved && attach.checked)
+          await this.act(view, 'handover-sheet', { windowId, consent: consent.box?.checked ?? false });
+        return moved;
+      },
     );
   }
 
@@ -249,13 +295,17 @@ export class StaffPane {
   }
 
   form(card, titleKey, fields, submitKey, submit) {
+    return this.formWithTitle(card, t(titleKey), fields, t(submitKey), submit);
+  }
+
+  formWithTitle(card, title, fields, submitText, submit) {
     const node = el('form', { className: 'slack-form' }, [
-      el('strong', { text: t(titleKey) }),
+      el('strong', { text: title }),
       ...fields,
       el('div', { className: 'form-buttons' }, [
         el('button', {
           className: 'slack-button primary',
-          text: t(submitKey),
+          text: submitText,
           attrs: { type: 'submit', 'data-action': 'submit' },
         }),
         el('button', {

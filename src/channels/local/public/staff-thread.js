@@ -76,6 +76,24 @@ function noteContent(note, deliveries) {
       return [line('playground.thread.erased')];
     case 'delivery':
       return [deliveryMark(note)];
+    case 'handover-sheet':
+      return [
+        line('handover.pane.posted', {
+          variant: t(`handover.variant.${note.consent ? 'consented' : 'support-meeting'}`),
+          window: note.to,
+        }),
+        el('p', { className: 'sheet-links' }, [
+          el('a', {
+            text: t('handover.pane.pdf'),
+            attrs: { href: note.pdfUrl, target: '_blank', rel: 'noopener', 'data-sheet': 'pdf' },
+          }),
+          ' · ',
+          el('a', {
+            text: t('handover.pane.markdown'),
+            attrs: { href: note.markdownUrl, target: '_blank', rel: 'noopener', 'data-sheet': 'markdown' },
+          }),
+        ]),
+      ];
     case 'staff-reply':
       return [
         el('p', { className: 'muted', text: t('playground.thread.staff-reply') }),
