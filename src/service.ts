@@ -353,6 +353,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           logger: slackLogger,
           now,
           audit,
+          watch,
         });
       }
       if (localSender && caseActions) {
@@ -369,6 +370,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
             locales,
             logger: logger.child({ component: 'playground' }),
             now,
+            watch: watch && {
+              watch,
+              clock: practiceClock,
+              runDue: async () => {
+                await runWatch();
+                await escalation?.fireDue();
+                await outboxRunner.drain();
+              },
+            },
           }),
         );
       }

@@ -18,6 +18,7 @@ import {
 import type { LocalSender, ResidentBubble } from './local-sender.js';
 import { mountCaseRoutes } from './playground-case-routes.js';
 import { cursorQuerySchema, languageQuerySchema, parseOr400, type StaffId } from './playground-schemas.js';
+import { mountWatchRoutes, type WatchRoutesOptions } from './playground-watch-routes.js';
 import { type FeedEntryView, renderCaseView, renderFeedEntry, type ViewContext } from './staff-pane-view.js';
 
 export interface PlaygroundRouterOptions {
@@ -41,12 +42,18 @@ export interface PlaygroundRouterOptions {
    * localhost on purpose.
    */
   allowedHosts?: readonly string[];
+  /** 見守り: the staff pane's buttons and the practice clock; off without it. */
+  watch?: Omit<WatchRoutesOptions, 'config' | 'logger' | 'now'> | undefined;
 }
 
 const API = '/playground/api';
 const BODY_LIMIT = '16kb';
 const CASES_PER_STATUS = 100;
 const PAGE_NAMESPACE = 'playground';
+/** 見守り keeps its texts apart; the page takes its `playground.` ones. */
+const WATCH_NAMESPACE = 'watch';
+const pageTextsOf = (texts: Record<string, string> | undefined) =>
+  Object.fromEntries(Object.entries(texts ?? {}).filter(([key]) => key.startsWith('playground.')));
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 // The page loads nothing from elsewhere and is never framed; inline script and style are refused too.
@@ -185,6 +192,8 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions): expres
       texts: {
         ...options.locales[SOURCE_LANGUAGE]?.[PAGE_NAMESPACE],
         ...options.locales[language]?.[PAGE_NAMESPACE],
+        ...pageTextsOf(options.locales[SOURCE_LANGUAGE]?.[WATCH_NAMESPACE]),
+        ...pageTextsOf(options.locales[language]?.[WATCH_NAMESPACE]),
       },
     });
   });
@@ -197,6 +206,8 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions): expres
     view: (record, req) => renderCaseView(record, context(req)),
     staffName,
   });
+
+  if (options.watch) mountWatchRoutes(router, { ...options.watch, config, logger: log, now });
 
   router.use(API, (_req, res) => {
     res.status(404).json({ error: 'not_found' });

@@ -10,6 +10,7 @@ import type { ThreadNote } from '../../core/ports/staff-notice.js';
 import type { CaseRecord } from '../../core/ports/store.js';
 import type { Translate } from '../../core/ports/translator.js';
 import type { StaffFeedEntry } from './local-sender.js';
+import { renderWatchEntry, type WatchEntryView } from './staff-pane-watch.js';
 
 /**
  * What the staff pane shows of a case: the case summary (core/cases/case-summary.ts), the same one
@@ -36,7 +37,8 @@ export type ThreadEntryView =
   | { type: 'reopened' }
   | { type: 'satisfaction'; score: number }
   | { type: 'erased' }
-  | { type: 'staff-reply'; staffId: string; text: string; replyId: string };
+  | { type: 'staff-reply'; staffId: string; text: string; replyId: string }
+  | WatchEntryView;
 
 export interface FeedEntryView {
   sequence: number;
@@ -133,6 +135,8 @@ export function renderThreadNote(
         to: windowName(note.toWindowId, ctx),
         staffId: note.staffId,
       };
+    case 'watch':
+      return renderWatchEntry(note.watch, ctx);
     default:
       return note;
   }

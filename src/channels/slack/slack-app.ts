@@ -4,11 +4,13 @@ import type { CaseActions } from '../../core/cases/case-actions.js';
 import type { CaseAudit } from '../../core/cases/case-audit.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import type { CaseRepository, SeenRepository } from '../../core/ports/store.js';
+import type { WatchDesk } from '../../core/watch/watch-desk.js';
 import type { Logger } from '../../logger.js';
 import { registerCaseInteractions } from './slack-case-interactions.js';
 import { createEventDedupe } from './slack-event-dedupe.js';
 import { createSlackLogger } from './slack-logger.js';
 import { registerThreadRelay } from './slack-thread-relay.js';
+import { registerWatchInteractions } from './slack-watch.js';
 import { slackClientOptions } from './slack-web-client.js';
 import type { StaffAuthorizer } from './staff-authorizer.js';
 import type { StaffText } from './staff-text.js';
@@ -35,6 +37,8 @@ export interface SlackAppOptions {
   text: StaffText;
   logger: Logger;
   now: () => Date;
+  /** 見守り: the case's 見守りを始める button and the outcome buttons; off without it. */
+  watch?: WatchDesk | undefined;
   /** Records refused (unauthorised) attempts; optional. */
   audit?: CaseAudit | undefined;
   /** The bot's ids, when known, so Bolt can recognise its own messages. Never required. */
@@ -85,5 +89,6 @@ export function mountSlackApp(options: SlackAppOptions): { boltApp: App } {
   };
   registerCaseInteractions(boltApp, deps);
   registerThreadRelay(boltApp, deps);
+  if (options.watch) registerWatchInteractions(boltApp, { ...deps, watch: options.watch });
   return { boltApp };
 }

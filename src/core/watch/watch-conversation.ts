@@ -101,11 +101,15 @@ export class WatchConversation {
   }
 
   private answered(turn: Turn, result: AnswerResult): void {
-    if (result.kind === 'gone') return turn.say('watch.gone');
-    if (result.answer === 'fine') return turn.say('watch.answer.fine');
-    if (!result.record) return turn.say('watch.answer.no-case');
-    turn.state.caseId = result.record.id;
-    turn.say(`watch.answer.${result.answer}`, { when: this.when(turn, result.record) });
+    if (result.kind === 'gone') turn.say('watch.gone');
+    else if (result.answer === 'fine') turn.say('watch.answer.fine');
+    else if (!result.record) turn.say('watch.answer.no-case');
+    else this.relayed(turn, result.record, result.answer);
+  }
+
+  private relayed(turn: Turn, record: CaseRecord, answer: string): void {
+    turn.state.caseId = record.id;
+    turn.say(`watch.answer.${answer}`, { when: this.when(turn, record) });
   }
 
   /** Honest about the hours: "now" while the window is staffed, else when it next opens. */
