@@ -50,10 +50,14 @@ const API = '/playground/api';
 const BODY_LIMIT = '16kb';
 const CASES_PER_STATUS = 100;
 const PAGE_NAMESPACE = 'playground';
-/** 見守り keeps its texts apart; the page takes its `playground.` ones. */
+/** 見守り keeps its texts apart; the page takes its `playground.` and staff-facing `staff.watch.` ones. */
 const WATCH_NAMESPACE = 'watch';
 const pageTextsOf = (texts: Record<string, string> | undefined) =>
-  Object.fromEntries(Object.entries(texts ?? {}).filter(([key]) => key.startsWith('playground.')));
+  Object.fromEntries(
+    Object.entries(texts ?? {}).filter(
+      ([key]) => key.startsWith('playground.') || key.startsWith('staff.watch.'),
+    ),
+  );
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 // The page loads nothing from elsewhere and is never framed; inline script and style are refused too.

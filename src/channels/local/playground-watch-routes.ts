@@ -61,7 +61,11 @@ export function mountWatchRoutes(router: Router, options: WatchRoutesOptions): v
   });
 
   router.get('/playground/api/clock', (_req, res) => {
-    res.json({ now: options.now().toISOString(), canSkip: options.clock !== undefined });
+    res.json({
+      now: options.now().toISOString(),
+      timezone: options.config.timezone,
+      canSkip: options.clock !== undefined,
+    });
   });
 
   router.post('/playground/api/clock/skip', async (req, res) => {

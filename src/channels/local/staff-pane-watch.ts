@@ -14,6 +14,11 @@ export interface WatchEntryView {
 
 export function renderWatchEntry(note: WatchNote, ctx: SummaryContext): WatchEntryView {
   const { t } = ctx;
+  // The pane's people have names ("相談員A"); an id it does not know is shown as it is.
+  const staffName = (id: string) => {
+    const name = t(`playground.staff.${id}`);
+    return name === `playground.staff.${id}` ? id : name;
+  };
   const base = { type: 'watch' as const, kind: note.kind, alert: false, outcomes: [] };
   switch (note.kind) {
     case 'proposed':
@@ -21,7 +26,7 @@ export function renderWatchEntry(note: WatchNote, ctx: SummaryContext): WatchEnt
         ...base,
         lines: [
           t('staff.watch.proposed', {
-            staff: note.staffId,
+            staff: staffName(note.staffId),
             plan: describePlan(note.plan, t),
             threshold: note.plan.missThreshold,
           }),
@@ -60,7 +65,7 @@ export function renderWatchEntry(note: WatchNote, ctx: SummaryContext): WatchEnt
         ...base,
         lines: [
           t('staff.watch.outcome-recorded', {
-            staff: note.staffId,
+            staff: staffName(note.staffId),
             outcome: t(`staff.watch.outcome.${note.outcome}`),
           }),
         ],

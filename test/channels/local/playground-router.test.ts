@@ -69,6 +69,7 @@ describe('the playground API over the real core', () => {
       '自分や家族のこと',
       '近所・知人の心配',
       '緊急のとき',
+      '見守り(声かけ)',
       '記録について',
       'Language / 言語',
     ]);

@@ -140,7 +140,7 @@ export function watchNoteContent(note) {
 
 /** The practice clock in the staff pane's header: +1 hour / +1 day, to see check-ins come and go. */
 export async function practiceClock(root, onMoved) {
-  const { now, canSkip } = await getJson('/clock');
+  const { now, canSkip, timezone } = await getJson('/clock');
   if (!canSkip) return;
   const shown = el('time', { className: 'practice-now' });
   const show = (iso) => {
@@ -150,6 +150,8 @@ export async function practiceClock(root, onMoved) {
       weekday: 'short',
       hour: '2-digit',
       minute: '2-digit',
+      // The city's clock: check-ins are at its times, wherever the browser is.
+      timeZone: timezone,
     });
     shown.setAttribute('datetime', iso);
   };
