@@ -13,6 +13,8 @@ const plan = {
   daysOff: [],
 };
 
+const pgSlots = () => ['09:00', '11:00', '15:00', '18:00'];
+
 describe('見守り in the playground, over the real core', () => {
   let pg: PlaygroundApp;
   beforeEach(async () => {
@@ -126,5 +128,50 @@ describe('見守り in the playground, over the real core', () => {
     expect(audit).toEqual(
       expect.arrayContaining(['watch.proposed', 'watch.agreed', 'watch.answered', 'watch.stopped']),
     );
+  });
+
+  it('erasure takes the schedule and the check-in history with it', async () => {
+    const r = new PlaygroundResident(pg.app, () => pg.settle(), 'eraser');
+    const view = await agreed(r);
+    await r.tap(t('watch.consent.yes'));
+    for (let i = 0; i < 4 && (await pg.store.watch.listCheckIns(view.id)).length === 0; i++)
+      await skip(24 * 60);
+    expect((await pg.store.watch.listCheckIns(view.id)).length).toBeGreaterThan(0);
+    const tapOption = (flow: string, step: string, option: string) =>
+      r.send({ type: 'choice', data: `o|${flow}|${step}|${option}` });
+    await r.say('メニュー');
+    await tapOption('welcome', 'menu', 'data');
+    await tapOption('my-data', 'menu', 'erase');
+    await tapOption('my-data', 'confirm-erase', 'yes');
+    expect(await pg.store.watch.get(view.id)).toBeNull();
+    expect(await pg.store.watch.listCheckIns(view.id)).toEqual([]);
+    expect(await pg.store.timers.due(new Date(Date.now() + 400 * 86_400_000), 100)).toEqual([]);
+  });
+
+  it('offers 見守り from the menu: ask the window, then manage it once it runs', async () => {
+    const r = new PlaygroundResident(pg.app, () => pg.settle(), 'asker');
+    const view = await caseOf(r);
+    await r.say('メニュー');
+    await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
+    expect(r.text()).toContain('見守りを希望されていることを');
+    expect(await watchNotes(view.id)).toEqual(['requested']);
+
+    await request(pg.app).post(`/playground/api/cases/${view.id}/watch`).send({ staffId: 'staff-a', plan });
+    await pg.settle();
+    r.last = await r.read();
+    await r.tap(t('watch.consent.yes'));
+    await r.say('メニュー');
+    await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
+    expect(r.labels()).toEqual(['manage.pause', 'manage.time', 'manage.stop'].map((k) => t(`watch.${k}`)));
+    await r.tap(t('watch.manage.time'));
+    expect(r.labels()).toEqual(pgSlots());
+    await r.tap(pgSlots()[1] ?? '');
+    expect(r.text()).toContain(t('watch.manage.time-changed', { time: pgSlots()[1] ?? '' }));
+    expect((await pg.store.watch.get(view.id))?.plan.slot).toBe(pgSlots()[1]);
+    await r.send({ type: 'choice', data: `w|pause|${view.id}` });
+    expect(r.text()).toContain(t('watch.manage.paused', { days: 7 }));
+    await r.say('メニュー');
+    await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
+    expect(r.labels()[0]).toBe(t('watch.manage.resume'));
   });
 });
