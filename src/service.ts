@@ -271,6 +271,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       eraseTraces: async (event, residentKey) => {
         await traces.erase(event, residentKey);
         await watch?.eraseResident(residentKey);
+        await watch?.forgetWatcher(residentKey);
       },
       watch: watch && new WatchConversation(watch, municipality, now),
       settings: { resumeAfterMs: 30 * 60_000, sessionTtlMs: 30 * DAY_MS },

@@ -2,7 +2,13 @@
  * The stored shape of watches (見守り) and their check-ins, shared by both backends: the natural id
  * in `_id`, Dates stored natively, records rebuilt field by field so nothing stray leaks out.
  */
-import type { CheckInRecord, WatchChanges, WatchRecord, WatchStatus } from '../core/ports/store.js';
+import type {
+  CheckInRecord,
+  WatchChanges,
+  WatcherChanges,
+  WatchRecord,
+  WatchStatus,
+} from '../core/ports/store.js';
 
 export interface WatchDoc extends Omit<WatchRecord, 'id'> {
   _id: string;
@@ -44,7 +50,21 @@ export function watchFromDoc(d: WatchDoc): WatchRecord {
     pausedUntil: d.pausedUntil,
     round: d.round,
     updatedAt: d.updatedAt,
+    watcherKey: d.watcherKey,
+    watcherCode: d.watcherCode,
+    watcherCodeExpiresAt: d.watcherCodeExpiresAt,
   });
+}
+
+/** WatchRepository.setWatcher as one update, without bumping the round. */
+export function watcherUpdate(changes: WatcherChanges, at: Date) {
+  const $set: Record<string, unknown> = { updatedAt: at };
+  const $unset: Record<string, ''> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) $unset[key] = '';
+    else $set[key] = value;
+  }
+  return { $set, ...(Object.keys($unset).length > 0 ? { $unset } : {}) };
 }
 
 /** WatchRepository.change as one update: given fields set, fields given as undefined removed. */

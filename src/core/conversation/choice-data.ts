@@ -30,8 +30,11 @@ export type WatchVerb =
   | 'time'
   | 'stop'
   | 'menu'
+  | 'invite'
+  | 'unlink'
   | `slot-${number}`;
-const WATCH_VERB = /^(agree|decline|fine|worried|talk|pause|resume|time|stop|menu|slot-\d{1,2})$/;
+const WATCH_VERB =
+  /^(agree|decline|fine|worried|talk|pause|resume|time|stop|menu|invite|unlink|slot-\d{1,2})$/;
 
 export const SAFETY_ANSWERS = ['yes', 'unsure', 'no'] as const;
 export type SafetyAnswer = (typeof SAFETY_ANSWERS)[number];

@@ -185,6 +185,8 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
       turn.say('common.stale-choice');
       return toMenu(turn);
     }
+    // A watcher code from the person a resident gave it to links them (見守り's family or neighbour).
+    if (deps.watch && (await deps.watch.joinByCode(turn))) return;
     // Words written while a check-in waits answer it, and reach the case like any message.
     if (deps.watch && (await deps.watch.wrote(turn, (record) => relayWords(record, turn)))) return;
 

@@ -440,7 +440,16 @@ export interface WatchRecord {
   /** Bumped by every change of the schedule: timers of an older round are stale. */
   round: number;
   updatedAt: Date;
+  /** A family member or neighbour the resident linked (their session key): told of misses, never content. */
+  watcherKey?: string | undefined;
+  /** The one-time code the resident gave them, until it is used or expires. */
+  watcherCode?: string | undefined;
+  watcherCodeExpiresAt?: Date | undefined;
 }
+
+export type WatcherChanges = Partial<
+  Pick<WatchRecord, 'watcherKey' | 'watcherCode' | 'watcherCodeExpiresAt'>
+>;
 
 export type WatchChanges = Partial<
   Pick<WatchRecord, 'plan' | 'status' | 'startedAt' | 'endsAt' | 'pausedUntil' | 'language'>
@@ -478,6 +487,12 @@ export interface WatchRepository {
    * null when another change got there first or the watch is gone.
    */
   change(id: string, round: number, changes: WatchChanges, at: Date): Promise<WatchRecord | null>;
+  /** Links or unlinks a watcher (fields given as undefined are removed); the schedule's round stays. */
+  setWatcher(id: string, changes: WatcherChanges, at: Date): Promise<WatchRecord | null>;
+  /** The watch whose unexpired watcher code this is. */
+  findByWatcherCode(code: string, now: Date): Promise<WatchRecord | null>;
+  /** Erasure of a watcher: they are unlinked from every watch. Returns how many. */
+  forgetWatcher(watcherKey: string, at: Date): Promise<number>;
   /** Stopping deletes the schedule. true when there was one. */
   delete(id: string): Promise<boolean>;
   countByStatus(): Promise<Record<WatchStatus, number>>;

@@ -15,7 +15,17 @@ export interface WatchHistoryLine {
 export type WatchNote =
   | { kind: 'proposed'; staffId: string; plan: WatchPlan }
   | {
-      kind: 'agreed' | 'declined' | 'requested' | 'paused' | 'resumed' | 'time-changed' | 'stopped' | 'ended';
+      kind:
+        | 'agreed'
+        | 'declined'
+        | 'requested'
+        | 'paused'
+        | 'resumed'
+        | 'time-changed'
+        | 'stopped'
+        | 'ended'
+        | 'watcher-linked'
+        | 'watcher-removed';
     }
   /** The resident tapped 少し心配なことがある / 話したい (their own words, if any, follow as a resident message). */
   | { kind: 'answer'; answer: Exclude<CheckInAnswer, 'fine'> }

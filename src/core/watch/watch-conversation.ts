@@ -3,7 +3,7 @@ import { nextOpeningText } from '../conversation/handoff-receipt.js';
 import type { Turn } from '../conversation/turn.js';
 import type { MunicipalityConfig } from '../municipality/municipality-config-schema.js';
 import type { CaseRecord, WatchRecord } from '../ports/store.js';
-import type { AnswerResult, WatchDesk } from './watch-desk.js';
+import { type AnswerResult, WATCHER_CODE, WATCHER_CODE_HOURS, type WatchDesk } from './watch-desk.js';
 import { consentMessage, describePlan, manageChoices, slotChoices } from './watch-messages.js';
 
 /**
@@ -52,6 +52,14 @@ export class WatchConversation {
         return turn.say('watch.manage.stopped');
       case 'menu':
         return this.menu(turn);
+      case 'invite': {
+        const result = await this.desk.inviteWatcher(ref, turn.key);
+        if (result.kind === 'gone') return turn.say('watch.gone');
+        return turn.say('watch.watcher.code', { code: result.code, hours: WATCHER_CODE_HOURS });
+      }
+      case 'unlink':
+        if ((await this.desk.removeWatcher(ref, turn.key)).kind === 'gone') return turn.say('watch.gone');
+        return turn.say('watch.watcher.removed');
       default: {
         const slot = this.config.watch.slots[Number(verb.slice('slot-'.length))];
         const result = slot ? await this.desk.changeSlot(ref, turn.key, slot) : { kind: 'gone' as const };
@@ -75,6 +83,20 @@ export class WatchConversation {
       turn.state.caseId = result.record.id;
     }
     this.answered(turn, result);
+    return true;
+  }
+
+  /**
+   * A watcher code sent by the person the resident gave it to: they are linked. false for any other
+   * message (a six-letter word that is no live code is read as usual).
+   */
+  async joinByCode(turn: Turn): Promise<boolean> {
+    const { content } = turn.event;
+    if (content.type !== 'text') return false;
+    const code = content.text.normalize('NFKC').trim().toUpperCase();
+    if (!WATCHER_CODE.test(code)) return false;
+    if ((await this.desk.joinAsWatcher(code, turn.key)).kind !== 'joined') return false;
+    turn.say('watch.watcher.joined');
     return true;
   }
 

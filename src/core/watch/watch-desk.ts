@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Logger } from '../../logger.js';
 import { residentAddress } from '../cases/case-actions.js';
 import type { CaseAudit } from '../cases/case-audit.js';
@@ -28,6 +29,10 @@ import { answerDeadline, checkInId, nextCheckIn, watchIdOf } from './watch-plan.
 import { missedStreak } from './watch-streak.js';
 
 const MINUTE_MS = 60_000;
+/** Watcher codes: no 0/O or 1/I to misread; valid this long. */
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export const WATCHER_CODE_HOURS = 24;
+export const WATCHER_CODE = /^[A-HJ-NP-Z2-9]{6}$/;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 /** The durable timers of 見守り: the next check-in, and the end of a sent one's wait for an answer. */
 export const WATCH_TIMER_KINDS = { checkIn: 'watch-checkin', close: 'watch-close' } as const;
@@ -266,6 +271,65 @@ export class WatchDesk {
     return { kind: 'stopped', watch };
   }
 
+  /**
+   * The resident lets a family member or neighbour be told of misses: a one-time code they pass on.
+   * Linking needs that code, so nobody is linked without the resident's consent.
+   */
+  async inviteWatcher(
+    watchId: string,
+    residentKey: string,
+  ): Promise<{ kind: 'invited'; code: string } | { kind: 'gone' }> {
+    const watch = await this.ownWatch(watchId, residentKey);
+    if (watch?.status !== 'active') return { kind: 'gone' };
+    const code = Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+    const expiresAt = new Date(this.now.getTime() + WATCHER_CODE_HOURS * 60 * MINUTE_MS);
+    if (
+      !(await this.deps.watches.setWatcher(
+        watch.id,
+        { watcherCode: code, watcherCodeExpiresAt: expiresAt },
+        this.now,
+      ))
+    )
+      return { kind: 'gone' };
+    await this.auditWatch('watch.watcher-invited', { kind: 'resident' }, { id: watch.caseId });
+    return { kind: 'invited', code };
+  }
+
+  /** Someone sends a watcher code: they are linked, and the resident hears that it happened. */
+  async joinAsWatcher(code: string, watcherKey: string): Promise<{ kind: 'joined' } | { kind: 'unknown' }> {
+    const watch = await this.deps.watches.findByWatcherCode(code, this.now);
+    if (!watch || watch.residentKey === watcherKey) return { kind: 'unknown' };
+    const linked = await this.deps.watches.setWatcher(
+      watch.id,
+      { watcherKey, watcherCode: undefined, watcherCodeExpiresAt: undefined },
+      this.now,
+    );
+    if (!linked) return { kind: 'unknown' };
+    await this.auditWatch('watch.watcher-linked', { kind: 'resident' }, { id: watch.caseId });
+    await this.note(watch.caseId, { kind: 'watcher-linked' }, `watcher:${this.now.getTime()}`);
+    await this.tell(
+      watch,
+      'watch.watcher.linked-resident',
+      `watch-watcher-linked:${watch.id}:${this.now.getTime()}`,
+    );
+    return { kind: 'joined' };
+  }
+
+  async removeWatcher(watchId: string, residentKey: string): Promise<ResidentResult<'removed'>> {
+    const watch = await this.ownWatch(watchId, residentKey);
+    if (!watch) return { kind: 'gone' };
+    const changed = await this.deps.watches.setWatcher(watch.id, { watcherKey: undefined }, this.now);
+    if (!changed) return { kind: 'gone' };
+    await this.auditWatch('watch.watcher-removed', { kind: 'resident' }, { id: watch.caseId });
+    await this.note(watch.caseId, { kind: 'watcher-removed' }, `watcher-removed:${this.now.getTime()}`);
+    return { kind: 'removed', watch: changed };
+  }
+
+  /** Erasure of someone who was a watcher: they are unlinked everywhere. */
+  async forgetWatcher(watcherKey: string): Promise<number> {
+    return this.deps.watches.forgetWatcher(watcherKey, this.now);
+  }
+
   /** The resident asks for 見守り from the menu: their newest case's window hears it. */
   async request(
     residentKey: string,
@@ -427,6 +491,20 @@ export class WatchDesk {
       },
       `alert:${checkIn.id}`,
     );
+    // The watcher (if the resident linked one) hears that check-ins went unanswered, and nothing else.
+    if (watch.watcherKey) {
+      const at = watch.watcherKey.indexOf(':');
+      const channel = watch.watcherKey.slice(0, at);
+      if (channel === 'line' || channel === 'local') {
+        const t = this.deps.translator.forLanguage(watch.language);
+        await this.deps.outbox.push(
+          channel,
+          watch.watcherKey.slice(at + 1),
+          [residentNotice('watch.watcher.alert', t)],
+          `watch-watcher-alert:${checkIn.id}`,
+        );
+      }
+    }
     if (!(await this.deps.watches.settleCheckIn(checkIn.id, ['missed'], { alerted: true }))) return;
     if (!record) return;
     // The ladder unaccepted cases use: a closed case waits for a person again; a waiting one escalates.
@@ -523,6 +601,14 @@ export class WatchDesk {
         `watch-ended:${watch.id}:${watch.round}`,
       );
     }
+  }
+
+  private async tell(watch: WatchRecord, key: string, cause: string): Promise<void> {
+    const record = await this.deps.cases.get(watch.caseId);
+    const resident = record && residentAddress(record);
+    if (!resident) return;
+    const t = this.deps.translator.forLanguage(watch.language);
+    await this.deps.outbox.push(resident.channel, resident.address, [residentNotice(key, t)], cause);
   }
 
   private async cancelTimers(caseId: string): Promise<void> {

@@ -52,15 +52,20 @@ export function checkInMessage(watch: WatchRecord, checkIn: CheckInRecord, t: Tr
   };
 }
 
-/** しばらくお休み / 時間を変える / 見守りをやめる (and 再開する while paused). */
+/** しばらくお休み / 時間を変える / 見守りをやめる (and 再開する while paused); in the menu, the watcher too. */
 export function manageChoices(watch: WatchRecord, t: Translate, now?: Date): QuickReply[] {
   const paused = now !== undefined && watch.pausedUntil !== undefined && watch.pausedUntil > now;
+  const inMenu = now !== undefined;
+  const watcher = watch.watcherKey
+    ? choice(t, 'watch.manage.unlink', { kind: 'watch', verb: 'unlink', ref: watch.id })
+    : choice(t, 'watch.manage.invite', { kind: 'watch', verb: 'invite', ref: watch.id });
   return [
     paused
       ? choice(t, 'watch.manage.resume', { kind: 'watch', verb: 'resume', ref: watch.id })
       : choice(t, 'watch.manage.pause', { kind: 'watch', verb: 'pause', ref: watch.id }),
     choice(t, 'watch.manage.time', { kind: 'watch', verb: 'time', ref: watch.id }),
     choice(t, 'watch.manage.stop', { kind: 'watch', verb: 'stop', ref: watch.id }),
+    ...(inMenu ? [watcher] : []),
   ];
 }
 

@@ -9,6 +9,7 @@ import {
   WATCH_STATUSES,
   type WatchDoc,
   watchChangeUpdate,
+  watcherUpdate,
   watchFromDoc,
 } from '../watch-documents.js';
 import { type Collection, find, findOne, isUniqueViolation, updateOne } from './nedb-collection.js';
@@ -35,6 +36,22 @@ export function embeddedWatch(
     async change(id, round, changes, at) {
       const doc = await updateOne(watches, { round, _id: id }, watchChangeUpdate(changes, at));
       return doc && watchFromDoc(doc);
+    },
+    async setWatcher(id, changes, at) {
+      const doc = await updateOne(watches, { _id: id }, watcherUpdate(changes, at));
+      return doc && watchFromDoc(doc);
+    },
+    async findByWatcherCode(code, now) {
+      const doc = await findOne(watches, { watcherCodeExpiresAt: { $gt: now }, watcherCode: code });
+      return doc && watchFromDoc(doc);
+    },
+    async forgetWatcher(watcherKey, at) {
+      const { numAffected } = await watches.updateAsync(
+        { watcherKey },
+        watcherUpdate({ watcherKey: undefined }, at),
+        { multi: true },
+      );
+      return numAffected;
     },
     async delete(id) {
       return (await watches.removeAsync({ _id: id }, {})) === 1;

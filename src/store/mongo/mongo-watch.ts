@@ -10,6 +10,7 @@ import {
   WATCH_STATUSES,
   type WatchDoc,
   watchChangeUpdate,
+  watcherUpdate,
   watchFromDoc,
 } from '../watch-documents.js';
 import { isDuplicateKey } from './mongo-queries.js';
@@ -35,6 +36,20 @@ export function mongoWatch(watches: Collection<WatchDoc>, checkIns: Collection<C
       if (r.modifiedCount !== 1) return null;
       const doc = await watches.findOne({ _id: id });
       return doc && watchFromDoc(doc);
+    },
+    async setWatcher(id, changes, at) {
+      const r = await watches.updateOne({ _id: id }, watcherUpdate(changes, at));
+      if (r.matchedCount !== 1) return null;
+      const doc = await watches.findOne({ _id: id });
+      return doc && watchFromDoc(doc);
+    },
+    async findByWatcherCode(code, now) {
+      const doc = await watches.findOne({ watcherCode: code, watcherCodeExpiresAt: { $gt: now } });
+      return doc && watchFromDoc(doc);
+    },
+    async forgetWatcher(watcherKey, at) {
+      const r = await watches.updateMany({ watcherKey }, watcherUpdate({ watcherKey: undefined }, at));
+      return r.modifiedCount;
     },
     async delete(id) {
       return (await watches.deleteOne({ _id: id })).deletedCount === 1;

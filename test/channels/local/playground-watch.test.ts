@@ -162,7 +162,9 @@ describe('見守り in the playground, over the real core', () => {
     await r.tap(t('watch.consent.yes'));
     await r.say('メニュー');
     await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
-    expect(r.labels()).toEqual(['manage.pause', 'manage.time', 'manage.stop'].map((k) => t(`watch.${k}`)));
+    expect(r.labels()).toEqual(
+      ['manage.pause', 'manage.time', 'manage.stop', 'manage.invite'].map((k) => t(`watch.${k}`)),
+    );
     await r.tap(t('watch.manage.time'));
     expect(r.labels()).toEqual(pgSlots());
     await r.tap(pgSlots()[1] ?? '');
@@ -173,5 +175,38 @@ describe('見守り in the playground, over the real core', () => {
     await r.say('メニュー');
     await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
     expect(r.labels()[0]).toBe(t('watch.manage.resume'));
+  });
+
+  it('links a family member with the resident’s code: told of a missed streak, never of what was said', async () => {
+    const r = new PlaygroundResident(pg.app, () => pg.settle(), 'elder');
+    const view = await agreed(r);
+    await r.tap(t('watch.consent.yes'));
+    await r.say('メニュー');
+    await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
+    await r.tap(t('watch.manage.invite'));
+    const code = /[A-HJ-NP-Z2-9]{6}/.exec(r.text())?.[0] ?? '';
+    expect(code).toHaveLength(6);
+
+    const family = new PlaygroundResident(pg.app, () => pg.settle(), 'daughter');
+    await family.follow();
+    await family.say(code.toLowerCase());
+    expect(family.text()).toContain(t('watch.watcher.joined'));
+    expect((await pg.store.watch.get(view.id))?.watcherKey).toBe('local:daughter');
+    r.last = await r.read();
+    expect(r.text()).toContain(t('watch.watcher.linked-resident'));
+    expect(await watchNotes(view.id)).toContain('watcher-linked');
+    // The code works once.
+    const stranger = new PlaygroundResident(pg.app, () => pg.settle(), 'stranger');
+    await stranger.follow();
+    await stranger.say(code);
+    expect(stranger.text()).not.toContain(t('watch.watcher.joined'));
+
+    await r.say('ひとりで夕飯を作りました');
+    for (let i = 0; i < 6 && !(await watchNotes(view.id)).includes('alert'); i++) await skip(24 * 60);
+    expect(await watchNotes(view.id)).toContain('alert');
+    family.last = await family.read();
+    expect(family.text()).toContain(t('watch.watcher.alert'));
+    expect(family.text()).not.toContain('夕飯');
+    expect(family.text()).not.toContain('玄関');
   });
 });

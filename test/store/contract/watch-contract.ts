@@ -112,5 +112,29 @@ export function describeWatchContract(getStore: () => Store) {
       expect(await store.watch.listCheckIns('c1')).toEqual([]);
       expect(await store.watch.listCheckIns('c2')).toHaveLength(1);
     });
+
+    it('links a watcher by an unexpired code without touching the schedule round, and forgets them', async () => {
+      await store.watch.put(watch('c1'), at(0));
+      const active = await store.watch.change('c1', 0, { status: 'active' }, at(1));
+      const invited = await store.watch.setWatcher(
+        'c1',
+        { watcherCode: 'K7P2QX', watcherCodeExpiresAt: at(DAY) },
+        at(2),
+      );
+      expect(invited?.round).toBe(active?.round);
+      expect((await store.watch.findByWatcherCode('K7P2QX', at(3)))?.id).toBe('c1');
+      expect(await store.watch.findByWatcherCode('K7P2QX', at(2 * DAY))).toBeNull();
+      expect(await store.watch.findByWatcherCode('NOPE00', at(3))).toBeNull();
+      const linked = await store.watch.setWatcher(
+        'c1',
+        { watcherKey: 'line:Ufamily', watcherCode: undefined, watcherCodeExpiresAt: undefined },
+        at(4),
+      );
+      expect(linked).toMatchObject({ watcherKey: 'line:Ufamily', round: active?.round });
+      expect(linked && 'watcherCode' in linked).toBe(false);
+      expect(await store.watch.forgetWatcher('line:Ufamily', at(5))).toBe(1);
+      expect((await store.watch.get('c1'))?.watcherKey).toBeUndefined();
+      expect(await store.watch.setWatcher('nope', { watcherKey: 'x' }, at(6))).toBeNull();
+    });
   });
 }
