@@ -79,6 +79,10 @@ export async function watchForm(view, pane) {
     'staff.watch.modal.submit',
     async () => {
       const kind = frequency.value;
+      if (kind === 'weekdays' && checked(weekdays).length === 0) {
+        pane.ephemeral(view.id, t('staff.watch.modal.pick-days'));
+        return false;
+      }
       const plan = {
         frequency:
           kind === 'weekdays'
@@ -96,10 +100,19 @@ export async function watchForm(view, pane) {
         plan,
       });
       const kindOf = body.kind ?? (status === 400 ? 'invalid' : 'error');
+      // A refused field is named as the form names it, not by its path in the request.
+      const field = String(body.details?.[0]?.path ?? '').split('.')[2];
+      const labels = {
+        frequency: kind === 'every' ? 'staff.watch.modal.every' : 'staff.watch.modal.weekdays',
+        slot: 'staff.watch.modal.slot',
+        durationDays: 'staff.watch.modal.duration',
+        missThreshold: 'staff.watch.modal.threshold',
+        daysOff: 'staff.watch.modal.days-off',
+      };
       pane.ephemeral(
         view.id,
         kindOf === 'invalid'
-          ? t('staff.watch.modal.invalid', { problem: body.details?.[0]?.path ?? '' })
+          ? t('staff.watch.modal.invalid', { problem: t(labels[field] ?? 'staff.watch.modal.title') })
           : t(`staff.watch.ephemeral.${kindOf}`),
       );
       await pane.poll();
