@@ -100,6 +100,16 @@ export class WatchConversation {
     return true;
   }
 
+  /** "What do you keep about me": the schedule and the history of answers (kinds only, never words). */
+  async keptLine(turn: Turn): Promise<string | undefined> {
+    const watch = await this.desk.ofResident(turn.key);
+    if (!watch) return undefined;
+    return turn.t('watch.kept', {
+      plan: describePlan(watch.plan, turn.t),
+      days: this.config.watch.historyDays,
+    });
+  }
+
   /** 見守り from the menu: manage it when it runs, ask again when it waits, otherwise ask the window. */
   async menu(turn: Turn): Promise<void> {
     const watch = await this.desk.ofResident(turn.key);

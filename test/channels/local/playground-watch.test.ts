@@ -141,7 +141,9 @@ describe('見守り in the playground, over the real core', () => {
       r.send({ type: 'choice', data: `o|${flow}|${step}|${option}` });
     await r.say('メニュー');
     await tapOption('welcome', 'menu', 'data');
-    await tapOption('my-data', 'menu', 'erase');
+    await tapOption('my-data', 'menu', 'what');
+    expect(r.text()).toContain(t('watch.kept', { plan: '毎日 09:00ごろ(30日間)', days: 180 }));
+    await tapOption('my-data', 'after', 'erase');
     await tapOption('my-data', 'confirm-erase', 'yes');
     expect(await pg.store.watch.get(view.id)).toBeNull();
     expect(await pg.store.watch.listCheckIns(view.id)).toEqual([]);

@@ -78,7 +78,7 @@ type Name = keyof typeof residents;
 const NAMES = Object.keys(residents) as Name[];
 
 describe('見守り over a month, on two instances with a restart (fake clock)', () => {
-  it('sends every check-in once, alerts every missed streak once, honours pauses, stops and holidays', async () => {
+  it('sends every check-in once, alerts every missed streak once, honours pauses, stops, holidays and clock changes', async () => {
     let clock = jst('2026-12-24T20:00:00').getTime();
     const now = () => new Date(clock);
     let store = await openEmbeddedStore({ dataDir: dir });
@@ -129,10 +129,22 @@ describe('見守り over a month, on two instances with a restart (fake clock)',
 
     const end = jst('2027-01-25T08:00:00').getTime();
     let step = 0;
+    let jumpedBack = false;
     while (clock < end) {
       clock += 30 * MINUTE;
       step++;
-      const day = new Date(clock + 9 * 60 * MINUTE).toISOString().slice(0, 16);
+      let day = new Date(clock + 9 * 60 * MINUTE).toISOString().slice(0, 16);
+      // Clock changes: on 01-20 at 12:00 the clock is set back three hours (an NTP correction), and
+      // on 01-22 it leaps from 06:00 to 11:00: nothing is sent twice, the 09:00 check-in goes out late.
+      if (day === '2027-01-20T12:00' && !jumpedBack) {
+        jumpedBack = true;
+        clock -= 3 * 60 * MINUTE;
+        day = new Date(clock + 9 * 60 * MINUTE).toISOString().slice(0, 16);
+      }
+      if (day === '2027-01-22T06:00') {
+        clock += 5 * 60 * MINUTE;
+        day = new Date(clock + 9 * 60 * MINUTE).toISOString().slice(0, 16);
+      }
       // The pauser pauses on 12-28 (7 days); the stopper stops on 01-02; both by tapping the message.
       if (day === '2026-12-28T16:00') await b.pause(caseOf.pauser, 'local:pauser');
       if (day === '2027-01-02T19:00') await a.stop(caseOf.stopper, 'local:stopper');
@@ -170,6 +182,8 @@ describe('見守り over a month, on two instances with a restart (fake clock)',
     expect(daily).not.toContain('2027-01-01T09:00');
     expect(daily).not.toContain('2027-01-11T09:00');
     expect(daily).toContain('2027-01-10T09:00');
+    expect(daily).toContain('2027-01-20T09:00');
+    expect(daily).toContain('2027-01-22T09:00');
     expect(daily).toHaveLength(31 - 2);
     // Mon/Wed/Fri 11:00, but not 01-11 (成人の日).
     const weekdays = await dates('weekdays');
