@@ -8,6 +8,7 @@ import { createLineWebhookRouter } from './channels/line/line-webhook-router.js'
 import { createRichMenuLinker } from './channels/line/rich-menu/line-rich-menu-linker.js';
 import { LocalSender } from './channels/local/local-sender.js';
 import { createPlaygroundRouter } from './channels/local/playground-router.js';
+import { PracticeClock } from './channels/local/practice-clock.js';
 import { mountSlackApp } from './channels/slack/slack-app.js';
 import { SlackSender } from './channels/slack/slack-sender.js';
 import { createSlackWebClient } from './channels/slack/slack-web-client.js';
@@ -33,6 +34,8 @@ import type { Store } from './core/ports/store.js';
 import { ResidentTraces } from './core/resident-traces.js';
 import { RetentionSweep } from './core/retention/retention-sweep.js';
 import { createRiskAssessor } from './core/understanding/assess-risk.js';
+import { WatchConversation } from './core/watch/watch-conversation.js';
+import { WatchDesk } from './core/watch/watch-desk.js';
 import { withWorkingIndicator } from './core/working-indicator.js';
 import { createHttpApp, webhookMetrics } from './http/create-http-app.js';
 import { loadConversationContent } from './load-conversation-content.js';
@@ -69,6 +72,10 @@ export interface Service {
   /** Staff-side actions, when a staff channel is on. */
   caseActions: CaseActions | undefined;
   escalation: EscalationTimers | undefined;
+  /** 見守り, when a staff channel is on. */
+  watch: WatchDesk | undefined;
+  /** The playground's skip-ahead clock (a playground without LINE only). */
+  practiceClock: PracticeClock | undefined;
   /** Starts the background workers; stored work from before a restart is picked up here. */
   start(): void;
   /** Stops accepting, lets in-flight work finish, and closes the store if this service opened it. */
@@ -78,7 +85,10 @@ export interface Service {
 /** Wires the core to its adapters. The only place that knows every part. */
 export async function createService(options: ServiceOptions): Promise<Service> {
   const { config, logger } = options;
-  const now = options.now ?? (() => new Date());
+  // A playground without LINE may move its clock on to practise 見守り; nothing else ever does.
+  const practiceClock =
+    config.playground && !config.line ? new PracticeClock(options.now ?? (() => new Date())) : undefined;
+  const now = practiceClock ? () => practiceClock.now() : (options.now ?? (() => new Date()));
   const instanceId = options.instanceId ?? randomUUID();
   const hashId = createIdHasher(config.line?.channelSecret);
   const { translator, municipality, flows, classifier, riskModel, commands, locales } =
@@ -88,6 +98,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const metrics = createMetrics(store);
   let accepting = false;
   let escalationTimer: NodeJS.Timeout | undefined;
+  let watchTimer: NodeJS.Timeout | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
 
   const senders = new Map<ChannelName, ChannelSender>();
@@ -217,6 +228,30 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     return handover;
   }
   const desk = new CaseDesk(store.cases, audit, municipality, handoff, now, hashId);
+  const watch =
+    staffChannel && escalation
+      ? new WatchDesk({
+          watches: store.watch,
+          timers: store.timers,
+          cases: store.cases,
+          sessions: store.sessions,
+          outbox,
+          staffChannel,
+          audit,
+          desk,
+          handoff,
+          escalation,
+          config: municipality,
+          translator,
+          logger: logger.child({ component: 'watch' }),
+          now,
+        })
+      : undefined;
+  /** Runs every due 見守り step, and the steps those make due (a restart or a skipped-ahead clock). */
+  const runWatch = async () => {
+    if (!watch) return;
+    for (let round = 0; round < 1000 && (await watch.fireDue()) > 0; round++);
+  };
   const traces = new ResidentTraces({
     inbox: store.inbox,
     outbox: store.outbox,
@@ -261,7 +296,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       desk,
       handoff,
       lookupLanguage,
-      eraseTraces: (event, residentKey) => traces.erase(event, residentKey),
+      eraseTraces: async (event, residentKey) => {
+        await traces.erase(event, residentKey);
+        await watch?.eraseResident(residentKey);
+        await watch?.forgetWatcher(residentKey);
+      },
+      watch: watch && new WatchConversation(watch, municipality, now),
       settings: { resumeAfterMs: 30 * 60_000, sessionTtlMs: 30 * DAY_MS },
       logger,
       now,
@@ -347,6 +387,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           now,
           audit,
           handover,
+          watch,
         });
       }
       if (localSender && caseActions) {
@@ -364,6 +405,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
             locales,
             logger: logger.child({ component: 'playground' }),
             now,
+            watch: watch && {
+              watch,
+              clock: practiceClock,
+              runDue: async () => {
+                await runWatch();
+                await escalation?.fireDue();
+                await outboxRunner.drain();
+              },
+            },
           }),
         );
       }
@@ -390,6 +440,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     outbox: outboxRunner,
     caseActions,
     escalation,
+    watch,
+    practiceClock,
     start() {
       accepting = true;
       inboxRunner.start();
@@ -397,8 +449,14 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       const sweep = () => {
         retention.run(now()).catch((err) => logger.error({ err }, 'retention sweep failed; will try again'));
         // TTL indexes are lazy (nedb) or may lag (MongoDB): expired queue records are deleted here too.
-        Promise.all([store.inbox.removeExpired(now()), store.outbox.removeExpired(now())])
-          .then(([inbox, outbox]) => logger.debug({ inbox, outbox }, 'expired queue records removed'))
+        Promise.all([
+          store.inbox.removeExpired(now()),
+          store.outbox.removeExpired(now()),
+          store.watch.removeExpired(now()),
+        ])
+          .then(([inbox, outbox, checkIns]) =>
+            logger.debug({ inbox, outbox, checkIns }, 'expired queue records removed'),
+          )
           .catch((err) =>
             logger.error({ err }, 'expired queue records could not be removed; will try again'),
           );
@@ -412,10 +470,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         }, ESCALATION_POLL_MS);
         escalationTimer.unref();
       }
+      if (watch) {
+        // A check-in due while the service was down goes out now, once, if still within its window.
+        const poll = () =>
+          runWatch().catch((err) => logger.error({ err }, '見守り timers could not run; will try again'));
+        poll();
+        watchTimer = setInterval(poll, ESCALATION_POLL_MS);
+        watchTimer.unref();
+      }
     },
     async stop() {
       accepting = false;
       clearInterval(escalationTimer);
+      clearInterval(watchTimer);
       clearInterval(retentionTimer);
       await inboxRunner.stop();
       // Messages the inbox just produced get one chance to go out; whatever is left stays durable.

@@ -10,6 +10,7 @@ import {
   type SuppressionMark,
   suppressSmallNumbers,
 } from './suppress-small-numbers.js';
+import type { WatchFigures } from './watch-report.js';
 
 /** A calendar month on the municipality's wall clock. */
 export const reportMonthSchema = z
@@ -72,6 +73,8 @@ export interface MonthlyReport {
     distribution: Record<Score, ShownCount>;
     mean: ShownFigure;
   };
+  /** 見守り, when the caller read it (watch-report.ts). */
+  watch?: WatchFigures | undefined;
 }
 
 const monthFormatters = new Map<string, Intl.DateTimeFormat>();

@@ -8,7 +8,8 @@ import {
   loadMunicipalityConfig,
   MunicipalityConfigError,
 } from '../core/municipality/load-municipality-config.js';
-import type { CaseRecord, CaseStatus, Store } from '../core/ports/store.js';
+import { addDays, toInstant } from '../core/municipality/opening-hours.js';
+import type { AuditEntry, CaseRecord, CaseStatus, Store } from '../core/ports/store.js';
 import type { Translator } from '../core/ports/translator.js';
 import { createTranslator } from '../i18n/create-translator.js';
 import { LocaleError, loadLocales, SOURCE_LANGUAGE } from '../i18n/load-locales.js';
@@ -16,6 +17,7 @@ import { openStore } from '../store/open-store.js';
 import { buildMonthlyReport, reportMonthSchema } from './monthly-report.js';
 import { renderCsv } from './render-csv.js';
 import { renderMarkdown } from './render-markdown.js';
+import { buildWatchFigures, type WatchFigures } from './watch-report.js';
 
 const USAGE = 'usage: npm run report -- --month YYYY-MM [--out DIR] [--lang CODE]';
 const STATUSES: CaseStatus[] = ['pending', 'assigned', 'closed'];
@@ -70,6 +72,12 @@ async function withStore<T>(config: Config, use: (store: Store) => Promise<T>): 
     snapshot = await mkdtemp(path.join(tmpdir(), 'madoguchi-report-'));
     try {
       await copyFile(source, path.join(snapshot, 'cases.db'));
+      // 見守り's figures come from its check-ins and the outcomes in the audit log, when there are any.
+      for (const extra of ['check-ins.db', 'audit.db']) {
+        await copyFile(path.join(settings.dataDir, extra), path.join(snapshot, extra)).catch((error) => {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        });
+      }
     } catch (error) {
       await rm(snapshot, { recursive: true, force: true });
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -102,6 +110,23 @@ async function readAllCases(store: Store): Promise<CaseRecord[]> {
   return all;
 }
 
+/** The month's check-ins (by due time on the city's clock) and the 見守り outcomes staff recorded in it. */
+async function readWatch(store: Store, month: string, timezone: string): Promise<WatchFigures> {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  const first = { year, month: m, day: 1, weekday: 0, minutes: 0 };
+  const from = toInstant(first, 0, timezone);
+  // The 28th plus four days is always in the next month; its first day is the end.
+  const later = addDays({ ...first, day: 28 }, 4);
+  const next = toInstant({ ...later, day: 1 }, 0, timezone);
+  const checkIns = await store.watch.listCheckInsDue(from, next);
+  const outcomes: AuditEntry[] = [];
+  for (const caseId of new Set(checkIns.map((c) => c.caseId))) {
+    for (const entry of await store.audit.listForCase(caseId))
+      if (entry.action === 'watch.outcome' && entry.at >= from && entry.at < next) outcomes.push(entry);
+  }
+  return buildWatchFigures(checkIns, outcomes);
+}
+
 /** The report's text, from locales/ as the service reads it; refuses a language it has no text for. */
 function reportTranslator(language: string): Translator {
   const translator = createTranslator(loadLocales(path.join(projectRoot, 'locales')));
@@ -125,8 +150,11 @@ export async function runReportCli(argv: string[], io: ReportCliIo = {}): Promis
     const translator = reportTranslator(args.lang);
     const config = loadConfig(io.env ?? process.env);
     const municipality = loadMunicipalityConfig(config.municipalityConfigPath);
-    const cases = await withStore(config, readAllCases);
-    const report = buildMonthlyReport(cases, args.month, municipality);
+    const { cases, watch } = await withStore(config, async (store) => ({
+      cases: await readAllCases(store),
+      watch: await readWatch(store, args.month, municipality.timezone),
+    }));
+    const report = { ...buildMonthlyReport(cases, args.month, municipality), watch };
 
     const dir = path.resolve(io.cwd ?? process.cwd(), args.out);
     await mkdir(dir, { recursive: true });

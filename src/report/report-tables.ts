@@ -1,4 +1,5 @@
 import type { Translate, Translator } from '../core/ports/translator.js';
+import { WATCH_OUTCOMES } from '../core/ports/watch-notice.js';
 import {
   FIELD_COLUMNS,
   type MonthlyReport,
@@ -8,6 +9,7 @@ import {
   type WindowRow,
 } from './monthly-report.js';
 import type { ShownCount } from './suppress-small-numbers.js';
+import type { WatchFigures } from './watch-report.js';
 
 /** The language of the parenthesised text in the Markdown headings (for the national programme and readers abroad). */
 export const ASIDE_LANGUAGE = 'en';
@@ -176,5 +178,27 @@ export function reportTables(r: MonthlyReport, x: ReportText): ReportTable[] {
       ],
       true,
     ),
+    ...(r.watch ? [watchTable(r.watch, x)] : []),
   ];
+}
+
+/** 見守り: people, check-ins, answers, alerts, outcomes, and the LINE pushes they cost. */
+function watchTable(w: WatchFigures, x: ReportText): ReportTable {
+  return listTable(
+    x,
+    'watch',
+    [
+      ['people', w.people],
+      ['sent', w.sent],
+      ['answered', w.answered],
+      ['missed', w.missed],
+      ['waiting', w.waiting],
+      ['skipped', w.skipped],
+      ['answered-share', w.answeredSharePercent],
+      ['alerts', w.alerts],
+      ...WATCH_OUTCOMES.map((o): ListRow => [`outcome-${o}`, w.outcomes[o]]),
+      ['pushes', w.pushes],
+    ],
+    true,
+  );
 }

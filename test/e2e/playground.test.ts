@@ -17,6 +17,7 @@ const LATER = '夜になると物音がします';
 const REPLY = 'ご連絡ありがとうございます。担当の相談員が今日中に様子を見に行きます。';
 const TALK = '仕事も家もなくなって、どこにも行けない';
 const CRISIS_REPLY = '読みました。相談員の田中です。いま、どこにいますか。';
+const WATCH_OBSERVATION = '玄関の前にごみ袋がたまっています';
 
 if (!hasChromium) {
   console.warn(`playground e2e skipped: ${CHROMIUM} is missing (scripts/install-chromium.sh installs it)`);
@@ -176,4 +177,61 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+  it('walks 見守り: staff offer it, the resident agrees, missed check-ins alert the staff pane', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.click('#add-resident');
+    await quickReply(page, '近所・知人の心配').click();
+    await quickReply(page, 'ごみがたまっている').click();
+    await quickReply(page, 'これで決定').click();
+    await chat(page).getByText('気づいたことを', { exact: false }).waitFor();
+    await page.fill('#composer-input', WATCH_OBSERVATION);
+    await page.press('#composer-input', 'Enter');
+    await quickReply(page, 'とばす').click();
+    await quickReply(page, '名乗らない').click();
+    await quickReply(page, '伝える').click();
+    await chat(page).getByText('受付番号は', { exact: false }).waitFor();
+
+    // Staff: 見守りを始める on the case, with the defaults (every day, 2 misses alert).
+    const alert = page.locator('#channel-log article[data-case]').last();
+    await alert.locator('button[data-action="accept"]').click();
+    await alert.locator('.thread blockquote', { hasText: WATCH_OBSERVATION }).waitFor();
+    await alert.locator('button[data-action="watch"]').click();
+    await alert.locator('.slack-form select[name="frequency"]').waitFor();
+    await alert.locator('.slack-form button[data-action="submit"]').click();
+    await alert.locator('.thread-line.watch-proposed').waitFor();
+
+    // The resident is asked, and it starts only when they agree.
+    await quickReply(page, 'はい、お願いします').click();
+    await chat(page).getByText('見守りを始めます', { exact: false }).waitFor();
+    await alert.locator('.thread-line.watch-agreed').waitFor();
+    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'playground-watch-offer.png') });
+
+    // Practice clock: days go by; the check-ins arrive and stay unanswered until the window is alerted.
+    const alarm = alert.locator('.thread-line.watch-alert');
+    for (let day = 0; day < 6 && (await alarm.count()) === 0; day++) {
+      await page.click('#practice-clock button[data-action="skip-day"]');
+      await expect
+        .poll(() => page.locator('#practice-clock button[data-action="skip-day"]').isDisabled())
+        .toBe(false);
+    }
+    await alarm.waitFor();
+    await chat(page).locator('.bubble.bot', { hasText: '元気' }).first().waitFor();
+    expect(await quickReply(page, '元気です').count()).toBe(1);
+    await alarm.locator('button[data-action="watch-outcome-visited"]').click();
+    await alert.locator('.thread-line.watch-outcome').waitFor();
+    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'playground-watch-alert.png') });
+
+    // The resident answers the next check-in: 元気です is thanked and recorded.
+    await quickReply(page, '元気です').click();
+    await chat(page).getByText('お返事ありがとうございます', { exact: false }).waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

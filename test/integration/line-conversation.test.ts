@@ -162,6 +162,7 @@ describe('conversations over the LINE webhook', () => {
       '自分や家族のこと',
       '近所・知人の心配',
       '緊急のとき',
+      '見守り(声かけ)',
       '記録について',
       'Language / 言語',
     ]);

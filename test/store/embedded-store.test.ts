@@ -39,9 +39,19 @@ describe('embedded store files', () => {
 
     expect((await readdir(dataDir)).sort()).toEqual(
       // Leases coordinate one process's workers only, so they are kept in memory.
-      ['audit', 'cases', 'contacts', 'counters', 'inbox', 'outbox', 'seen', 'sessions', 'timers'].map(
-        (n) => `${n}.db`,
-      ),
+      [
+        'audit',
+        'cases',
+        'check-ins',
+        'contacts',
+        'counters',
+        'inbox',
+        'outbox',
+        'seen',
+        'sessions',
+        'timers',
+        'watches',
+      ].map((n) => `${n}.db`),
     );
 
     const second = await openEmbeddedStore({ dataDir });

@@ -3,6 +3,7 @@ import type { Store } from '../../src/core/ports/store.js';
 import { describeQueueContract } from './contract/queue-contract.js';
 import { describeRecordContract } from './contract/record-contract.js';
 import { describeStaffContract } from './contract/staff-contract.js';
+import { describeWatchContract } from './contract/watch-contract.js';
 
 /**
  * The storage contract: every Store backend must pass these same cases. `open` must give a store
@@ -32,6 +33,7 @@ export function describeStoreContract(
     describeQueueContract(() => store);
     describeRecordContract(() => store);
     describeStaffContract(() => store);
+    describeWatchContract(() => store);
 
     it('pings', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -20,6 +20,7 @@ import type { LocalSender, ResidentBubble } from './local-sender.js';
 import { mountCaseRoutes } from './playground-case-routes.js';
 import { mountHandoverRoutes } from './playground-handover-routes.js';
 import { cursorQuerySchema, languageQuerySchema, parseOr400, type StaffId } from './playground-schemas.js';
+import { mountWatchRoutes, type WatchRoutesOptions } from './playground-watch-routes.js';
 import { type FeedEntryView, renderCaseView, renderFeedEntry, type ViewContext } from './staff-pane-view.js';
 
 export interface PlaygroundRouterOptions {
@@ -45,6 +46,8 @@ export interface PlaygroundRouterOptions {
    * localhost on purpose.
    */
   allowedHosts?: readonly string[];
+  /** 見守り: the staff pane's buttons and the practice clock; off without it. */
+  watch?: Omit<WatchRoutesOptions, 'config' | 'logger' | 'now'> | undefined;
 }
 
 const API = '/playground/api';
@@ -52,6 +55,14 @@ const BODY_LIMIT = '16kb';
 const CASES_PER_STATUS = 100;
 const PAGE_NAMESPACE = 'playground';
 const HANDOVER_NAMESPACE = 'handover';
+/** 見守り keeps its texts apart; the page takes its `playground.` and staff-facing `staff.watch.` ones. */
+const WATCH_NAMESPACE = 'watch';
+const pageTextsOf = (texts: Record<string, string> | undefined) =>
+  Object.fromEntries(
+    Object.entries(texts ?? {}).filter(
+      ([key]) => key.startsWith('playground.') || key.startsWith('staff.watch.'),
+    ),
+  );
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 // The page loads nothing from elsewhere and is never framed; inline script and style are refused too.
@@ -193,6 +204,8 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions): expres
         // The staff pane's つなぐシート button and form (Slack's use the same words).
         ...options.locales[SOURCE_LANGUAGE]?.[HANDOVER_NAMESPACE],
         ...options.locales[language]?.[HANDOVER_NAMESPACE],
+        ...pageTextsOf(options.locales[SOURCE_LANGUAGE]?.[WATCH_NAMESPACE]),
+        ...pageTextsOf(options.locales[language]?.[WATCH_NAMESPACE]),
       },
     });
   });
@@ -207,6 +220,8 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions): expres
   });
   if (options.handover)
     mountHandoverRoutes(router, { handover: options.handover, cases: options.cases, logger: log, staffName });
+
+  if (options.watch) mountWatchRoutes(router, { ...options.watch, config, logger: log, now });
 
   router.use(API, (_req, res) => {
     res.status(404).json({ error: 'not_found' });

@@ -10,6 +10,7 @@ import type { ThreadNote } from '../../core/ports/staff-notice.js';
 import type { CaseRecord } from '../../core/ports/store.js';
 import type { Translate } from '../../core/ports/translator.js';
 import type { StaffFeedEntry } from './local-sender.js';
+import { renderWatchEntry, type WatchEntryView } from './staff-pane-watch.js';
 
 /**
  * What the staff pane shows of a case: the case summary (core/cases/case-summary.ts), the same one
@@ -45,7 +46,8 @@ export type ThreadEntryView =
       pdfUrl: string;
       markdownUrl: string;
     }
-  | { type: 'staff-reply'; staffId: string; text: string; replyId: string };
+  | { type: 'staff-reply'; staffId: string; text: string; replyId: string }
+  | WatchEntryView;
 
 export interface FeedEntryView {
   sequence: number;
@@ -158,6 +160,8 @@ export function renderThreadNote(
         markdownUrl: `${base}.md?${query}`,
       };
     }
+    case 'watch':
+      return renderWatchEntry(note.watch, ctx);
     default:
       return note;
   }

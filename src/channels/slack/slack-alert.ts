@@ -3,6 +3,7 @@ import type { MunicipalityConfig } from '../../core/municipality/municipality-co
 import type { CaseRecord } from '../../core/ports/store.js';
 import { handoverButton } from './slack-handover.js';
 import { contextLine, escapeSlack, groupMention, mrkdwnSection, userMention } from './slack-markup.js';
+import { watchButton } from './slack-watch.js';
 import type { StaffText } from './staff-text.js';
 
 /** The Block Kit action ids the alert's buttons carry; slack-app.ts listens for them. */
@@ -67,6 +68,9 @@ export function renderAlert(
   if (!closed) {
     blocks.push(contextLine(t('staff.alert.privacy-note')));
     blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons(record, s) });
+  } else if (!record.erasedAt) {
+    // 見守り is offered on close: the case stays in reach after the first contact.
+    blocks.push({ type: 'actions', block_id: 'case_actions', elements: [watchButton(record, s)] });
   }
 
   const fallbackKey = closed
@@ -130,5 +134,6 @@ function buttons(record: CaseRecord, s: StaffText): types.Button[] {
   if (record.status === 'assigned') list.push(button(CASE_ACTION_IDS.reply, 'staff.button.reply', 'primary'));
   list.push(...handoverButton(record, s));
   list.push(button(CASE_ACTION_IDS.close, 'staff.button.close', 'danger'));
+  if (!record.erasedAt) list.push(watchButton(record, s));
   return list;
 }

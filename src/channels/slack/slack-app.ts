@@ -5,12 +5,14 @@ import type { CaseAudit } from '../../core/cases/case-audit.js';
 import type { HandoverDesk } from '../../core/cases/handover-desk.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import type { CaseRepository, SeenRepository } from '../../core/ports/store.js';
+import type { WatchDesk } from '../../core/watch/watch-desk.js';
 import type { Logger } from '../../logger.js';
 import { registerCaseInteractions } from './slack-case-interactions.js';
 import { createEventDedupe } from './slack-event-dedupe.js';
 import { registerHandoverInteractions } from './slack-handover.js';
 import { createSlackLogger } from './slack-logger.js';
 import { registerThreadRelay } from './slack-thread-relay.js';
+import { registerWatchInteractions } from './slack-watch.js';
 import { slackClientOptions } from './slack-web-client.js';
 import type { StaffAuthorizer } from './staff-authorizer.js';
 import type { StaffText } from './staff-text.js';
@@ -37,6 +39,8 @@ export interface SlackAppOptions {
   text: StaffText;
   logger: Logger;
   now: () => Date;
+  /** 見守り: the case's 見守りを始める button and the outcome buttons; off without it. */
+  watch?: WatchDesk | undefined;
   /** Records refused (unauthorised) attempts; optional. */
   audit?: CaseAudit | undefined;
   /** つなぐシート: the alert's button and the reroute modal's offer; without it neither is shown. */
@@ -90,5 +94,6 @@ export function mountSlackApp(options: SlackAppOptions): { boltApp: App } {
   registerCaseInteractions(boltApp, { ...deps, handover: options.handover });
   if (options.handover) registerHandoverInteractions(boltApp, { ...deps, handover: options.handover });
   registerThreadRelay(boltApp, deps);
+  if (options.watch) registerWatchInteractions(boltApp, { ...deps, watch: options.watch });
   return { boltApp };
 }

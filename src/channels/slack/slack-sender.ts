@@ -24,6 +24,7 @@ import {
   renderSupervisorEscalation,
   renderSupervisorTold,
 } from './slack-thread-notes.js';
+import { renderWatchNote } from './slack-watch.js';
 import type { SlackWebClient } from './slack-web-client.js';
 import type { StaffText } from './staff-text.js';
 
@@ -266,6 +267,11 @@ export class SlackSender implements ChannelSender {
           broadcast: true,
         });
         break;
+      case 'watch': {
+        const { broadcast, ...message } = renderWatchNote(record, note.watch, s, config);
+        await this.post(thread, message, delivery, 'note', { broadcast });
+        break;
+      }
       default:
         await this.post(thread, renderSimpleNote(record, note, s, config), delivery);
     }

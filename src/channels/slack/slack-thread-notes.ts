@@ -123,7 +123,10 @@ function mapLinkIn(text: string | undefined, s: StaffText): string | undefined {
 /** The simple notes: one message in the thread, no look-ups. */
 export function renderSimpleNote(
   record: CaseRecord,
-  note: Exclude<ThreadNote, { type: 'intake' | 'resident-message' | 'escalation' | 'handover-sheet' }>,
+  note: Exclude<
+    ThreadNote,
+    { type: 'intake' | 'resident-message' | 'escalation' | 'handover-sheet' | 'watch' }
+  >,
   s: StaffText,
   config: MunicipalityConfig,
 ): SlackMessage {

@@ -15,7 +15,26 @@ export type ChoiceData =
   /** The answer to "are you in danger now?" */
   | { kind: 'safety'; answer: SafetyAnswer }
   /** The 1-5 satisfaction answer after a case was closed. */
-  | { kind: 'rating'; caseId: string; score: number };
+  | { kind: 'rating'; caseId: string; score: number }
+  /** 見守り (core/watch): consent, a check-in's answer, pause / time / stop; `ref` a watch or check-in id. */
+  | { kind: 'watch'; verb: WatchVerb; ref: string };
+
+export type WatchVerb =
+  | 'agree'
+  | 'decline'
+  | 'fine'
+  | 'worried'
+  | 'talk'
+  | 'pause'
+  | 'resume'
+  | 'time'
+  | 'stop'
+  | 'menu'
+  | 'invite'
+  | 'unlink'
+  | `slot-${number}`;
+const WATCH_VERB =
+  /^(agree|decline|fine|worried|talk|pause|resume|time|stop|menu|invite|unlink|slot-\d{1,2})$/;
 
 export const SAFETY_ANSWERS = ['yes', 'unsure', 'no'] as const;
 export type SafetyAnswer = (typeof SAFETY_ANSWERS)[number];
@@ -45,6 +64,8 @@ export function encodeChoice(data: ChoiceData): string {
       return `k|${data.answer}`;
     case 'rating':
       return `q|${data.caseId}|${data.score}`;
+    case 'watch':
+      return `w|${data.verb}|${data.ref}`;
   }
 }
 
@@ -86,6 +107,10 @@ export function decodeChoice(raw: string): ChoiceData | null {
         ? { kind: 'rating', caseId: rest[0] as string, score }
         : null;
     }
+    case 'w':
+      return ok(2) && WATCH_VERB.test(rest[0] as string)
+        ? { kind: 'watch', verb: rest[0] as WatchVerb, ref: rest[1] as string }
+        : null;
     default:
       return null;
   }

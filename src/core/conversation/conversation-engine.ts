@@ -7,12 +7,13 @@ import type { MunicipalityConfig } from '../municipality/municipality-config-sch
 import type { Outbox } from '../outbox.js';
 import type { HandoffListener } from '../ports/handoff-listener.js';
 import type { ChannelName, IncomingEvent } from '../ports/incoming-event.js';
-import type { ContactRepository, OutboxRepository, SessionRepository } from '../ports/store.js';
+import type { CaseRecord, ContactRepository, OutboxRepository, SessionRepository } from '../ports/store.js';
 import type { Translator } from '../ports/translator.js';
 import type { RiskAssessor } from '../understanding/assess-risk.js';
 import type { TextClassifier } from '../understanding/classify-text.js';
 import type { RiskAssessment } from '../understanding/risk-assessment.js';
 import type { CrisisCategory } from '../vocabulary.js';
+import type { WatchConversation } from '../watch/watch-conversation.js';
 import { type ChoiceData, type Command, decodeChoice, type SafetyAnswer } from './choice-data.js';
 import type { CommandWords } from './command-words.js';
 import { CrisisCases } from './crisis-cases.js';
@@ -68,6 +69,8 @@ export interface ConversationDeps {
    * (LINE: the rich menu of that language). Must keep its own deadline and never throw.
    */
   onLanguage?: (event: IncomingEvent, language: string) => Promise<void>;
+  /** 見守り's buttons, and words written while a check-in waits (core/watch). */
+  watch?: WatchConversation | undefined;
 }
 
 /** A tap on one of the welcome menu's options (the chat's own buttons, or the LINE rich menu). */
@@ -100,7 +103,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
   // One-way: the runner uses the handoff, the actions and the proposals; the rest use the runner.
   const proposals = new FreeTextProposals(deps.classifier);
   const intakeHandoff = new IntakeHandoff(deps.desk, deps.classifier, deps.config, now);
-  const actions = new FlowActions(deps.translator, new DataRequests(deps));
+  const actions = new FlowActions(deps.translator, new DataRequests(deps), deps.watch);
   const runner = new FlowRunner(deps.flows, {
     config: deps.config,
     handoff: (turn, step) => intakeHandoff.handoff(turn, step),
@@ -196,6 +199,16 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
           : undefined;
     if (command) return runCommand(turn, command);
     if (known && isMenuChoice(choice) && (await chooseFromMenu(turn, choice))) return;
+
+    if (choice?.kind === 'watch') {
+      if (deps.watch) return deps.watch.choose(turn, choice.verb, choice.ref);
+      turn.say('common.stale-choice');
+      return toMenu(turn);
+    }
+    // A watcher code from the person a resident gave it to links them (見守り's family or neighbour).
+    if (deps.watch && (await deps.watch.joinByCode(turn))) return;
+    // Words written while a check-in waits answer it, and reach the case like any message.
+    if (deps.watch && (await deps.watch.wrote(turn, (record) => relayWords(record, turn)))) return;
 
     if (await openCase.relay(turn)) {
       if (talk.isOn(turn)) talk.acknowledge(turn);
@@ -363,6 +376,10 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     }
     forgetIntake(turn.state);
     await toMenu(turn);
+  }
+
+  async function relayWords(record: CaseRecord, turn: Turn): Promise<void> {
+    await deps.handoff.residentMessage(record, turn.event.content, turn.event.id);
   }
 
   /** The flow on screen ends in a handoff, so words kept now reach a case with it. */

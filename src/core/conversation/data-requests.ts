@@ -13,6 +13,8 @@ export interface DataRequestDeps {
   settings: { sessionTtlMs: number };
   /** Redacts the resident's queue copies (inbox events, outbox items) as part of an erasure. */
   eraseTraces?: ((event: IncomingEvent, residentKey: string) => Promise<void>) | undefined;
+  /** 見守り: what it keeps about the resident, as one line (core/watch). */
+  watch?: { keptLine(turn: Turn): Promise<string | undefined> } | undefined;
 }
 
 /** "What do you keep about me" and "erase my data". */
@@ -34,6 +36,8 @@ export class DataRequests {
       );
     }
     if (cases.length === 0) lines.push(turn.t('data.kept.no-cases'));
+    const watch = await this.deps.watch?.keptLine(turn);
+    if (watch) lines.push(watch);
     lines.push(
       turn.t('data.kept.retention', {
         days: this.deps.config.retention.conversationDaysAfterClose,

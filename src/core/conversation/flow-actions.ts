@@ -1,4 +1,5 @@
 import type { Translator } from '../ports/translator.js';
+import type { WatchConversation } from '../watch/watch-conversation.js';
 import type { DataRequests } from './data-requests.js';
 import type { FlowAction } from './flow-schema.js';
 import type { Turn } from './turn.js';
@@ -8,6 +9,7 @@ export class FlowActions {
   constructor(
     private readonly translator: Translator,
     private readonly data: DataRequests,
+    private readonly watch?: WatchConversation,
   ) {}
 
   async run(turn: Turn, action: FlowAction, value?: string): Promise<void> {
@@ -25,6 +27,10 @@ export class FlowActions {
         return this.data.erase(turn);
       case 'warn-open-case':
         return this.data.warnIfCaseOpen(turn);
+      case 'watch-menu':
+        if (this.watch) return this.watch.menu(turn);
+        turn.say('watch.menu.unavailable');
+        return;
     }
   }
 }

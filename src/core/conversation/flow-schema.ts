@@ -30,6 +30,7 @@ export const actionSchema = z.enum([
   'erase-data', // erases it
   'warn-open-case', // before erasing: says staff can no longer reply if a case is still open
   'stop', // ends the conversation politely
+  'watch-menu', // 見守り: manage it, answer its offer, or ask the window for it
 ]);
 export type FlowAction = z.infer<typeof actionSchema>;
 

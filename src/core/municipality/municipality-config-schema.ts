@@ -299,6 +299,33 @@ const baseSchema = z.strictObject({
   staff: z.strictObject({ showStaffNameToResident: z.boolean().default(false) }).prefault({}),
   frontDoor,
   branding,
+  /** 見守り: gentle check-ins tied to a case (core/watch). */
+  watch: z
+    .strictObject({
+      /** The fixed times a check-in may go out, "HH:MM"; never at night (07:00-20:00 only). */
+      slots: z
+        .array(
+          z
+            .string()
+            .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time written HH:MM' })
+            .refine((t) => t >= '07:00' && t <= '20:00', { error: 'must be between 07:00 and 20:00' }),
+        )
+        .min(1)
+        .max(8)
+        .default(['09:00', '11:00', '15:00', '18:00']),
+      /** A check-in due while the service was down is still sent this long after its time. */
+      lateMinutes: z.number().int().positive().max(720).default(180),
+      /** How long a check-in waits for an answer before it counts as missed. */
+      answerHours: z.number().int().positive().max(72).default(12),
+      /** No check-in while the resident wrote this recently (a conversation is going on). */
+      quietAfterActivityMinutes: z.number().int().nonnegative().default(120),
+      /** しばらくお休み: how long a pause lasts. */
+      pauseDays: z.number().int().positive().max(90).default(7),
+      maxDurationDays: z.number().int().positive().max(730).default(365),
+      /** How long the history of check-ins (answers, misses) is kept. */
+      historyDays: z.number().int().positive().default(180),
+    })
+    .prefault({}),
 });
 
 type Parsed = z.output<typeof baseSchema>;

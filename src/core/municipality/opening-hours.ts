@@ -5,7 +5,7 @@ import { type ConsultationWindow, toMinutes, WEEKDAY_KEYS } from './municipality
 export type WindowSchedule = Pick<ConsultationWindow, 'hours' | 'closedOnPublicHolidays' | 'closedDates'>;
 
 /** A calendar day and minute on the wall clock of the municipality, whatever the server's TZ. */
-interface WallClock {
+export interface WallClock {
   year: number;
   month: number;
   day: number;
@@ -42,7 +42,7 @@ function formatter(tz: string): Intl.DateTimeFormat {
 }
 
 /** Read from Intl with an explicit zone: process.env.TZ must never decide when a window is open. */
-function wallClock(at: Date, tz: string): WallClock {
+export function wallClock(at: Date, tz: string): WallClock {
   const parts: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(at)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
@@ -60,7 +60,7 @@ function wallClock(at: Date, tz: string): WallClock {
 }
 
 /** Calendar arithmetic on the civil date alone (UTC fields), so no offset or DST can shift the day. */
-function addDays(c: WallClock, days: number): WallClock {
+export function addDays(c: WallClock, days: number): WallClock {
   const d = new Date(Date.UTC(c.year, c.month - 1, c.day + days));
   return {
     year: d.getUTCFullYear(),
@@ -76,7 +76,7 @@ function addDays(c: WallClock, days: number): WallClock {
  * this is a fixed +09:00; the offset is still read from Intl (guess, then correct once) so a
  * municipality configured with another zone is not silently wrong.
  */
-function toInstant(c: WallClock, minutes: number, tz: string): Date {
+export function toInstant(c: WallClock, minutes: number, tz: string): Date {
   const guess = Date.UTC(c.year, c.month - 1, c.day, 0, minutes);
   const offsetAt = (t: number) => {
     const w = wallClock(new Date(t), tz);
@@ -88,7 +88,7 @@ function toInstant(c: WallClock, minutes: number, tz: string): Date {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const isoDate = (c: WallClock) => `${c.year}-${pad(c.month)}-${pad(c.day)}`;
+export const isoDate = (c: WallClock) => `${c.year}-${pad(c.month)}-${pad(c.day)}`;
 
 /**
  * holiday_jp.isHoliday(Date) formats with the process's local date, which is wrong on a UTC server

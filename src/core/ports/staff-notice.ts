@@ -1,4 +1,5 @@
 import type { IncomingContent } from './incoming-event.js';
+import type { WatchNote } from './watch-notice.js';
 
 /**
  * What staff must be told about a case, channel-neutral. The core decides *what*; the staff channel
@@ -46,7 +47,9 @@ export type ThreadNote =
    * The resident erased their data, or its retention period ended: staff see that it happened, and
    * the staff channel removes its own copies of what the resident wrote.
    */
-  | { type: 'erased'; reason?: 'retention' | undefined };
+  | { type: 'erased'; reason?: 'retention' | undefined }
+  /** 見守り (core/watch): check-ins tied to this case. */
+  | { type: 'watch'; watch: WatchNote };
 
 /** Who did something, as the staff channel identifies them (a Slack user id). */
 export interface StaffRef {

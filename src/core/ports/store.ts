@@ -398,6 +398,123 @@ export interface SeenRepository {
   firstSeen(id: string, at: Date, expiresAt: Date): Promise<boolean>;
 }
 
+// ---------------------------------------------------------------- 見守り (watch)
+
+/** How often a resident is checked on: every day, on chosen weekdays (0 = Sunday), or every N days. */
+export type WatchFrequency =
+  | { kind: 'daily' }
+  | { kind: 'weekdays'; days: number[] }
+  | { kind: 'every'; days: number };
+
+/** What staff chose when they offered 見守り (see core/watch/watch-plan.ts for its rules). */
+export interface WatchPlan {
+  frequency: WatchFrequency;
+  /** One of the city's fixed slots, "HH:MM" on the municipality's wall clock. */
+  slot: string;
+  durationDays: number;
+  /** How many unanswered check-ins in a row alert the window. */
+  missThreshold: number;
+  /** Weekdays (0 = Sunday) the resident asked not to be checked on. */
+  daysOff: number[];
+}
+
+/** proposed: the resident was asked and has not agreed yet; active: check-ins run. */
+export type WatchStatus = 'proposed' | 'active';
+
+/** One case's 見守り (its id is the case id): the schedule. Deleted when it stops. */
+export interface WatchRecord {
+  id: string;
+  caseId: string;
+  /** The resident's session key (never shown to staff). */
+  residentKey: string;
+  language: string;
+  plan: WatchPlan;
+  status: WatchStatus;
+  /** Who offered it (a staff id). */
+  proposedBy: string;
+  createdAt: Date;
+  startedAt?: Date | undefined;
+  endsAt?: Date | undefined;
+  /** No check-in before this instant (しばらくお休み). */
+  pausedUntil?: Date | undefined;
+  /** Bumped by every change of the schedule: timers of an older round are stale. */
+  round: number;
+  updatedAt: Date;
+  /** A family member or neighbour the resident linked (their session key): told of misses, never content. */
+  watcherKey?: string | undefined;
+  /** The one-time code the resident gave them, until it is used or expires. */
+  watcherCode?: string | undefined;
+  watcherCodeExpiresAt?: Date | undefined;
+}
+
+export type WatcherChanges = Partial<
+  Pick<WatchRecord, 'watcherKey' | 'watcherCode' | 'watcherCodeExpiresAt'>
+>;
+
+export type WatchChanges = Partial<
+  Pick<WatchRecord, 'plan' | 'status' | 'startedAt' | 'endsAt' | 'pausedUntil' | 'language'>
+>;
+
+export type CheckInStatus = 'sent' | 'answered' | 'missed' | 'skipped';
+export type CheckInAnswer = 'fine' | 'worried' | 'talk' | 'wrote';
+/** Why a due check-in was not sent. */
+export type CheckInSkip = 'late' | 'conversation' | 'unreachable';
+
+/** One due check-in of a watch and what became of it; ids and flags only, never words. */
+export interface CheckInRecord {
+  /** `<watch id>-<due time>`: one record per occurrence, whoever decides it first. */
+  id: string;
+  watchId: string;
+  caseId: string;
+  dueAt: Date;
+  status: CheckInStatus;
+  answer?: CheckInAnswer | undefined;
+  answeredAt?: Date | undefined;
+  skipReason?: CheckInSkip | undefined;
+  /** Set on the check-in whose miss raised the alert. */
+  alerted?: boolean | undefined;
+  expiresAt: Date;
+}
+
+export interface WatchRepository {
+  /** Creates or replaces a case's watch (round 0 on create). */
+  put(record: Omit<WatchRecord, 'round' | 'updatedAt'>, at: Date): Promise<WatchRecord>;
+  get(id: string): Promise<WatchRecord | null>;
+  /** The resident's watches, oldest first. */
+  listByResident(residentKey: string): Promise<WatchRecord[]>;
+  /**
+   * Applies `changes` if the stored round is still `round` (a compare-and-set), bumping the round.
+   * null when another change got there first or the watch is gone.
+   */
+  change(id: string, round: number, changes: WatchChanges, at: Date): Promise<WatchRecord | null>;
+  /** Links or unlinks a watcher (fields given as undefined are removed); the schedule's round stays. */
+  setWatcher(id: string, changes: WatcherChanges, at: Date): Promise<WatchRecord | null>;
+  /** The watch whose unexpired watcher code this is. */
+  findByWatcherCode(code: string, now: Date): Promise<WatchRecord | null>;
+  /** Erasure of a watcher: they are unlinked from every watch. Returns how many. */
+  forgetWatcher(watcherKey: string, at: Date): Promise<number>;
+  /** Stopping deletes the schedule. true when there was one. */
+  delete(id: string): Promise<boolean>;
+  countByStatus(): Promise<Record<WatchStatus, number>>;
+  /** Records a decided occurrence. 'exists' when it was already decided (by this or another instance). */
+  addCheckIn(record: CheckInRecord): Promise<'added' | 'exists'>;
+  getCheckIn(id: string): Promise<CheckInRecord | null>;
+  /** Applies `changes` only if the check-in is in one of `from` (the single write that settles it). */
+  settleCheckIn(
+    id: string,
+    from: CheckInStatus[],
+    changes: Partial<Pick<CheckInRecord, 'status' | 'answer' | 'answeredAt' | 'alerted'>>,
+  ): Promise<CheckInRecord | null>;
+  /** A watch's check-ins, by due time. */
+  listCheckIns(watchId: string): Promise<CheckInRecord[]>;
+  /** Every check-in due in [from, to), by due time (the monthly report). */
+  listCheckInsDue(from: Date, to: Date): Promise<CheckInRecord[]>;
+  /** Erasure: deletes the resident's watches and their check-ins. Returns how many watches. */
+  eraseResident(residentKey: string): Promise<number>;
+  /** Deletes the check-ins whose expiresAt has passed. */
+  removeExpired(now: Date): Promise<number>;
+}
+
 // ---------------------------------------------------------------- the store
 
 export interface Store {
@@ -411,6 +528,7 @@ export interface Store {
   audit: AuditRepository;
   timers: TimerRepository;
   seen: SeenRepository;
+  watch: WatchRepository;
   /** Throws when the backend cannot be reached. */
   ping(): Promise<void>;
   /**

@@ -37,10 +37,12 @@ import {
   sessionFromDoc,
   type TimerDoc,
 } from '../store-documents.js';
+import type { CheckInDoc, WatchDoc } from '../watch-documents.js';
 import { embeddedInbox } from './embedded-inbox.js';
 import { embeddedOutbox } from './embedded-outbox.js';
 import { embeddedSeen } from './embedded-seen.js';
 import { embeddedTimers } from './embedded-timers.js';
+import { embeddedWatch } from './embedded-watch.js';
 import {
   type Collection,
   caseNotExpired,
@@ -80,6 +82,10 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
       openDatastore<SeenDoc>(file('seen')),
     ],
   );
+  const [watches, checkIns] = await Promise.all([
+    openDatastore<WatchDoc>(file('watches')),
+    openDatastore<CheckInDoc>(file('check-ins')),
+  ]);
   const all: Collection<unknown>[] = [
     inbox,
     outbox,
@@ -91,6 +97,8 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
     audit,
     timers,
     seen,
+    watches,
+    checkIns,
   ];
 
   // Natural ids live in `_id`, which nedb already keeps unique. nedb uses one single-field index per
@@ -116,6 +124,9 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
     timers.ensureIndexAsync({ fieldName: 'status' }),
     timers.ensureIndexAsync({ fieldName: 'caseId' }),
     seen.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
+    watches.ensureIndexAsync({ fieldName: 'residentKey' }),
+    checkIns.ensureIndexAsync({ fieldName: 'watchId' }),
+    checkIns.ensureIndexAsync({ fieldName: 'dueAt' }),
   ]);
   if ('dataDir' in opts) for (const db of all) db.setAutocompactionInterval(AUTOCOMPACTION_INTERVAL_MS);
 
@@ -308,6 +319,7 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
 
     timers: embeddedTimers(timers),
     seen: embeddedSeen(seen),
+    watch: embeddedWatch(watches, checkIns),
 
     audit: {
       async append(entry) {

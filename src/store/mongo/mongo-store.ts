@@ -42,11 +42,13 @@ import {
   sessionFromDoc,
   type TimerDoc,
 } from '../store-documents.js';
+import type { CheckInDoc, WatchDoc } from '../watch-documents.js';
 import { mongoInbox } from './mongo-inbox.js';
 import { mongoOutbox } from './mongo-outbox.js';
 import { caseNotExpired, isDuplicateKey, MAX_CAS_ATTEMPTS, notExpired } from './mongo-queries.js';
 import { mongoSeen } from './mongo-seen.js';
 import { mongoTimers } from './mongo-timers.js';
+import { mongoWatch } from './mongo-watch.js';
 
 export interface MongoStoreOptions {
   uri: string;
@@ -89,6 +91,8 @@ async function createIndexes(db: Db): Promise<void> {
       .createIndexes([{ key: { caseId: 1, at: 1 } }, { key: ttl, expireAfterSeconds: 0 }]),
     db.collection('timers').createIndexes([{ key: { status: 1, dueAt: 1 } }, { key: { caseId: 1 } }]),
     db.collection('seen').createIndexes([{ key: ttl, expireAfterSeconds: 0 }]),
+    db.collection('watches').createIndexes([{ key: { residentKey: 1 } }, { key: { status: 1 } }]),
+    db.collection('check-ins').createIndexes([{ key: { watchId: 1, dueAt: 1 } }, { key: { dueAt: 1 } }]),
   ]);
 }
 
@@ -115,6 +119,8 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
   const audit = db.collection<AuditDoc>('audit');
   const timers = db.collection<TimerDoc>('timers');
   const seen = db.collection<SeenDoc>('seen');
+  const watches = db.collection<WatchDoc>('watches');
+  const checkIns = db.collection<CheckInDoc>('check-ins');
 
   async function nextCaseSeq(year: number): Promise<number> {
     const _id = caseCounterId(year);
@@ -352,6 +358,7 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
 
     timers: mongoTimers(timers),
     seen: mongoSeen(seen),
+    watch: mongoWatch(watches, checkIns),
 
     audit: {
       async append(entry) {

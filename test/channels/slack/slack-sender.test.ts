@@ -343,7 +343,7 @@ describe('SlackSender: the alert', () => {
     expect((await store.cases.get(CASE_ID))?.staffThread?.ts).toBe(NEW_TS);
   });
 
-  it('shows a closed case without buttons', async () => {
+  it('shows a closed case without case buttons, offering 見守り only', async () => {
     const record = await storedCase(store, {}, { ...posted, assignee: STAFF });
     await store.cases.transition(record.id, ['assigned'], { status: 'closed', closedAt: NOW }, NOW);
     api.on('chat.update');
@@ -354,6 +354,13 @@ describe('SlackSender: the alert', () => {
     expect(api.calls[0]?.body.text).toMatch(
       new RegExp(ja('staff.alert.fallback-closed', { number: '\\d{4}-\\d{6}', window: '.+' })),
     );
+    const blocks = api.calls[0]?.body.blocks as Array<{
+      type: string;
+      elements?: Array<{ action_id: string }>;
+    }>;
+    const actions = blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+    expect(actions.map((a) => a.action_id)).toEqual(['watch_start']);
+    expect(api.calls[0]?.body.text).toContain('クローズ');
   });
 });
 

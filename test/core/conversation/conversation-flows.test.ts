@@ -33,7 +33,7 @@ describe('conversation flows', () => {
     expect(r.said('welcome.notice.about')).toBe(true);
     expect(r.said('welcome.notice.privacy')).toBe(true);
     expect(r.text()).toContain('119');
-    const menu = ['self', 'neighbour', 'emergency', 'data', 'language'];
+    const menu = ['self', 'neighbour', 'emergency', 'watch', 'data', 'language'];
     expect(r.buttons().map((b) => (b.kind === 'choice' ? b.data : b.kind))).toEqual(
       menu.map((option) => encodeChoice({ kind: 'option', flow: 'welcome', step: 'menu', option })),
     );

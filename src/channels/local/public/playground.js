@@ -2,6 +2,7 @@ import { getJson } from './api.js';
 import { el } from './dom.js';
 import { ResidentPane } from './resident-pane.js';
 import { StaffPane } from './staff-pane.js';
+import { practiceClock } from './staff-watch.js';
 import { applyTexts, setTexts, t } from './texts.js';
 
 const POLL_MS = 1000;
@@ -41,6 +42,10 @@ async function main() {
   });
   await residents.start();
   await staff.start();
+  await practiceClock(document.querySelector('#practice-clock'), async () => {
+    await residents.poll();
+    await staff.poll();
+  });
 
   let failures = 0;
   const tick = async () => {

@@ -3,6 +3,7 @@ import { el } from './dom.js';
 import { alertBody } from './staff-alert.js';
 import { STAFF_IDS, staffName } from './staff-names.js';
 import { threadLines } from './staff-thread.js';
+import { watchForm } from './staff-watch.js';
 import { currentLanguage, t } from './texts.js';
 
 const EPHEMERAL_MS = 8000;
@@ -24,6 +25,12 @@ export class StaffPane {
     this.threads = new Map();
     this.cards = new Map();
     this.picker.addEventListener('change', () => this.renderAll());
+    // 見守り's outcome buttons sit in a thread line; the card they belong to says which case.
+    this.log.addEventListener('watch-outcome', (event) => {
+      const caseId = event.target.closest('article[data-case]')?.dataset.case;
+      const view = caseId && this.cases.get(caseId);
+      if (view) void this.act(view, 'watch/outcome', { outcome: event.detail.outcome });
+    });
     // "n min waiting" keeps counting even when nothing new arrives.
     setInterval(() => this.renderAll(), 30_000);
   }
@@ -190,6 +197,10 @@ export class StaffPane {
         this.openForm(card, this.handoverForm(view, card)),
       ),
       button('playground.action.close', 'close', open, () => this.openForm(card, this.closeForm(view, card))),
+      // 見守り is offered on an open case and after the close alike.
+      button('staff.watch.button', 'watch', !view.erased, async () =>
+        this.openForm(card, await watchForm(view, this)),
+      ),
     ];
   }
 
@@ -221,11 +232,14 @@ export class StaffPane {
       () =>
         this.act(view, 'handover-sheet', { windowId: select.value, consent: consent.box?.checked ?? false }),
     );
+  /** A form on a case's card (for forms built elsewhere, such as 見守り's). */
+  formFor(view, titleKey, fields, submitKey, submit) {
+    return this.form(this.cards.get(view.id), titleKey, fields, submitKey, submit);
   }
 
   openForm(card, form) {
     card.form.replaceChildren(form);
-    form.querySelector('textarea, select')?.focus();
+    form.querySelector('textarea, select, input')?.focus();
   }
 
   rerouteForm(view, card) {

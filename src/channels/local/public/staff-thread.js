@@ -1,5 +1,6 @@
 import { clock, el } from './dom.js';
 import { staffName } from './staff-names.js';
+import { watchNoteContent } from './staff-watch.js';
 import { currentLanguage, t } from './texts.js';
 
 /** A case's thread: notes from the app and replies staff sent, each reply with its delivery mark. */
@@ -23,7 +24,8 @@ function threadLine(entry, deliveries) {
   const { note } = entry;
   const fromStaff = note.type === 'staff-reply';
   const author = fromStaff ? staffName(note.staffId) : t('playground.staff.app-name');
-  return el('div', { className: `thread-line ${note.type}`, attrs: { 'data-note': note.type } }, [
+  const kind = note.type === 'watch' ? ` watch-${note.kind}` : '';
+  return el('div', { className: `thread-line ${note.type}${kind}`, attrs: { 'data-note': note.type } }, [
     el('div', { className: 'message-meta' }, [
       el('strong', { className: 'sender', text: author }),
       el('time', { text: clock(entry.at, currentLanguage()), attrs: { datetime: entry.at } }),
@@ -100,6 +102,8 @@ function noteContent(note, deliveries) {
         el('blockquote', { className: 'to-resident', text: note.text }),
         deliveryMark(deliveries.get(note.replyId)),
       ];
+    case 'watch':
+      return watchNoteContent(note);
     default:
       return [];
   }
