@@ -63,7 +63,10 @@ export function createRichMenuLinker(options: RichMenuLinkerOptions): RichMenuLi
       );
     } catch (error) {
       const status = error instanceof HTTPFetchError ? error.status : undefined;
-      log.warn({ language, status, error: error instanceof Error ? error.message : String(error) }, 'rich menu not linked');
+      log.warn(
+        { language, status, error: error instanceof Error ? error.message : String(error) },
+        'rich menu not linked',
+      );
     }
   };
 }

@@ -95,7 +95,10 @@ export async function runRichMenuCli(
     const dir = path.resolve(args.values.out ?? 'rich-menu');
     mkdirSync(dir, { recursive: true });
     for (const build of builds) {
-      const file = path.join(dir, `rich-menu-${build.language}.${build.image.contentType === 'image/png' ? 'png' : 'jpg'}`);
+      const file = path.join(
+        dir,
+        `rich-menu-${build.language}.${build.image.contentType === 'image/png' ? 'png' : 'jpg'}`,
+      );
       writeFileSync(file, build.image.data);
       out(`${build.language}: ${file} (${build.image.data.length} bytes)`);
     }
@@ -103,7 +106,11 @@ export async function runRichMenuCli(
       config.line && !dryRun
         ? lineRichMenuApi({ ...config.line, timeoutMs: Math.max(config.deadlines.apiCallMs, 30_000) })
         : undefined;
-    const result = await publishRichMenus(api, builds, { defaultLanguage: SOURCE_LANGUAGE, dryRun, log: out });
+    const result = await publishRichMenus(api, builds, {
+      defaultLanguage: SOURCE_LANGUAGE,
+      dryRun,
+      log: out,
+    });
     out(
       result.dryRun
         ? `dry run: ${result.menus.length} menus checked; nothing was sent to LINE`

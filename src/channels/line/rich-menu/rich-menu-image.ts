@@ -105,7 +105,14 @@ function drawTile(
   ctx.textBaseline = 'middle';
   const title = t(`richmenu.${option}.title`);
   const sub = t(`richmenu.${option}.sub`);
-  const titleSize = fit(ctx, title, w - 80, option === 'self' || option === 'neighbour' ? 120 : 104, fonts, 'bold ');
+  const titleSize = fit(
+    ctx,
+    title,
+    w - 80,
+    option === 'self' || option === 'neighbour' ? 120 : 104,
+    fonts,
+    'bold ',
+  );
   ctx.font = `bold ${titleSize}px ${fonts}`;
   ctx.fillText(title, centreX, centreY - titleSize * 0.45);
   const subSize = fit(ctx, sub, w - 80, 60, fonts, '');
@@ -116,7 +123,14 @@ function drawTile(
 }
 
 /** The largest size up to `max` at which `text` fits in `width` (a long translation gets smaller, not cut). */
-function fit(ctx: SKRSContext2D, text: string, width: number, max: number, fonts: string, weight: string): number {
+function fit(
+  ctx: SKRSContext2D,
+  text: string,
+  width: number,
+  max: number,
+  fonts: string,
+  weight: string,
+): number {
   let size = max;
   while (size > 28) {
     ctx.font = `${weight}${size}px ${fonts}`;

@@ -41,7 +41,9 @@ export class RichMenuError extends CodedError {
 export function checkBuild(build: RichMenuBuild): void {
   const { image, language } = build;
   if (image.data.length > RICH_MENU_MAX_BYTES)
-    throw new RichMenuError(`${language}: the image is ${image.data.length} bytes; LINE takes at most ${RICH_MENU_MAX_BYTES}`);
+    throw new RichMenuError(
+      `${language}: the image is ${image.data.length} bytes; LINE takes at most ${RICH_MENU_MAX_BYTES}`,
+    );
   const png = image.data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const jpeg = image.data[0] === 0xff && image.data[1] === 0xd8;
   if (!(image.contentType === 'image/png' ? png : jpeg))
@@ -50,8 +52,7 @@ export function checkBuild(build: RichMenuBuild): void {
   if (width !== 2500 || (height !== 1686 && height !== 843))
     throw new RichMenuError(`${language}: the menu is ${width}x${height}; LINE takes 2500x1686 or 2500x843`);
   const areas = build.request.areas?.length ?? 0;
-  if (areas === 0 || areas > 20)
-    throw new RichMenuError(`${language}: a menu has 1 to 20 areas`);
+  if (areas === 0 || areas > 20) throw new RichMenuError(`${language}: a menu has 1 to 20 areas`);
 }
 
 /**
@@ -72,7 +73,9 @@ export async function publishRichMenus(
     throw new RichMenuError(`no menu for the default language ${options.defaultLanguage}`);
   if (options.dryRun || !api) {
     for (const b of builds)
-      log(`[dry run] ${b.language}: "${b.request.name}", ${b.request.areas?.length ?? 0} areas, ${b.image.contentType} ${b.image.data.length} bytes → alias ${richMenuAliasId(b.language)}`);
+      log(
+        `[dry run] ${b.language}: "${b.request.name}", ${b.request.areas?.length ?? 0} areas, ${b.image.contentType} ${b.image.data.length} bytes → alias ${richMenuAliasId(b.language)}`,
+      );
     return {
       menus: builds.map((b) => ({ language: b.language, aliasId: richMenuAliasId(b.language) })),
       defaultLanguage: options.defaultLanguage,
@@ -81,11 +84,16 @@ export async function publishRichMenus(
     };
   }
 
-  const before = (await api.getRichMenuList()).richmenus.filter((m) => ownedByUs(m.name)).map((m) => m.richMenuId);
+  const before = (await api.getRichMenuList()).richmenus
+    .filter((m) => ownedByUs(m.name))
+    .map((m) => m.richMenuId);
   const menus: PublishResult['menus'] = [];
   for (const build of builds) {
     const { richMenuId } = await api.createRichMenu(build.request);
-    await api.setRichMenuImage(richMenuId, new Blob([new Uint8Array(build.image.data)], { type: build.image.contentType }));
+    await api.setRichMenuImage(
+      richMenuId,
+      new Blob([new Uint8Array(build.image.data)], { type: build.image.contentType }),
+    );
     const aliasId = richMenuAliasId(build.language);
     await pointAlias(api, aliasId, richMenuId);
     menus.push({ language: build.language, aliasId, richMenuId });
