@@ -105,7 +105,7 @@ function drawTile(
   ctx.textBaseline = 'middle';
   const title = t(`richmenu.${option}.title`);
   const sub = t(`richmenu.${option}.sub`);
-  const titleSize = fit(
+  const titleSize = fittedFontSize(
     ctx,
     title,
     w - 80,
@@ -115,7 +115,7 @@ function drawTile(
   );
   ctx.font = `bold ${titleSize}px ${fonts}`;
   ctx.fillText(title, centreX, centreY - titleSize * 0.45);
-  const subSize = fit(ctx, sub, w - 80, 60, fonts, '');
+  const subSize = fittedFontSize(ctx, sub, w - 80, 60, fonts, '');
   ctx.font = `${subSize}px ${fonts}`;
   ctx.globalAlpha = strong ? 0.95 : 0.8;
   ctx.fillText(sub, centreX, centreY + titleSize * 0.55 + subSize * 0.3);
@@ -123,7 +123,7 @@ function drawTile(
 }
 
 /** The largest size up to `max` at which `text` fits in `width` (a long translation gets smaller, not cut). */
-function fit(
+function fittedFontSize(
   ctx: SKRSContext2D,
   text: string,
   width: number,
