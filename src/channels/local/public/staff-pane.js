@@ -232,13 +232,17 @@ export class StaffPane {
       () =>
         this.act(view, 'handover-sheet', { windowId: select.value, consent: consent.box?.checked ?? false }),
     );
-  /** A form on a case's card (for forms built elsewhere, such as 見守り's). */
-  formFor(view, titleKey, fields, submitKey, submit) 
-    return this.form(this.cards.get(view.id), titleKey, fields, submitKey, submit);
+  }
 
-  openForm(card, form) 
+  /** A form on a case's card (for forms built elsewhere, such as 見守り's). */
+  formFor(view, titleKey, fields, submitKey, submit) {
+    return this.form(this.cards.get(view.id), titleKey, fields, submitKey, submit);
+  }
+
+  openForm(card, form) {
     card.form.replaceChildren(form);
     form.querySelector('textarea, select, input')?.focus();
+  }
 
   rerouteForm(view, card) {
     const select = el(
@@ -306,8 +310,9 @@ export class StaffPane {
     );
   }
 
-  form(card, titleKey, fields, submitKey, submit) 
+  form(card, titleKey, fields, submitKey, submit) {
     return this.formWithTitle(card, t(titleKey), fields, t(submitKey), submit);
+  }
 
   formWithTitle(card, title, fields, submitText, submit) {
     const node = el('form', { className: 'slack-form' }, [
