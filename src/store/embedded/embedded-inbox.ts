@@ -44,12 +44,21 @@ export function embeddedInbox(inbox: Collection<InboxDoc>): InboxRepository {
       return doc && inboxFromDoc(doc);
     },
     async dueKeys(now, limit) {
-      const due = await find(
-        inbox,
+      // Only the fields that order the keys are copied out, and each key's oldest event is found in
+      // one pass: sorting every pending event (what a sorted find does) grew with the backlog.
+      const due = (await inbox.findAsync(
         { status: 'pending', nextAttemptAt: { $lte: now }, ...NOT_REDACTED, ...notExpired(now) },
-        inboxOrder,
-      );
-      return [...new Set(due.map((d) => d.key))].slice(0, limit);
+        { key: 1, 'event.occurredAt': 1, 'event.sequence': 1, receivedAt: 1, _id: 0 },
+      )) as unknown as Array<InboxOrderFields & Pick<InboxDoc, 'key'>>;
+      const oldest = new Map<string, InboxOrderFields & Pick<InboxDoc, 'key'>>();
+      for (const doc of due) {
+        const seen = oldest.get(doc.key);
+        if (!seen || compareInboxOrder(doc, seen) < 0) oldest.set(doc.key, doc);
+      }
+      return [...oldest.values()]
+        .sort(compareInboxOrder)
+        .slice(0, limit)
+        .map((d) => d.key);
     },
     async oldestPending(key) {
       // nedb answers from one index: the last indexed field of the query, so `key` goes last.
@@ -92,4 +101,17 @@ export function embeddedInbox(inbox: Collection<InboxDoc>): InboxRepository {
       return counts;
     },
   };
+}
+
+type InboxOrderFields = Pick<InboxDoc, 'receivedAt'> & {
+  event: Pick<InboxDoc['event'], 'occurredAt' | 'sequence'>;
+};
+
+/** The inbox order (occurredAt, then sequence, then receivedAt), as `inboxOrder` sorts. */
+function compareInboxOrder(a: InboxOrderFields, b: InboxOrderFields): number {
+  return (
+    a.event.occurredAt.getTime() - b.event.occurredAt.getTime() ||
+    a.event.sequence - b.event.sequence ||
+    a.receivedAt.getTime() - b.receivedAt.getTime()
+  );
 }
