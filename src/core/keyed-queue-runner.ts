@@ -183,8 +183,15 @@ export class KeyedQueueRunner {
       this.leases.acquire(leaseKey, this.owner, new Date(this.now().getTime() + this.leaseMs), this.now());
     try {
       if (!(await renew())) return;
+      // The lease was taken just now: the first item needs no renewal (one store write less per key).
+      let justAcquired = true;
+      const renewBeforeItem = () => {
+        if (!justAcquired) return renew();
+        justAcquired = false;
+        return Promise.resolve(true);
+      };
       try {
-        await this.queue.processKey(key, renew);
+        await this.queue.processKey(key, renewBeforeItem);
       } finally {
         await this.leases.release(leaseKey, this.owner);
       }
