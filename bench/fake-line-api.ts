@@ -43,11 +43,14 @@ function sentAtOf(token: unknown): number | undefined {
 export async function startFakeLineApi(): Promise<{
   url: string;
   delivered: () => number;
+  /** TCP connections opened to it: a client without keep-alive opens one per call. */
+  connections: () => number;
   stats: () => FakeLineStats;
   close: () => Promise<void>;
 }> {
   let stats: FakeLineStats = { replyLatenciesMs: [], expiredReplies: 0, pushes: 0, other: 0 };
   let delivered = 0;
+  let connections = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -87,11 +90,15 @@ export async function startFakeLineApi(): Promise<{
     });
   });
   server.keepAliveTimeout = 60_000;
+  server.on('connection', () => {
+    connections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     delivered: () => delivered,
+    connections: () => connections,
     stats: () => stats,
     close: () =>
       new Promise((resolve) => {

@@ -115,7 +115,9 @@ if (mode === 'fake-line-api') {
   const lineApi = await startFakeLineApi();
   console.log(`READY ${new URL(lineApi.url).port}`);
   process.on('SIGTERM', () => {
-    console.error(`fake LINE API: ${lineApi.delivered()} messages delivered`);
+    console.error(
+      `fake LINE API: ${lineApi.delivered()} messages delivered over ${lineApi.connections()} connections`,
+    );
     void lineApi.close().then(() => process.exit(0));
   });
 } else {
