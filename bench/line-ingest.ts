@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { signedLineWebhook } from './signed-line-webhook.js';
+import { textWebhook } from './open-loop.js';
 
 export interface LoadResult {
   requestsPerSecond: number;
@@ -9,18 +9,10 @@ export interface LoadResult {
   errors: number;
 }
 
-/** A realistic message: one text event from one of 200 users. */
-function signedWebhook(n: number): { body: string; signature: string } {
-  return signedLineWebhook(`U${String(n % 200).padStart(32, '0')}`, {
-    type: 'message',
-    message: { id: String(n), type: 'text', quoteToken: 'q', text: '最近、母の物忘れがひどくて心配です' },
-  });
-}
-
-/** POSTs signed webhooks to a server; `rate` fixes the request rate, otherwise it goes flat out. */
+/** POSTs signed webhooks flat out over `connections` connections (a closed loop): the most it acknowledges. */
 export async function loadLineWebhook(
   port: number,
-  options: { seconds: number; rate?: number; connections?: number },
+  options: { seconds: number; residents: number; connections?: number },
 ) {
   let n = 0;
   const result = await autocannon({
@@ -28,12 +20,11 @@ export async function loadLineWebhook(
     method: 'POST',
     duration: options.seconds,
     connections: options.connections ?? 10,
-    ...(options.rate ? { overallRate: options.rate } : {}),
     headers: { 'content-type': 'application/json' },
     requests: [
       {
         setupRequest: (req) => {
-          const { body, signature } = signedWebhook(n++);
+          const { body, signature } = textWebhook(n++, options.residents);
           return { ...req, body, headers: { ...req.headers, 'x-line-signature': signature } };
         },
       },

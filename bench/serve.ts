@@ -1,9 +1,11 @@
 /**
  * A server under test, in its own process so that the load generator does not share its event loop.
  * `baseline`: a bare Express route that verifies the same HMAC and answers 200.
- * `madoguchi`: the real service (embedded store in a temp dir, workers on, LINE API at BENCH_LINE_API_URL).
+ * `madoguchi`: the real service (embedded store in a temp dir, or BENCH_DATA_DIR kept as it is; workers
+ *   on; LINE API at BENCH_LINE_API_URL).
  * `fake-line-api`: a stand-in for api.line.me that accepts every message.
- * Prints "READY <port>" when listening; exits on SIGTERM.
+ * Prints "READY <port>" when listening; exits on SIGTERM. Over IPC, the message 'stats' is answered with
+ * this process's CPU time, RSS and (madoguchi) the events and messages still waiting (ServerStats).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,8 +41,19 @@ async function serveBaseline(): Promise<{ server: Server; cleanup: () => Promise
   return { server, cleanup: async () => {} };
 }
 
+export interface ServerStats {
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  rssBytes: number;
+  pendingEvents: number;
+  pendingMessages: number;
+}
+
+let pending: () => Promise<{ events: number; messages: number }> = async () => ({ events: 0, messages: 0 });
+
 async function serveMadoguchi(): Promise<{ server: Server; cleanup: () => Promise<void> }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'madoguchi-bench-'));
+  const keepData = process.env.BENCH_DATA_DIR;
+  const dataDir = keepData ?? mkdtempSync(path.join(tmpdir(), 'madoguchi-bench-'));
   const config = loadConfig({
     LINE_CHANNEL_SECRET: SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: 'bench-token',
@@ -49,12 +62,19 @@ async function serveMadoguchi(): Promise<{ server: Server; cleanup: () => Promis
   });
   const service = await createService({ config, logger: pino({ level: 'silent' }) });
   service.start();
+  pending = async () => {
+    const [events, messages] = await Promise.all([
+      service.store.inbox.countByStatus(),
+      service.store.outbox.countByStatus(),
+    ]);
+    return { events: events.pending, messages: messages.pending };
+  };
   const server = service.app.listen(0, '127.0.0.1');
   return {
     server,
     cleanup: async () => {
       await service.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -76,11 +96,28 @@ async function writeProfile(): Promise<void> {
   );
 }
 
+process.on('message', (message) => {
+  if (message !== 'stats') return;
+  const cpu = process.cpuUsage();
+  void pending().then(({ events, messages }) => {
+    const stats: ServerStats = {
+      cpuUserUs: cpu.user,
+      cpuSystemUs: cpu.system,
+      rssBytes: process.memoryUsage.rss(),
+      pendingEvents: events,
+      pendingMessages: messages,
+    };
+    process.send?.(stats);
+  });
+});
+
 if (mode === 'fake-line-api') {
   const lineApi = await startFakeLineApi();
   console.log(`READY ${new URL(lineApi.url).port}`);
   process.on('SIGTERM', () => {
-    console.error(`fake LINE API: ${lineApi.delivered()} messages delivered`);
+    console.error(
+      `fake LINE API: ${lineApi.delivered()} messages delivered over ${lineApi.connections()} connections`,
+    );
     void lineApi.close().then(() => process.exit(0));
   });
 } else {

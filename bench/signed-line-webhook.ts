@@ -6,6 +6,7 @@ export const BENCH_LINE_SECRET = process.env.BENCH_LINE_SECRET ?? 'bench-secret'
 export function signedLineWebhook(
   userId: string,
   event: Record<string, unknown>,
+  replyToken: string = randomUUID().replaceAll('-', ''),
 ): { body: string; signature: string } {
   const body = JSON.stringify({
     destination: 'Ubench',
@@ -16,7 +17,7 @@ export function signedLineWebhook(
         source: { type: 'user', userId },
         webhookEventId: randomUUID(),
         deliveryContext: { isRedelivery: false },
-        replyToken: randomUUID().replaceAll('-', ''),
+        replyToken,
         ...event,
       },
     ],

@@ -153,22 +153,22 @@ export class KeyedQueueRunner {
    * keys that had to wait for it.
    */
   private async claimAndStart(): Promise<void> {
-    const keys = [...this.hinted];
-    this.hinted.clear();
     if (this.pollDue) {
       this.pollDue = false;
       try {
-        keys.push(...(await this.queue.dueKeys(this.now(), this.concurrency * 4)));
+        for (const key of await this.queue.dueKeys(this.now(), this.concurrency * 4)) this.hinted.add(key);
       } catch (error) {
         this.logger.error({ err: error }, 'could not list due work; will retry');
       }
     }
-    for (const key of new Set(keys)) {
-      if (this.active.size >= this.concurrency || this.active.has(key)) {
-        // Busy: keep the hint, so the key is looked at again once a slot (or the key) frees up.
-        this.hinted.add(key);
-        continue;
-      }
+    // Keys wait in the order their work arrived, so under a backlog the oldest events (whose reply
+    // tokens expire first) go first. A pass stops once every slot is taken and leaves the rest
+    // waiting untouched: it costs the number of slots, not the length of the backlog.
+    for (const key of this.hinted) {
+      if (this.active.size >= this.concurrency) break;
+      // A key in hand stays waiting: it is looked at again when it finishes.
+      if (this.active.has(key)) continue;
+      this.hinted.delete(key);
       const work = this.processWithLease(key).finally(() => {
         this.active.delete(key);
         if (this.hinted.size > 0) this.kick([]);
@@ -183,8 +183,15 @@ export class KeyedQueueRunner {
       this.leases.acquire(leaseKey, this.owner, new Date(this.now().getTime() + this.leaseMs), this.now());
     try {
       if (!(await renew())) return;
+      // The lease was taken just now: the first item needs no renewal (one store write less per key).
+      let justAcquired = true;
+      const renewBeforeItem = () => {
+        if (!justAcquired) return renew();
+        justAcquired = false;
+        return Promise.resolve(true);
+      };
       try {
-        await this.queue.processKey(key, renew);
+        await this.queue.processKey(key, renewBeforeItem);
       } finally {
         await this.leases.release(leaseKey, this.owner);
       }

@@ -61,6 +61,52 @@ describe('embedded store files', () => {
     await second.close();
   });
 
+  it('takes over an inbox file written before pending events were indexed by conversation', async () => {
+    const dataDir = await tempDir();
+    const at = new Date(Date.now() - 1_000);
+    const line = (doc: Record<string, unknown>) => JSON.stringify(doc);
+    const date = (d: Date) => ({ $$date: d.getTime() });
+    const event = (id: string, sequence: number) => ({
+      id,
+      channel: 'line',
+      address: 'U1',
+      occurredAt: date(at),
+      sequence,
+      content: { type: 'text', text: id },
+    });
+    const doc = (id: string, sequence: number, status: string) => ({
+      _id: id,
+      event: event(id, sequence),
+      key: 'line:U1',
+      status,
+      attempts: 0,
+      nextAttemptAt: date(at),
+      receivedAt: date(at),
+      expiresAt: date(new Date(Date.now() + 60_000)),
+    });
+    // What the earlier version wrote: a status index and no pendingKey.
+    await writeFile(
+      path.join(dataDir, 'inbox.db'),
+      [
+        line(doc('old-done', 0, 'done')),
+        line(doc('old-pending', 1, 'pending')),
+        line({ $$indexCreated: { fieldName: 'status', unique: false, sparse: false } }),
+        line({ $$indexCreated: { fieldName: 'key', unique: false, sparse: false } }),
+      ].join('\n'),
+    );
+
+    const store = await openEmbeddedStore({ dataDir });
+    try {
+      expect(await store.inbox.dueKeys(new Date(), 10)).toEqual(['line:U1']);
+      expect((await store.inbox.oldestPending('line:U1'))?.id).toBe('old-pending');
+      expect(await store.inbox.markDone('old-pending', new Date())).toBe(true);
+      expect(await store.inbox.dueKeys(new Date(), 10)).toEqual([]);
+      expect(await store.inbox.countByStatus()).toMatchObject({ pending: 0, done: 2 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps timers and seen ids across a restart, and still fires a timer once', async () => {
     const dataDir = await tempDir();
     const now = new Date();

@@ -27,7 +27,6 @@ import {
   contactFromDoc,
   contactId,
   emptyCounts,
-  type InboxDoc,
   isLinkedResidentKey,
   type LeaseDoc,
   MAX_CAS_ATTEMPTS,
@@ -38,7 +37,7 @@ import {
   type TimerDoc,
 } from '../store-documents.js';
 import type { CheckInDoc, WatchDoc } from '../watch-documents.js';
-import { embeddedInbox } from './embedded-inbox.js';
+import { type EmbeddedInboxDoc, embeddedInbox, prepareInbox } from './embedded-inbox.js';
 import { embeddedOutbox } from './embedded-outbox.js';
 import { embeddedSeen } from './embedded-seen.js';
 import { embeddedTimers } from './embedded-timers.js';
@@ -68,7 +67,7 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
 
   const [inbox, outbox, leases, contacts, sessions, cases, counters, audit, timers, seen] = await Promise.all(
     [
-      openDatastore<InboxDoc>(file('inbox')),
+      openDatastore<EmbeddedInboxDoc>(file('inbox')),
       openDatastore<OutboxDoc>(file('outbox')),
       // Leases only coordinate workers inside this one process (nedb files cannot be shared between
       // processes), so they live in memory: no file write per claim, and none survive a crash.
@@ -105,9 +104,7 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
   // query, so these are the most selective field of each frequent query. TTL indexes remove expired
   // records lazily, when a query touches them; reads also filter on expiresAt for that reason.
   await Promise.all([
-    inbox.ensureIndexAsync({ fieldName: 'key' }),
-    inbox.ensureIndexAsync({ fieldName: 'status' }),
-    inbox.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
+    prepareInbox(inbox),
     outbox.ensureIndexAsync({ fieldName: 'address' }),
     outbox.ensureIndexAsync({ fieldName: 'status' }),
     outbox.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),

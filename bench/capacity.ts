@@ -1,0 +1,348 @@
+/**
+ * The capacity bench: madoguchi (embedded store) against a bare Express app that verifies the same
+ * HMAC and answers 200, alternating over several rounds on one machine; then a burst, then memory
+ * and start time with many residents. CPU time per event is read from each server process
+ * (process.cpuUsage), so it holds up on a busy machine where wall-clock figures do not.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FakeLineStats } from './fake-line-api.js';
+import { loadLineWebhook } from './line-ingest.js';
+import { openLoop, percentile, residentId } from './open-loop.js';
+import type { ServerStats } from './serve.js';
+import { type ServerProcess, startServerProcess } from './start-server-process.js';
+
+export interface CapacityOptions {
+  rounds: number;
+  /** Length of each fixed-rate and flat-out phase. */
+  phaseSeconds: number;
+  residents: number;
+  burstSeconds: number;
+  burstRate: number;
+  burstResidents: number;
+  /** Resident counts for memory and start time. */
+  memoryResidents: number[];
+}
+
+type Side = 'madoguchi' | 'baseline';
+
+interface RoundFigures {
+  maxAckPerSecond: number;
+  ackP50At500: number;
+  ackP99At500: number;
+  cpuMsPerEvent: number;
+  replyP50At100?: number;
+  replyP99At100?: number;
+  processedPerSecondAt500?: number;
+}
+
+const cpuMs = (s: ServerStats) => (s.cpuUserUs + s.cpuSystemUs) / 1000;
+
+async function lineStats(lineApiPort: number): Promise<FakeLineStats> {
+  const res = await fetch(`http://127.0.0.1:${lineApiPort}/stats`);
+  return (await res.json()) as FakeLineStats;
+}
+
+async function resetLine(lineApiPort: number): Promise<void> {
+  await fetch(`http://127.0.0.1:${lineApiPort}/reset`, { method: 'POST' });
+}
+
+/** Waits until the server has no event or message waiting; the seconds it took (Infinity after the limit). */
+async function drain(server: ServerProcess, limitSeconds: number): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    const s = await server.stats();
+    if (s.pendingEvents === 0 && s.pendingMessages === 0) return (performance.now() - start) / 1000;
+    if (performance.now() - start > limitSeconds * 1000) return Number.POSITIVE_INFINITY;
+    await sleep(100);
+  }
+}
+
+async function measureSide(side: Side, lineApiPort: number, o: CapacityOptions): Promise<RoundFigures> {
+  const server = await startServerProcess(side, { BENCH_LINE_API_URL: `http://127.0.0.1:${lineApiPort}` });
+  try {
+    // Warm-up (JIT, store files, every resident's first message), then nothing left over.
+    await openLoop({
+      port: server.port,
+      rate: 200,
+      seconds: Math.max(2, o.residents / 200),
+      residents: o.residents,
+    });
+    await drain(server, 120);
+
+    // webhook → reply at 100 events/s, with the CPU it costs per event.
+    await resetLine(lineApiPort);
+    const cpu0 = await server.stats();
+    const at100 = await openLoop({
+      port: server.port,
+      rate: 100,
+      seconds: o.phaseSeconds,
+      residents: o.residents,
+    });
+    await drain(server, 60);
+    const cpu1 = await server.stats();
+    const replies = (await lineStats(lineApiPort)).replyLatenciesMs.sort((a, b) => a - b);
+
+    // 500 events/s: acknowledgement latency and how much of it gets processed meanwhile.
+    const at500 = await openLoop({
+      port: server.port,
+      rate: 500,
+      seconds: o.phaseSeconds,
+      residents: o.residents,
+    });
+    const after500 = await server.stats();
+    await drain(server, 120);
+
+    // Flat out (closed loop, 10 connections): acknowledgements per second.
+    const max = await loadLineWebhook(server.port, { seconds: o.phaseSeconds, residents: o.residents });
+    await drain(server, 300);
+
+    return {
+      maxAckPerSecond: max.requestsPerSecond,
+      ackP50At500: percentile(at500.ackMs, 50),
+      ackP99At500: percentile(at500.ackMs, 99),
+      cpuMsPerEvent: (cpuMs(cpu1) - cpuMs(cpu0)) / at100.ok,
+      ...(side === 'madoguchi'
+        ? {
+            replyP50At100: percentile(replies, 50),
+            replyP99At100: percentile(replies, 99),
+            processedPerSecondAt500: (at500.ok - after500.pendingEvents) / at500.seconds,
+          }
+        : {}),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+interface BurstFigures {
+  offered: number;
+  processedPerSecond: number;
+  backlogAtEnd: number;
+  backlogSeconds: number;
+  replyP50: number;
+  replyP99: number;
+  replies: number;
+  pushes: number;
+  expiredReplies: number;
+  cpuMsPerEvent: number;
+  rssMb: number;
+  ackP99: number;
+}
+
+async function measureBurst(lineApiPort: number, o: CapacityOptions): Promise<BurstFigures> {
+  const server = await startServerProcess('madoguchi', {
+    BENCH_LINE_API_URL: `http://127.0.0.1:${lineApiPort}`,
+  });
+  try {
+    await openLoop({ port: server.port, rate: 100, seconds: 2, residents: 200, firstResident: 900_000 });
+    await drain(server, 60);
+    await resetLine(lineApiPort);
+    const cpu0 = await server.stats();
+    const burst = await openLoop({
+      port: server.port,
+      rate: o.burstRate,
+      seconds: o.burstSeconds,
+      residents: o.burstResidents,
+    });
+    const end = await server.stats();
+    const processed = burst.ok - end.pendingEvents;
+    const processedPerSecond = processed / burst.seconds;
+    await drain(server, 300);
+    const cpu1 = await server.stats();
+    const line = await lineStats(lineApiPort);
+    const replies = line.replyLatenciesMs.sort((a, b) => a - b);
+    return {
+      offered: burst.sent,
+      processedPerSecond,
+      backlogAtEnd: end.pendingEvents,
+      backlogSeconds: end.pendingEvents / Math.max(processedPerSecond, 1),
+      replyP50: percentile(replies, 50),
+      replyP99: percentile(replies, 99),
+      replies: replies.length,
+      pushes: line.pushes,
+      expiredReplies: line.expiredReplies,
+      cpuMsPerEvent: (cpuMs(cpu1) - cpuMs(cpu0)) / burst.ok,
+      rssMb: end.rssBytes / 1e6,
+      ackP99: percentile(burst.ackMs, 99),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+interface MemoryFigures {
+  residents: number;
+  startSeconds: number;
+  rssMb: number;
+}
+
+/**
+ * Grows a data directory recorded with `seeded` residents to `residents` by copying each record
+ * under new resident ids, the way residents' conversations would pile up over months.
+ */
+function growDataDir(from: string, to: string, seeded: number, residents: number): void {
+  mkdirSync(to, { recursive: true });
+  for (const file of readdirSync(from)) {
+    const lines = readFileSync(path.join(from, file), 'utf8').split('\n').filter(Boolean);
+    const out: string[] = [];
+    for (let copy = 0; copy < Math.ceil(residents / seeded); copy++) {
+      for (const line of lines) {
+        if (line.includes('"$$indexCreated"')) {
+          if (copy === 0) out.push(line);
+          continue;
+        }
+        if (copy === 0) {
+          out.push(line);
+          continue;
+        }
+        // Another resident: every id and resident id in the record gets this copy's suffix.
+        const doc = JSON.parse(line) as { _id: string };
+        let text = JSON.stringify({ ...doc, _id: `${doc._id}-${copy}` });
+        text = text.replace(/U0{20,}(\d+)/g, (_m, n: string) => residentId(Number(n) + copy * seeded));
+        out.push(text);
+      }
+    }
+    writeFileSync(path.join(to, file), `${out.join('\n')}\n`);
+  }
+}
+
+async function measureStart(lineApiPort: number, dataDir: string, residents: number): Promise<MemoryFigures> {
+  await resetLine(lineApiPort);
+  const t0 = performance.now();
+  const server = await startServerProcess('madoguchi', {
+    BENCH_LINE_API_URL: `http://127.0.0.1:${lineApiPort}`,
+    BENCH_DATA_DIR: dataDir,
+  });
+  try {
+    await openLoop({ port: server.port, rate: 1, seconds: 1, residents: 1, firstResident: 7 });
+    while (
+      (await lineStats(lineApiPort)).replyLatenciesMs.length + (await lineStats(lineApiPort)).pushes ===
+      0
+    )
+      await sleep(20);
+    const startSeconds = (performance.now() - t0) / 1000;
+    await drain(server, 60);
+    return { residents, startSeconds, rssMb: (await server.stats()).rssBytes / 1e6 };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureMemory(lineApiPort: number, o: CapacityOptions): Promise<MemoryFigures[]> {
+  const root = mkdtempSync(path.join(tmpdir(), 'madoguchi-bench-memory-'));
+  try {
+    const seeded = Math.min(...o.memoryResidents);
+    const seedDir = path.join(root, String(seeded));
+    // Each resident writes three messages, like the start of a consultation.
+    const server = await startServerProcess('madoguchi', {
+      BENCH_LINE_API_URL: `http://127.0.0.1:${lineApiPort}`,
+      BENCH_DATA_DIR: seedDir,
+    });
+    await openLoop({ port: server.port, rate: 200, seconds: (3 * seeded) / 200, residents: seeded });
+    await drain(server, 300);
+    await server.stop();
+    const figures: MemoryFigures[] = [];
+    for (const residents of o.memoryResidents) {
+      const dir = path.join(root, String(residents));
+      if (residents !== seeded) growDataDir(seedDir, dir, seeded, residents);
+      const copy = path.join(root, `${residents}-run`);
+      cpSync(dir, copy, { recursive: true });
+      figures.push(await measureStart(lineApiPort, copy, residents));
+      rmSync(copy, { recursive: true, force: true });
+      if (residents !== seeded) rmSync(dir, { recursive: true, force: true });
+    }
+    return figures;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const f = (n: number, digits = 1) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '∞';
+/** "median (min–max)" of a figure over the rounds. */
+const spread = (xs: number[], digits = 1) =>
+  xs.length === 1
+    ? f(xs[0] as number, digits)
+    : `${f(median(xs), digits)} (${f(Math.min(...xs), digits)}–${f(Math.max(...xs), digits)})`;
+
+export async function runCapacity(o: CapacityOptions): Promise<void> {
+  const lineApi = await startServerProcess('fake-line-api');
+  try {
+    const rounds: Record<Side, RoundFigures[]> = { madoguchi: [], baseline: [] };
+    for (let round = 0; round < o.rounds; round++) {
+      // Alternate which side goes first, so a drift in the machine's load hits both alike.
+      const order: Side[] = round % 2 === 0 ? ['madoguchi', 'baseline'] : ['baseline', 'madoguchi'];
+      for (const side of order) {
+        const figures = await measureSide(side, lineApi.port, o);
+        rounds[side].push(figures);
+        console.error(`round ${round + 1} ${side}: ${JSON.stringify(figures)}`);
+      }
+    }
+    const burst = await measureBurst(lineApi.port, o);
+    console.error(`burst: ${JSON.stringify(burst)}`);
+    const memory = await measureMemory(lineApi.port, o);
+    console.error(`memory: ${JSON.stringify(memory)}`);
+
+    const m = rounds.madoguchi;
+    const b = rounds.baseline;
+    const pick = (rs: RoundFigures[], k: keyof RoundFigures) => rs.map((r) => r[k] as number);
+    const ratios = (k: keyof RoundFigures) => m.map((r, i) => (r[k] as number) / (b[i]?.[k] as number));
+    console.log(
+      `\nCapacity: POST /webhooks/line, signed text events from ${o.residents} residents, ${o.rounds} rounds alternating, ${o.phaseSeconds} s phases; median (min–max)`,
+    );
+    console.log('| figure | madoguchi | baseline (HMAC + 200) | ratio |');
+    console.log('| --- | --- | --- | --- |');
+    console.log(
+      `| max webhook acknowledgements/s | ${spread(pick(m, 'maxAckPerSecond'), 0)} | ${spread(pick(b, 'maxAckPerSecond'), 0)} | ${spread(ratios('maxAckPerSecond'), 2)} |`,
+    );
+    console.log(
+      `| ack p50 / p99 at 500 req/s (ms) | ${spread(pick(m, 'ackP50At500'))} / ${spread(pick(m, 'ackP99At500'))} | ${spread(pick(b, 'ackP50At500'))} / ${spread(pick(b, 'ackP99At500'))} | p99 ${spread(ratios('ackP99At500'), 1)}× |`,
+    );
+    console.log(
+      `| CPU per event (ms, server process, at 100/s incl. processing) | ${spread(pick(m, 'cpuMsPerEvent'), 2)} | ${spread(pick(b, 'cpuMsPerEvent'), 2)} | ${spread(ratios('cpuMsPerEvent'), 1)}× |`,
+    );
+    console.log(
+      `| webhook → reply at 100 events/s (ms) | p50 ${spread(pick(m, 'replyP50At100'))}, p99 ${spread(pick(m, 'replyP99At100'))} | | |`,
+    );
+    console.log(
+      `| events processed per second at 500/s offered | ${spread(pick(m, 'processedPerSecondAt500'), 0)} | | |`,
+    );
+    console.log(
+      `| burst ${o.burstSeconds} s at ${o.burstRate}/s from ${o.burstResidents} residents: processed/s | ${f(burst.processedPerSecond, 0)} | | |`,
+    );
+    console.log(
+      `| backlog when the burst ends | ${f(burst.backlogAtEnd, 0)} events (${f(burst.backlogSeconds)} s of work) | | |`,
+    );
+    console.log(
+      `| webhook → reply in the burst (ms) | p50 ${f(burst.replyP50)}, p99 ${f(burst.replyP99)} | | |`,
+    );
+    console.log(
+      `| replies that fell back to a push (token expired) | ${burst.pushes} of ${burst.offered} (${burst.expiredReplies} refused by the fake LINE API) | | |`,
+    );
+    console.log(
+      `| burst: ack p99 (ms), CPU per event (ms) | ${f(burst.ackP99)}, ${f(burst.cpuMsPerEvent, 2)} | | |`,
+    );
+    console.log(`| RSS while the burst runs (${o.burstResidents} residents) | ${f(burst.rssMb, 0)} MB | | |`);
+    for (const mem of memory)
+      console.log(
+        `| ${mem.residents.toLocaleString('en-US')} residents' conversations: start until the first answer / RSS after it | ${f(mem.startSeconds, 2)} s / ${f(mem.rssMb, 0)} MB | | |`,
+      );
+    const goal = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    console.log(
+      `\ngoals: ack throughput ratio >= 0.5 (${goal(median(ratios('maxAckPerSecond')) >= 0.5)}); ack p99 < 25 ms at 500/s (${goal(median(pick(m, 'ackP99At500')) < 25)}); burst reply p99 < 1 s (${goal(burst.replyP99 < 1000)}); backlog < 1 s (${goal(burst.backlogSeconds < 1)}); 0 pushes (${goal(burst.pushes === 0)})`,
+    );
+  } finally {
+    await lineApi.stop();
+  }
+}
