@@ -5,6 +5,9 @@ import { t } from '../../support/conversation-harness.js';
 import { createPlaygroundApp, type PlaygroundApp } from './playground-app.js';
 import { PlaygroundResident } from './playground-resident.js';
 
+/** A text's words up to its first placeholder (`name`): asserted by key, whatever the value. */
+const leadOf = (key: string, name: string) => t(key, { [name]: '\u0000' }).split('\u0000')[0] ?? '';
+
 const plan = {
   frequency: { kind: 'daily' },
   slot: '09:00',
@@ -26,13 +29,13 @@ describe('見守り in the playground, over the real core', () => {
 
   async function caseOf(r: PlaygroundResident): Promise<CaseView> {
     await r.follow();
-    await r.tap('近所・知人の心配');
-    await r.tap('ごみがたまっている');
-    await r.tap('これで決定');
+    await r.tapOption('welcome', 'menu', 'neighbour');
+    await r.tapOption('intake-neighbour', 'observed', 'rubbish');
+    await r.choose({ kind: 'done', flow: 'intake-neighbour', step: 'observed' });
     await r.say('玄関の前にごみ袋がたまっています');
-    await r.tap('とばす');
-    await r.tap('名乗らない');
-    await r.tap('伝える');
+    await r.choose({ kind: 'skip', flow: 'intake-neighbour', step: 'location' });
+    await r.tapOption('intake-neighbour', 'contactable', 'none');
+    await r.tapOption('intake-neighbour', 'confirm', 'send');
     const res = await request(pg.app).get('/playground/api/cases');
     return res.body.cases[0];
   }
@@ -89,7 +92,7 @@ describe('見守り in the playground, over the real core', () => {
     const r = new PlaygroundResident(pg.app, () => pg.settle(), 'worried');
     const view = await agreed(r);
     await r.tap(t('watch.consent.yes'));
-    expect(r.text()).toContain('見守りを始めます');
+    expect(r.text()).toContain(leadOf('watch.consent.agreed', 'plan'));
 
     // The first check-in arrives within a day or two (holidays and the quiet after talking count).
     for (let i = 0; i < 4 && !r.labels().includes(t('watch.check-in.worried')); i++) {
@@ -107,7 +110,7 @@ describe('見守り in the playground, over the real core', () => {
       ].map((k) => t(`watch.${k}`)),
     );
     await r.tap(t('watch.check-in.worried'));
-    expect(r.text()).toContain('窓口の担当者に伝えました');
+    expect(r.text()).toContain(leadOf('watch.answer.worried', 'when'));
     expect(await watchNotes(view.id)).toContain('answer');
 
     // The next check-in: words in it are read like any message - danger first.
@@ -155,7 +158,7 @@ describe('見守り in the playground, over the real core', () => {
     const view = await caseOf(r);
     await r.say('メニュー');
     await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
-    expect(r.text()).toContain('見守りを希望されていることを');
+    expect(r.text()).toContain(leadOf('watch.menu.requested', 'when'));
     expect(await watchNotes(view.id)).toEqual(['requested']);
 
     await request(pg.app).post(`/playground/api/cases/${view.id}/watch`).send({ staffId: 'staff-a', plan });
