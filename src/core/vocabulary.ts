@@ -57,7 +57,14 @@ export const SPEAKER_IDS = ['someone_else'] as const;
  * - `negated`: the danger is denied (暴力はない, he never hit me, I'm not in danger);
  * - `present`: the danger is now or again (また, 今も, 今夜, again, still).
  */
-export const FRAME_IDS = ['resolved_past', 'fiction_news', 'question', 'negated', 'present'] as const;
+export const FRAME_IDS = [
+  'resolved_past',
+  'fiction_news',
+  'question',
+  'negated',
+  'safe_now',
+  'present',
+] as const;
 
 export const LOCALES = ['ja', 'en', 'ja-easy', 'zh', 'vi', 'pt-BR', 'ko'] as const;
 

@@ -33,16 +33,30 @@ export interface RiskAssessor {
 
 const unique = <T>(items: T[]) => [...new Set(items)];
 
+/** Harm within a relationship that a resident may tell as a consultation, without danger now. */
+const RELATIONSHIP_HARMS: ReadonlySet<CrisisCategory> = new Set(['domestic_violence', 'violence']);
+
 /**
  * The explicit excludes of the dictionaries' frames (frames.yaml): history that is over and fiction
  * or news are not danger now; a question about a word or a denied danger is at most worth asking
  * about. Any sign that the danger is now (`present`: また, 今も, again) keeps the tier as it is.
+ * A partner's or family member's control told with an explicit "no danger / no violence / safe now"
+ * (`safe_now`) is not asked the safety question: it goes to the consultation window.
+ * `safe_now` never lowers anything else ("死にたい、今は大丈夫" is still asked).
  */
-function lowerForFrames(tier: RiskTier, frames: FrameId[]): RiskTier {
+function lowerForFrames(tier: RiskTier, frames: FrameId[], categories: CrisisCategory[]): RiskTier {
   if (frames.length === 0 || frames.includes('present')) return tier;
-  const ceiling: RiskTier =
-    frames.includes('resolved_past') || frames.includes('fiction_news') ? 'none' : 'concern';
-  return tierRank(tier) > tierRank(ceiling) ? ceiling : tier;
+  let lowered = tier;
+  if (frames.some((frame) => frame !== 'safe_now')) {
+    const ceiling: RiskTier =
+      frames.includes('resolved_past') || frames.includes('fiction_news') ? 'none' : 'concern';
+    if (tierRank(lowered) > tierRank(ceiling)) lowered = ceiling;
+  }
+  const saysNoDanger = frames.includes('safe_now');
+  const onlyRelationshipHarm =
+    categories.length > 0 && categories.every((category) => RELATIONSHIP_HARMS.has(category));
+  if (tier === 'concern' && lowered === 'concern' && saysNoDanger && onlyRelationshipHarm) return 'none';
+  return lowered;
 }
 
 /**
@@ -69,7 +83,7 @@ export function createRiskAssessor(deps: RiskAssessorDeps): RiskAssessor {
         categories = unique([...categories, prediction.category]);
       }
     }
-    tier = lowerForFrames(tier, lexicon.frames);
+    tier = lowerForFrames(tier, lexicon.frames, categories);
     return {
       tier,
       categories: tier === 'none' ? [] : categories,

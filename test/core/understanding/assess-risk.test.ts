@@ -69,6 +69,21 @@ describe('createRiskAssessor', () => {
     expect(tierWith([])).toBe('crisis');
   });
 
+  it('does not ask about control within a relationship told with "no danger now", and lowers nothing else for it', () => {
+    const tierWith = (risk: Partial<LexiconRisk>) =>
+      createRiskAssessor({ classifier: classifierSaying(risk) }).assessLocally('x').tier;
+    expect(tierWith({ concern: ['domestic_violence'], frames: ['safe_now'] })).toBe('none');
+    expect(tierWith({ concern: ['domestic_violence', 'violence'], frames: ['safe_now'] })).toBe('none');
+    expect(tierWith({ concern: ['domestic_violence'], frames: ['negated'] })).toBe('concern');
+    // still asked: the danger is said to be now, or the worry is not only a relationship's
+    expect(tierWith({ concern: ['domestic_violence'], frames: ['safe_now', 'present'] })).toBe('concern');
+    expect(tierWith({ concern: ['suicide'], frames: ['safe_now'] })).toBe('concern');
+    expect(tierWith({ concern: ['domestic_violence', 'suicide'], frames: ['safe_now'] })).toBe('concern');
+    // a crisis is never lowered by "safe now" alone, and a denied crisis is still asked
+    expect(tierWith({ crisis: ['domestic_violence'], frames: ['safe_now'] })).toBe('crisis');
+    expect(tierWith({ crisis: ['domestic_violence'], frames: ['negated'] })).toBe('concern');
+  });
+
   it('asks the second opinion only below crisis, and lets it raise but never lower', async () => {
     let asked = 0;
     const raising: RiskSecondOpinion = {

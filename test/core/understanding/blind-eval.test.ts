@@ -92,6 +92,20 @@ describe('blind development set 3 (tuned and trained on: a regression floor)', (
   });
 });
 
+describe('blind development set 4 (routing; tuned on: a regression floor)', () => {
+  it('keeps the figures reached after tuning', () => {
+    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/blind-dev-4.yaml')), {
+      crisisReachNumbers: 0.99,
+      crisisReachCrisis: 0.98,
+      concernReachNumbers: 0.95,
+      ordinaryConcern: 0.07,
+      ordinaryCrisis: 0.02,
+      windowAccuracy: 0.98,
+      windowAccuracyPerLanguage: 0.95,
+    });
+  });
+});
+
 describe('sealed set, round 3 (measured once after tuning on development set 3)', () => {
   it('keeps at least what its first sight gave (crisis→numbers 0.970, →alert 0.930, window 0.933)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-3.yaml')), {
