@@ -3,6 +3,7 @@ import type { MunicipalityConfig } from '../../core/municipality/municipality-co
 import type { CaseRecord } from '../../core/ports/store.js';
 import { handoverButton } from './slack-handover.js';
 import { contextLine, escapeSlack, groupMention, mrkdwnSection, userMention } from './slack-markup.js';
+import type { SlackMessage } from './slack-message.js';
 import { watchButton } from './slack-watch.js';
 import type { StaffText } from './staff-text.js';
 
@@ -13,12 +14,6 @@ export const CASE_ACTION_IDS = {
   reply: 'case_reply',
   close: 'case_close',
 } as const;
-
-export interface SlackMessage {
-  /** The notification and fallback text: never any resident text. */
-  text: string;
-  blocks: types.KnownBlock[];
-}
 
 /**
  * The case's alert in its window's channel: the case summary's alert lines (core/cases/

@@ -1,10 +1,7 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { CaseActions } from '../../core/cases/case-actions.js';
-import type { CaseAudit } from '../../core/cases/case-audit.js';
 import type { HandoverDesk } from '../../core/cases/handover-desk.js';
-import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import type { CaseRecord, CaseRepository } from '../../core/ports/store.js';
-import type { Logger } from '../../logger.js';
+import type { CaseRecord } from '../../core/ports/store.js';
 import { CASE_ACTION_IDS } from './slack-alert.js';
 import { attachSheetInput, submittedAttach } from './slack-handover.js';
 import { contextLine, plainTextSections, userMention } from './slack-markup.js';
@@ -22,17 +19,10 @@ import {
 } from './slack-modals.js';
 import { refuse, replyRefusal, type StaffSpot, staffRefOf, tellStaff } from './slack-staff-feedback.js';
 import type { SlackWebClient } from './slack-web-client.js';
-import type { StaffAuthorizer } from './staff-authorizer.js';
-import type { StaffText } from './staff-text.js';
+import type { StaffInteractionDeps } from './staff-interaction-deps.js';
 
-export interface CaseInteractionDeps {
+export interface CaseInteractionDeps extends StaffInteractionDeps {
   actions: CaseActions;
-  cases: Pick<CaseRepository, 'get'>;
-  config: MunicipalityConfig;
-  authorizer: StaffAuthorizer;
-  text: StaffText;
-  logger: Logger;
-  audit?: CaseAudit | undefined;
   /** つなぐシート: the reroute modal offers one for the receiving window. */
   handover?: Pick<HandoverDesk, 'request'> | undefined;
 }

@@ -4,8 +4,8 @@ import { canRecordConsent, type HandoverSheet, handoverMarkdown } from '../../co
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
 import type { CaseRecord, CaseRepository } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
-import type { SlackMessage } from './slack-alert.js';
 import { contextLine, escapeSlack, userMention } from './slack-markup.js';
+import type { SlackMessage } from './slack-message.js';
 import { type ModalContext, parseModalContext } from './slack-modals.js';
 import { refuse, type StaffSpot, staffRefOf, tellStaff } from './slack-staff-feedback.js';
 import { residentContent } from './slack-thread-notes.js';

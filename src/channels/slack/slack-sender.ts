@@ -7,10 +7,11 @@ import type { StaffNotice, ThreadNote } from '../../core/ports/staff-notice.js';
 import type { CaseRecord, CaseRepository, OutboxRecord, StaffThreadRef } from '../../core/ports/store.js';
 import { renderHandoverPdf } from '../../documents/handover-sheet-pdf.js';
 import type { Logger } from '../../logger.js';
-import { renderAlert, renderMovedAlert, type SlackMessage } from './slack-alert.js';
+import { renderAlert, renderMovedAlert } from './slack-alert.js';
 import { callSlack, mayHaveLanded, SlackCallError } from './slack-call-error.js';
 import { findPosted, findPostedParts, noticeMetadata } from './slack-earlier-posts.js';
 import { renderHandoverMessage } from './slack-handover.js';
+import type { SlackMessage } from './slack-message.js';
 import {
   mediaUploadComment,
   RESIDENT_CONTENT_BLOCK,

@@ -3,7 +3,6 @@ import type { MunicipalityConfig } from '../../core/municipality/municipality-co
 import type { IncomingContent, MediaKind } from '../../core/ports/incoming-event.js';
 import type { ThreadNote } from '../../core/ports/staff-notice.js';
 import type { CaseRecord } from '../../core/ports/store.js';
-import type { SlackMessage } from './slack-alert.js';
 import {
   contextLine,
   escapeSlack,
@@ -12,6 +11,7 @@ import {
   plainTextSections,
   userMention,
 } from './slack-markup.js';
+import type { SlackMessage } from './slack-message.js';
 import type { StaffText } from './staff-text.js';
 
 type Location = Extract<IncomingContent, { type: 'location' }>;

@@ -1,18 +1,16 @@
 import type { App, BlockAction, ButtonAction, types, ViewSubmitAction } from '@slack/bolt';
-import type { CaseAudit } from '../../core/cases/case-audit.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
-import type { CaseRecord, CaseRepository, WatchPlan } from '../../core/ports/store.js';
+import type { CaseRecord, WatchPlan } from '../../core/ports/store.js';
 import { WATCH_OUTCOMES, type WatchNote, type WatchOutcome } from '../../core/ports/watch-notice.js';
 import type { WatchDesk } from '../../core/watch/watch-desk.js';
 import { describePlan } from '../../core/watch/watch-messages.js';
 import { planSchemaFor } from '../../core/watch/watch-plan.js';
-import type { Logger } from '../../logger.js';
-import type { SlackMessage } from './slack-alert.js';
 import { contextLine, escapeSlack, groupMention, mrkdwnSection, userMention } from './slack-markup.js';
+import type { SlackMessage } from './slack-message.js';
 import { parseModalContext } from './slack-modals.js';
 import { refuse, type StaffSpot, staffRefOf, tellStaff } from './slack-staff-feedback.js';
 import type { SlackWebClient } from './slack-web-client.js';
-import type { StaffAuthorizer } from './staff-authorizer.js';
+import type { StaffInteractionDeps } from './staff-interaction-deps.js';
 import type { StaffText } from './staff-text.js';
 
 /** 見守り's Block Kit ids: the case's button, the modal, the outcome buttons under an alert. */
@@ -242,14 +240,8 @@ export function submittedPlan(
   return { ok: false, block, problem: issue?.message ?? 'invalid' };
 }
 
-export interface WatchInteractionDeps {
+export interface WatchInteractionDeps extends StaffInteractionDeps {
   watch: WatchDesk;
-  cases: Pick<CaseRepository, 'get'>;
-  config: MunicipalityConfig;
-  authorizer: StaffAuthorizer;
-  text: StaffText;
-  logger: Logger;
-  audit?: CaseAudit | undefined;
 }
 
 type Button = BlockAction<ButtonAction>;

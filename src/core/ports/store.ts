@@ -1,6 +1,7 @@
 import type { ChannelName, IncomingEvent } from './incoming-event.js';
 import type { OutgoingMessage } from './outgoing-message.js';
 import type { StaffNotice } from './staff-notice.js';
+import type { CheckInAnswer, CheckInStatus, WatchPlan } from './watch-vocabulary.js';
 
 /**
  * Storage ports. Every backend (embedded, MongoDB) implements these and passes the same contract
@@ -400,23 +401,7 @@ export interface SeenRepository {
 
 // ---------------------------------------------------------------- 見守り (watch)
 
-/** How often a resident is checked on: every day, on chosen weekdays (0 = Sunday), or every N days. */
-export type WatchFrequency =
-  | { kind: 'daily' }
-  | { kind: 'weekdays'; days: number[] }
-  | { kind: 'every'; days: number };
-
-/** What staff chose when they offered 見守り (see core/watch/watch-plan.ts for its rules). */
-export interface WatchPlan {
-  frequency: WatchFrequency;
-  /** One of the city's fixed slots, "HH:MM" on the municipality's wall clock. */
-  slot: string;
-  durationDays: number;
-  /** How many unanswered check-ins in a row alert the window. */
-  missThreshold: number;
-  /** Weekdays (0 = Sunday) the resident asked not to be checked on. */
-  daysOff: number[];
-}
+export type { CheckInAnswer, CheckInStatus, WatchFrequency, WatchPlan } from './watch-vocabulary.js';
 
 /** proposed: the resident was asked and has not agreed yet; active: check-ins run. */
 export type WatchStatus = 'proposed' | 'active';
@@ -455,8 +440,6 @@ export type WatchChanges = Partial<
   Pick<WatchRecord, 'plan' | 'status' | 'startedAt' | 'endsAt' | 'pausedUntil' | 'language'>
 >;
 
-export type CheckInStatus = 'sent' | 'answered' | 'missed' | 'skipped';
-export type CheckInAnswer = 'fine' | 'worried' | 'talk' | 'wrote';
 /** Why a due check-in was not sent. */
 export type CheckInSkip = 'late' | 'conversation' | 'unreachable';
 

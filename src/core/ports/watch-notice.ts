@@ -1,4 +1,4 @@
-import type { CheckInAnswer, CheckInStatus, WatchPlan } from './store.js';
+import type { CheckInAnswer, CheckInStatus, WatchPlan } from './watch-vocabulary.js';
 
 /** What staff record after a 見守り alert. */
 export const WATCH_OUTCOMES = ['visited', 'phoned', 'hospital', 'ended'] as const;

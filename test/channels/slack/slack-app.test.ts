@@ -3,10 +3,6 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mountSlackApp } from '../../../src/channels/slack/slack-app.js';
 import { SlackStaffAuthorizer } from '../../../src/channels/slack/staff-authorizer.js';
-import { CaseActions } from '../../../src/core/cases/case-actions.js';
-import { CaseAudit } from '../../../src/core/cases/case-audit.js';
-import { EscalationTimers } from '../../../src/core/cases/escalation-timers.js';
-import { Outbox } from '../../../src/core/outbox.js';
 import type { Store } from '../../../src/core/ports/store.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { FakeClock } from '../../support/fake-clock.js';
@@ -16,7 +12,6 @@ import {
   API_URL,
   BOT_TOKEN,
   CASE_ID,
-  content,
   FALLBACK_CHANNEL,
   fixture,
   ja,
@@ -27,6 +22,7 @@ import {
   SlackApi,
   slackClient,
   slackSignature,
+  slackStaffCore,
   staffText,
   storedCase,
   textObjects,
@@ -54,28 +50,7 @@ function staffGroup(...members: string[]) {
 /** `timeoutMs`: the deadline of each call through Bolt's own client (a short one lets Slack hang). */
 function setup(options: { processBeforeResponse?: boolean; timeoutMs?: number } = {}) {
   const clock = new FakeClock();
-  const outbox = new Outbox(store.outbox, clock.now);
-  const audit = new CaseAudit(store.audit, 5, clock.now);
-  const escalation = new EscalationTimers(
-    store.timers,
-    store.cases,
-    municipality,
-    outbox,
-    'slack',
-    audit,
-    silentLogger,
-    clock.now,
-  );
-  const actions = new CaseActions(
-    store.cases,
-    outbox,
-    'slack',
-    escalation,
-    audit,
-    municipality,
-    content.translator,
-    clock.now,
-  );
+  const { audit, actions } = slackStaffCore(store, clock.now);
   const authorizer = new SlackStaffAuthorizer({
     client: slackClient(),
     config: municipality,

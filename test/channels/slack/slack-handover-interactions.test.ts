@@ -3,11 +3,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mountSlackApp } from '../../../src/channels/slack/slack-app.js';
 import { SlackStaffAuthorizer } from '../../../src/channels/slack/staff-authorizer.js';
-import { CaseActions } from '../../../src/core/cases/case-actions.js';
-import { CaseAudit } from '../../../src/core/cases/case-audit.js';
-import { EscalationTimers } from '../../../src/core/cases/escalation-timers.js';
 import { HandoverDesk } from '../../../src/core/cases/handover-desk.js';
-import { Outbox } from '../../../src/core/outbox.js';
 import type { Store } from '../../../src/core/ports/store.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { FakeClock } from '../../support/fake-clock.js';
@@ -17,7 +13,6 @@ import {
   API_URL,
   BOT_TOKEN,
   CASE_ID,
-  content,
   FALLBACK_CHANNEL,
   fixture,
   municipality,
@@ -26,6 +21,7 @@ import {
   SlackApi,
   slackClient,
   slackSignature,
+  slackStaffCore,
   staffText,
   storedCase,
 } from './slack-test-support.js';
@@ -45,28 +41,7 @@ afterEach(async () => {
 
 function setup() {
   const clock = new FakeClock();
-  const outbox = new Outbox(store.outbox, clock.now);
-  const audit = new CaseAudit(store.audit, 5, clock.now);
-  const escalation = new EscalationTimers(
-    store.timers,
-    store.cases,
-    municipality,
-    outbox,
-    'slack',
-    audit,
-    silentLogger,
-    clock.now,
-  );
-  const actions = new CaseActions(
-    store.cases,
-    outbox,
-    'slack',
-    escalation,
-    audit,
-    municipality,
-    content.translator,
-    clock.now,
-  );
+  const { outbox, audit, actions } = slackStaffCore(store, clock.now);
   const handover = new HandoverDesk({
     cases: store.cases,
     auditLog: store.audit,

@@ -5,6 +5,10 @@ import nock from 'nock';
 import { createSlackWebClient, type SlackWebClient } from '../../../src/channels/slack/slack-web-client.js';
 import { StaffText } from '../../../src/channels/slack/staff-text.js';
 import { loadConfig, projectRoot } from '../../../src/config.js';
+import { CaseActions } from '../../../src/core/cases/case-actions.js';
+import { CaseAudit } from '../../../src/core/cases/case-audit.js';
+import { EscalationTimers } from '../../../src/core/cases/escalation-timers.js';
+import { Outbox } from '../../../src/core/outbox.js';
 import type { MunicipalityConfig } from '../../../src/core/municipality/municipality-config-schema.js';
 import type { CaseRecord, NewCase, Store } from '../../../src/core/ports/store.js';
 import { type ConversationContent, loadConversationContent } from '../../../src/load-conversation-content.js';
@@ -170,4 +174,31 @@ export async function storedCase(
       )) ?? record;
   }
   return record;
+}
+
+/** The core's staff side over one store and clock, as the service wires it for Slack. */
+export function slackStaffCore(store: Store, now: () => Date) {
+  const outbox = new Outbox(store.outbox, now);
+  const audit = new CaseAudit(store.audit, 5, now);
+  const escalation = new EscalationTimers(
+    store.timers,
+    store.cases,
+    municipality,
+    outbox,
+    'slack',
+    audit,
+    silentLogger,
+    now,
+  );
+  const actions = new CaseActions(
+    store.cases,
+    outbox,
+    'slack',
+    escalation,
+    audit,
+    municipality,
+    content.translator,
+    now,
+  );
+  return { outbox, audit, escalation, actions };
 }
