@@ -127,7 +127,9 @@ describe('embedded store files', () => {
     await first.close();
 
     const second = await openEmbeddedStore({ dataDir });
-    expect(await second.timers.due(now, 10)).toEqual([{ ...timer, status: 'pending', createdAt: now }]);
+    expect(await second.timers.due(now, 10, [timer.kind])).toEqual([
+      { ...timer, status: 'pending', createdAt: now },
+    ]);
     expect(await second.timers.schedule(timer, now)).toBe('exists');
     expect(await second.timers.claim(timer.id, now)).toBe(true);
     expect(await second.seen.firstSeen('Ev1', now, new Date(now.getTime() + 60_000))).toBe(false);

@@ -59,8 +59,8 @@ export class EscalationTimers {
   /** Fires what is due. Safe to call from every instance at once. Returns how many fired. */
   async fireDue(limit = 50): Promise<number> {
     let fired = 0;
-    for (const timer of await this.timers.due(this.now(), limit)) {
-      if (timer.kind !== KIND || !(await this.timers.claim(timer.id, this.now()))) continue;
+    for (const timer of await this.timers.due(this.now(), limit, [KIND])) {
+      if (!(await this.timers.claim(timer.id, this.now()))) continue;
       const record = await this.cases.get(timer.caseId);
       if (record?.status !== 'pending') continue;
       const level = timer.data?.level === 2 ? 2 : 1;

@@ -379,8 +379,11 @@ export interface TimerRecord extends NewTimer {
 export interface TimerRepository {
   /** Idempotent by id: scheduling an existing id changes nothing. */
   schedule(timer: NewTimer, at: Date): Promise<'scheduled' | 'exists'>;
-  /** Pending timers with dueAt <= now, earliest first. */
-  due(now: Date, limit: number): Promise<TimerRecord[]>;
+  /**
+   * Pending timers of the given kinds with dueAt <= now, earliest first. Each owner asks for its own
+   * kinds, so a backlog of one kind (見守り's check-ins at 09:00) never hides another (escalations).
+   */
+  due(now: Date, limit: number, kinds: readonly string[]): Promise<TimerRecord[]>;
   /** pending → fired, exactly once across instances: true for the one caller that fired it. */
   claim(id: string, at: Date): Promise<boolean>;
   /** Cancels a case's pending timers (of one kind, or all); returns how many. */

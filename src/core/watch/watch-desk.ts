@@ -355,8 +355,7 @@ export class WatchDesk {
   async fireDue(limit = 50): Promise<number> {
     let fired = 0;
     const kinds: string[] = Object.values(WATCH_TIMER_KINDS);
-    for (const timer of await this.deps.timers.due(this.now, limit)) {
-      if (!kinds.includes(timer.kind)) continue;
+    for (const timer of await this.deps.timers.due(this.now, limit, kinds)) {
       try {
         if (timer.kind === WATCH_TIMER_KINDS.checkIn) await this.checkInStep(timer);
         else await this.closeStep(timer);

@@ -13,9 +13,14 @@ export function embeddedTimers(timers: Collection<TimerDoc>): TimerRepository {
         throw error;
       }
     },
-    async due(now, limit) {
+    async due(now, limit, kinds) {
       // Answered from the `status` index: pending timers are few (open cases), fired ones pile up.
-      const docs = await find(timers, { dueAt: { $lte: now }, status: 'pending' }, TIMER_ORDER, limit);
+      const docs = await find(
+        timers,
+        { dueAt: { $lte: now }, kind: { $in: [...kinds] }, status: 'pending' },
+        TIMER_ORDER,
+        limit,
+      );
       return docs.map(timerFromDoc);
     },
     async claim(id, at) {

@@ -14,9 +14,9 @@ export function mongoTimers(timers: Collection<TimerDoc>): TimerRepository {
         throw error;
       }
     },
-    async due(now, limit) {
+    async due(now, limit, kinds) {
       const docs = await timers
-        .find({ status: 'pending', dueAt: { $lte: now } })
+        .find({ status: 'pending', kind: { $in: [...kinds] }, dueAt: { $lte: now } })
         .sort(TIMER_ORDER)
         .limit(limit)
         .toArray();

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseView, FeedEntryView } from '../../../src/channels/local/staff-pane-view.js';
+import { WATCH_TIMER_KINDS } from '../../../src/core/watch/watch-desk.js';
 import { t } from '../../support/conversation-harness.js';
 import { createPlaygroundApp, type PlaygroundApp } from './playground-app.js';
 import { PlaygroundResident } from './playground-resident.js';
@@ -150,7 +151,13 @@ describe('見守り in the playground, over the real core', () => {
     await tapOption('my-data', 'confirm-erase', 'yes');
     expect(await pg.store.watch.get(view.id)).toBeNull();
     expect(await pg.store.watch.listCheckIns(view.id)).toEqual([]);
-    expect(await pg.store.timers.due(new Date(Date.now() + 400 * 86_400_000), 100)).toEqual([]);
+    expect(
+      await pg.store.timers.due(
+        new Date(Date.now() + 400 * 86_400_000),
+        100,
+        Object.values(WATCH_TIMER_KINDS),
+      ),
+    ).toEqual([]);
   });
 
   it('offers 見守り from the menu: ask the window, then manage it once it runs', async () => {

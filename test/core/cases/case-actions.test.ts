@@ -349,6 +349,24 @@ describe('escalation timers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('escalates even behind a backlog of other timers that keep failing (見守り steps left pending)', async () => {
+    const clock = new FakeClock(nextTokyoWeekday(3, '10:00'));
+    const h = await ConversationHarness.create({ clock, withStaff: true });
+    const r = h.resident();
+    const record = await reportedCase(h, r);
+    await h.staffNotices(record.id);
+    // 200 timers of another owner, all due before the escalation and never fired.
+    for (let n = 0; n < 200; n++)
+      await h.store.timers.schedule(
+        { id: `other-${n}`, kind: 'watch-checkin', caseId: `c-${n}`, dueAt: clock.now() },
+        clock.now(),
+      );
+    clock.advance(31 * 60_000);
+    expect(await timersOf(h).fireDue()).toBe(1);
+    const notes = (await h.staffNotices(record.id)).flatMap((n) => (n.kind === 'thread' ? [n.note] : []));
+    expect(notes).toEqual([{ type: 'escalation', level: 1, waitingMinutes: 31 }]);
+  });
+
   it('escalate an urgent case sooner, and then to the supervisor', async () => {
     const clock = new FakeClock(nextTokyoWeekday(3, '10:00'));
     const h = await ConversationHarness.create({ clock, withStaff: true });

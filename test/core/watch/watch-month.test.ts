@@ -10,7 +10,7 @@ import { StaffHandoff } from '../../../src/core/cases/staff-handoff.js';
 import { decodeChoice } from '../../../src/core/conversation/choice-data.js';
 import { Outbox } from '../../../src/core/outbox.js';
 import type { OutboxRecord, Store, WatchPlan } from '../../../src/core/ports/store.js';
-import { WatchDesk } from '../../../src/core/watch/watch-desk.js';
+import { WATCH_TIMER_KINDS, WatchDesk } from '../../../src/core/watch/watch-desk.js';
 import { loadConversationContent } from '../../../src/load-conversation-content.js';
 import { openEmbeddedStore } from '../../../src/store/embedded/embedded-store.js';
 import { silentLogger } from '../../support/silent-logger.js';
@@ -202,9 +202,9 @@ describe('見守り over a month, on two instances with a restart (fake clock)',
     expect(stopper.filter((d) => d > '2027-01-02T19:00')).toEqual([]);
     expect(stopper.length).toBeGreaterThan(5);
     expect(await store.watch.get(caseOf.stopper)).toBeNull();
-    expect(await store.timers.due(new Date(end + 90 * 24 * 60 * MINUTE), 500)).toSatisfy(
-      (timers: { caseId: string }[]) => timers.every((t) => t.caseId !== caseOf.stopper),
-    );
+    expect(
+      await store.timers.due(new Date(end + 90 * 24 * 60 * MINUTE), 500, Object.values(WATCH_TIMER_KINDS)),
+    ).toSatisfy((timers: { caseId: string }[]) => timers.every((t) => t.caseId !== caseOf.stopper));
 
     // Missed streaks: daily has two (01-04/05 and 01-13..15), weekdays one long one; each alerted once.
     const alerts = await notices(store, 'alert');

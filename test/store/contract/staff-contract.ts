@@ -3,6 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { NewTimer, Store } from '../../../src/core/ports/store.js';
 import { at, DAY, newCase, retention, SECOND } from './contract-fixtures.js';
 
+/** Every kind the timer tests schedule. */
+const KINDS = ['escalation', 'reminder', 'other'];
+
 /** The staff-handoff cases of the store contract: case bookkeeping, durable timers, seen ids. */
 export function describeStaffContract(getStore: () => Store) {
   let store: Store;
@@ -237,13 +240,18 @@ export function describeStaffContract(getStore: () => Store) {
       expect(await store.timers.claim('fired', at(-5 * SECOND))).toBe(true);
       expect(await store.timers.cancelForCase('c3')).toBe(1);
 
-      const ids = async (when: Date, limit: number) => (await store.timers.due(when, limit)).map((t) => t.id);
+      const ids = async (when: Date, limit: number, kinds = KINDS) =>
+        (await store.timers.due(when, limit, kinds)).map((t) => t.id);
       expect(await ids(at(0), 10)).toEqual(['early', 'late', 'now']);
       expect(await ids(at(0), 2)).toEqual(['early', 'late']);
       expect(await ids(at(-2 * SECOND), 10)).toEqual(['early']);
       expect(await ids(at(-10 * SECOND), 10)).toEqual([]);
       expect(await ids(at(10 * SECOND), 10)).toEqual(['early', 'late', 'now', 'future']);
-      expect((await store.timers.due(at(0), 1))[0]).toEqual({
+      // Each owner asks for its own kinds: a backlog of one kind never hides another.
+      expect(await ids(at(0), 1, ['other'])).toEqual(['now']);
+      expect(await ids(at(0), 10, ['escalation'])).toEqual(['early', 'late']);
+      expect(await ids(at(0), 10, ['nothing-like-this'])).toEqual([]);
+      expect((await store.timers.due(at(0), 1, KINDS))[0]).toEqual({
         ...early,
         status: 'pending',
         createdAt: at(-DAY),
@@ -264,7 +272,7 @@ export function describeStaffContract(getStore: () => Store) {
         firedAt: at(winner * SECOND),
         createdAt: at(-DAY),
       });
-      expect(await store.timers.due(at(0), 10)).toEqual([]);
+      expect(await store.timers.due(at(0), 10, KINDS)).toEqual([]);
       expect(await store.timers.claim(t.id, at(30 * SECOND))).toBe(false);
       expect(await store.timers.claim('missing', at(0))).toBe(false);
     });
@@ -277,7 +285,7 @@ export function describeStaffContract(getStore: () => Store) {
       expect(await store.timers.get(t.id)).toEqual({ ...t, status: 'cancelled', createdAt: at(-DAY) });
       // Scheduling the same id again does not bring it back.
       expect(await store.timers.schedule(t, at(0))).toBe('exists');
-      expect(await store.timers.due(at(0), 10)).toEqual([]);
+      expect(await store.timers.due(at(0), 10, KINDS)).toEqual([]);
     });
 
     it("cancels a case's pending timers, of one kind or all", async () => {
@@ -302,7 +310,7 @@ export function describeStaffContract(getStore: () => Store) {
       expect((await store.timers.get('a-fired'))?.status).toBe('fired');
       expect(await store.timers.cancelForCase('c1')).toBe(0);
       expect(await store.timers.cancelForCase('missing')).toBe(0);
-      expect((await store.timers.due(at(DAY), 10)).map((t) => t.id)).toEqual(['b1']);
+      expect((await store.timers.due(at(DAY), 10, KINDS)).map((t) => t.id)).toEqual(['b1']);
     });
   });
 
