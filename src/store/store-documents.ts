@@ -15,6 +15,7 @@ import type {
   CaseStatus,
   CaseTransitionChanges,
   ContactRecord,
+  HandoverConsentState,
   InboxRecord,
   InboxStatus,
   NewOutboxItem,
@@ -125,6 +126,7 @@ export interface CaseDoc {
   rerouteCount?: number | undefined;
   reopenCount?: number | undefined;
   satisfaction?: number | undefined;
+  handoverConsent?: Record<string, HandoverConsentState> | undefined;
 }
 
 export interface CounterDoc {
@@ -271,6 +273,7 @@ export function caseFromDoc(d: CaseDoc): CaseRecord {
     rerouteCount: d.rerouteCount ?? 0,
     reopenCount: d.reopenCount ?? 0,
     satisfaction: d.satisfaction,
+    handoverConsent: d.handoverConsent && { ...d.handoverConsent },
   });
 }
 
@@ -354,6 +357,7 @@ const AMEND_FIELDS = [
   'anonymous',
   'staffThread',
   'satisfaction',
+  'handoverConsent',
 ] as const satisfies readonly (keyof CaseAmendment)[];
 
 /**

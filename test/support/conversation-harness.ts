@@ -4,6 +4,7 @@ import { CaseActions } from '../../src/core/cases/case-actions.js';
 import { CaseAudit } from '../../src/core/cases/case-audit.js';
 import { CaseDesk } from '../../src/core/cases/case-desk.js';
 import { EscalationTimers } from '../../src/core/cases/escalation-timers.js';
+import { HandoverDesk } from '../../src/core/cases/handover-desk.js';
 import { StaffHandoff } from '../../src/core/cases/staff-handoff.js';
 import type { ChoiceData } from '../../src/core/conversation/choice-data.js';
 import { createConversationHandler } from '../../src/core/conversation/conversation-engine.js';
@@ -92,6 +93,7 @@ export class ConversationHarness {
 
   actions: CaseActions | undefined;
   escalation: EscalationTimers | undefined;
+  handover: HandoverDesk | undefined;
 
   static async create(
     options: {
@@ -134,6 +136,20 @@ export class ConversationHarness {
     // Both hear everything: the recording for assertions, the staff side for real notices and timers.
     const handoff: HandoffListener = staff ? fanOut(recording, staff) : recording;
     const languageChanges: Array<{ address: string; language: string }> = [];
+    // With staff: つなぐシート, whose consent question the resident answers in the chat.
+    const handover = options.withStaff
+      ? new HandoverDesk({
+          cases: store.cases,
+          auditLog: store.audit,
+          audit,
+          outbox,
+          staffChannel: 'slack',
+          config: content.municipality,
+          t: content.translator.forLanguage('ja'),
+          translator: content.translator,
+          now: clock.now,
+        })
+      : undefined;
     const handle = createConversationHandler({
       ...content,
       risk: options.risk ?? createRiskAssessor({ classifier: content.classifier, model: content.riskModel }),
@@ -151,9 +167,11 @@ export class ConversationHarness {
       settings: { resumeAfterMs: options.resumeAfterMs ?? 30 * 60_000, sessionTtlMs: 30 * 86_400_000 },
       logger,
       now: clock.now,
+      handover,
     });
     harness = new ConversationHarness(store, clock, handle, languages, languageChanges);
     harness.escalation = escalation;
+    harness.handover = handover;
     harness.actions = escalation
       ? new CaseActions(
           store.cases,
@@ -171,6 +189,17 @@ export class ConversationHarness {
 
   resident(address = `U${String(++this.counter).padStart(32, '0')}`): Resident {
     return new Resident(this, address);
+  }
+
+  /** What was pushed to a resident outside any event of theirs (staff's messages), marked as sent. */
+  async pushed(address: string): Promise<OutgoingMessage[]> {
+    const messages: OutgoingMessage[] = [];
+    for (;;) {
+      const item = await this.store.outbox.oldestPending('line', address);
+      if (!item) return messages;
+      messages.push(...item.messages);
+      await this.store.outbox.markSent(item.id, this.clock.now());
+    }
   }
 
   async deliver(address: string, incoming: IncomingContent): Promise<OutgoingMessage[]> {
@@ -293,6 +322,12 @@ export class Resident {
 
   text(): string {
     return this.last.map((m) => m.text).join('\n');
+  }
+
+  /** Reads what staff pushed to this resident since, as the last messages received (to tap their buttons). */
+  async receivePushed(): Promise<OutgoingMessage[]> {
+    this.last = await this.harness.pushed(this.address);
+    return this.last;
   }
 
   /** Sends what the resident did (a tap carrying any postback, e.g. the LINE rich menu's). */

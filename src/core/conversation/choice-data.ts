@@ -17,7 +17,9 @@ export type ChoiceData =
   /** The 1-5 satisfaction answer after a case was closed. */
   | { kind: 'rating'; caseId: string; score: number }
   /** 見守り (core/watch): consent, a check-in's answer, pause / time / stop; `ref` a watch or check-in id. */
-  | { kind: 'watch'; verb: WatchVerb; ref: string };
+  | { kind: 'watch'; verb: WatchVerb; ref: string }
+  /** つなぐシート: the resident's answer to "may we share this with `window`?" for case `caseId`. */
+  | { kind: 'consent'; answer: 'yes' | 'no'; caseId: string; window: string };
 
 export type WatchVerb =
   | 'agree'
@@ -66,6 +68,8 @@ export function encodeChoice(data: ChoiceData): string {
       return `q|${data.caseId}|${data.score}`;
     case 'watch':
       return `w|${data.verb}|${data.ref}`;
+    case 'consent':
+      return `g|${data.answer}|${data.caseId}|${data.window}`;
   }
 }
 
@@ -110,6 +114,10 @@ export function decodeChoice(raw: string): ChoiceData | null {
     case 'w':
       return ok(2) && WATCH_VERB.test(rest[0] as string)
         ? { kind: 'watch', verb: rest[0] as WatchVerb, ref: rest[1] as string }
+        : null;
+    case 'g':
+      return ok(3) && (rest[0] === 'yes' || rest[0] === 'no')
+        ? { kind: 'consent', answer: rest[0], caseId: rest[1] as string, window: rest[2] as string }
         : null;
     default:
       return null;

@@ -1,5 +1,6 @@
 import type { Logger } from '../../logger.js';
 import type { CaseDesk } from '../cases/case-desk.js';
+import type { HandoverDesk } from '../cases/handover-desk.js';
 import { CodedError } from '../coded-error.js';
 import type { EventHandler } from '../inbox-queue.js';
 import { conversationKey } from '../ingest-events.js';
@@ -71,6 +72,8 @@ export interface ConversationDeps {
   onLanguage?: (event: IncomingEvent, language: string) => Promise<void>;
   /** 見守り's buttons, and words written while a check-in waits (core/watch). */
   watch?: WatchConversation | undefined;
+  /** つなぐシート: the resident's answer when staff asked whether a case may go to another window. */
+  handover?: Pick<HandoverDesk, 'answerConsent'> | undefined;
 }
 
 /** A tap on one of the welcome menu's options (the chat's own buttons, or the LINE rich menu). */
@@ -205,6 +208,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
       turn.say('common.stale-choice');
       return toMenu(turn);
     }
+    if (choice?.kind === 'consent') return answerConsent(turn, choice);
     // A watcher code from the person a resident gave it to links them (見守り's family or neighbour).
     if (deps.watch && (await deps.watch.joinByCode(turn))) return;
     // Words written while a check-in waits answer it, and reach the case like any message.
@@ -349,6 +353,22 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
       runner.place(turn, ENTRY_POINTS.menu.flow, ENTRY_POINTS.menu.step);
     }
     return runner.answer(turn, turn.event.content, choice);
+  }
+
+  /** Yes or no to sharing the case with another window: thanked once; a stale or repeated tap changes nothing. */
+  async function answerConsent(turn: Turn, choice: ChoiceData & { kind: 'consent' }): Promise<void> {
+    const answered = await deps.handover?.answerConsent(
+      choice.caseId,
+      choice.window,
+      turn.key,
+      choice.answer,
+    );
+    const names: Record<string, string | undefined> | undefined = deps.config.windows.find(
+      (w) => w.id === choice.window,
+    )?.names;
+    const window = names?.[turn.language] ?? names?.ja ?? '';
+    turn.say(answered ? `handover.ask.thanks-${choice.answer}` : 'handover.ask.already', { window });
+    if (turn.state.position) await runner.repeat(turn);
   }
 
   async function runCommand(turn: Turn, command: Command): Promise<void> {

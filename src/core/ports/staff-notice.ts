@@ -43,6 +43,8 @@ export type ThreadNote =
       staffId: string;
       staffName?: string | undefined;
     }
+  /** Staff asked the resident whether the case may go to `windowId` (the sheet follows their answer). */
+  | { type: 'consent-asked'; windowId: string; staffId: string }
   /**
    * The resident erased their data, or its retention period ended: staff see that it happened, and
    * the staff channel removes its own copies of what the resident wrote.

@@ -256,7 +256,14 @@ export interface CaseRecord extends NewCase {
   reopenCount: number;
   /** The resident's satisfaction rating, 1-5 (the store does not check the range). */
   satisfaction?: number | undefined;
+  /**
+   * つなぐシート consent asked of the resident, by target window id: 'asked' until they answer, then
+   * their answer. Absent when never asked.
+   */
+  handoverConsent?: Record<string, HandoverConsentState> | undefined;
 }
+
+export type HandoverConsentState = 'asked' | 'yes' | 'no';
 
 /**
  * What CaseRepository.transition may change. A field given as undefined is removed (`assignee` when
@@ -285,6 +292,8 @@ export interface CaseAmendment {
   anonymous?: boolean | undefined;
   staffThread?: StaffThreadRef | undefined;
   satisfaction?: number | undefined;
+  /** Replaces the whole map: the caller merges it with what it read. */
+  handoverConsent?: Record<string, HandoverConsentState> | undefined;
 }
 
 export interface CaseRepository {

@@ -82,6 +82,7 @@ describe('つなぐシート (handover sheet)', () => {
       staffChannel: 'slack',
       config,
       t: (key, values) => t(key, values),
+      translator: h.content.translator,
       now: h.clock.now,
     });
   });

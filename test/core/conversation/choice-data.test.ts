@@ -11,6 +11,9 @@ describe('choice data (what a tapped button carries back)', () => {
     { kind: 'resume', answer: 'restart' },
     { kind: 'command', command: 'language' },
     { kind: 'rating', caseId: '2f1e7c9a-3b4d-5e6f-8a9b-0c1d2e3f4a5b', score: 4 },
+    { kind: 'consent', answer: 'no', caseId: '2f1e7c9a-3b4d-5e6f-8a9b-0c1d2e3f4a5b', window: 'kodomo-katei' },
+    // The longest a consent button can be: 64-character ids both.
+    { kind: 'consent', answer: 'yes', caseId: 'c'.repeat(64), window: 'w'.repeat(64) },
   ];
 
   it('round-trips every kind within LINE postback data limits', () => {
@@ -32,6 +35,9 @@ describe('choice data (what a tapped button carries back)', () => {
       'c|delete',
       'q|id|9',
       'q|id|2.5',
+      'g|maybe|case|window',
+      'g|yes|case',
+      'g|yes|case|Window.x',
     ]) {
       expect(decodeChoice(bad), bad).toBeNull();
     }
