@@ -13,7 +13,7 @@ import {
 } from './playground-schemas.js';
 
 export interface HandoverRoutesOptions {
-  handover: Pick<HandoverDesk, 'request' | 'build'>;
+  handover: Pick<HandoverDesk, 'request' | 'build' | 'askConsent'>;
   cases: Pick<CaseRepository, 'get'>;
   logger: Logger;
   staffName: (staffId: StaffId) => string;
@@ -31,6 +31,23 @@ export function mountHandoverRoutes(router: Router, options: HandoverRoutesOptio
     const id = parseOr400(caseIdSchema, req.params.caseId, res, 'caseId');
     const body = id && parseOr400(handoverSchema, req.body, res, 'body');
     if (!id || !body) return;
+    if (body.ask) {
+      const staff = { id: body.staffId, displayName: options.staffName(body.staffId) };
+      const asked = await handover.askConsent(id, body.windowId, staff);
+      logger.info(
+        { caseId: id, action: 'handover-consent-ask', outcome: asked.kind },
+        'staff action from the playground',
+      );
+      const status = {
+        asked: 202,
+        'not-found': 404,
+        'unknown-window': 400,
+        'cannot-ask': 409,
+        'already-answered': 409,
+      };
+      res.status(status[asked.kind]).json(asked.kind === 'asked' ? { kind: asked.kind } : asked);
+      return;
+    }
     const result = await handover.request(
       id,
       body.windowId,

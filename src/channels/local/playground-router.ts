@@ -33,7 +33,7 @@ export interface PlaygroundRouterOptions {
   config: MunicipalityConfig;
   translator: Translator;
   /** つなぐシート (the staff pane's button); without it the routes are not there. */
-  handover?: Pick<HandoverDesk, 'request' | 'build'> | undefined;
+  handover?: Pick<HandoverDesk, 'request' | 'build' | 'askConsent'> | undefined;
   /** The loaded locales: the page's own texts are their `playground` namespace. */
   locales: LocaleResources;
   logger: Logger;

@@ -58,6 +58,8 @@ export const handoverSchema = z.strictObject({
   staffId,
   windowId: z.string().min(1).max(64),
   consent: z.boolean().default(false),
+  /** Ask the resident in the chat instead: their answer decides the sheet (wins over `consent`). */
+  ask: z.boolean().default(false),
 });
 
 /** The sheet's download links carry what its notice said (window, consent, who asked). */

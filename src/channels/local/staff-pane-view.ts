@@ -37,6 +37,8 @@ export type ThreadEntryView =
   | { type: 'reopened' }
   | { type: 'satisfaction'; score: number }
   | { type: 'erased' }
+  /** Staff asked the resident whether the case may go to `to`. */
+  | { type: 'consent-asked'; to: string; staffId: string }
   /** A つなぐシート: where it goes, and where the pane downloads it (built on request from the case). */
   | {
       type: 'handover-sheet';
@@ -160,6 +162,8 @@ export function renderThreadNote(
         markdownUrl: `${base}.md?${query}`,
       };
     }
+    case 'consent-asked':
+      return { type: 'consent-asked', to: windowName(note.windowId, ctx), staffId: note.staffId };
     case 'watch':
       return renderWatchEntry(note.watch, ctx);
     default:

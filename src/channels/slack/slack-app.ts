@@ -44,7 +44,7 @@ export interface SlackAppOptions {
   /** Records refused (unauthorised) attempts; optional. */
   audit?: CaseAudit | undefined;
   /** つなぐシート: the alert's button and the reroute modal's offer; without it neither is shown. */
-  handover?: Pick<HandoverDesk, 'request'> | undefined;
+  handover?: Pick<HandoverDesk, 'request' | 'askConsent'> | undefined;
   /** The bot's ids, when known, so Bolt can recognise its own messages. Never required. */
   botId?: string | undefined;
   botUserId?: string | undefined;

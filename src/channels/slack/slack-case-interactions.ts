@@ -24,7 +24,7 @@ import type { StaffInteractionDeps } from './staff-interaction-deps.js';
 export interface CaseInteractionDeps extends StaffInteractionDeps {
   actions: CaseActions;
   /** つなぐシート: the reroute modal offers one for the receiving window. */
-  handover?: Pick<HandoverDesk, 'request'> | undefined;
+  handover?: Pick<HandoverDesk, 'request' | 'askConsent'> | undefined;
 }
 
 type Button = BlockAction<ButtonAction>;

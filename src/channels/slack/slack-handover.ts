@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction, types, ViewSubmitAction } from '@slack/bolt';
+import { residentAddress } from '../../core/cases/case-actions.js';
 import type { HandoverDesk } from '../../core/cases/handover-desk.js';
 import { canRecordConsent, type HandoverSheet, handoverMarkdown } from '../../core/cases/handover-sheet.js';
 import type { MunicipalityConfig } from '../../core/municipality/municipality-config-schema.js';
@@ -24,6 +25,8 @@ const INPUT = {
   attach: { block: 'handover_attach', action: 'handover_attach' },
 } as const;
 const CONSENT = 'consent';
+/** Ask the resident on LINE instead: their answer decides the sheet. */
+const ASK = 'ask';
 const ATTACH = 'attach';
 
 /** Slack's markdown block takes 12,000 characters; the PDF has the whole sheet. */
@@ -63,7 +66,10 @@ function consentInput(record: CaseRecord, s: StaffText): types.KnownBlock {
     element: {
       type: 'checkboxes',
       action_id: INPUT.consent.action,
-      options: [{ text: plain(s.t('handover.modal.consent-option')), value: CONSENT }],
+      options: [
+        { text: plain(s.t('handover.modal.consent-option')), value: CONSENT },
+        ...(residentAddress(record) ? [{ text: plain(s.t('handover.modal.ask-option')), value: ASK }] : []),
+      ],
     },
   };
 }
@@ -141,10 +147,16 @@ type ViewState = Record<
 const ticked = (values: ViewState, input: { block: string; action: string }, value: string) =>
   (values[input.block]?.[input.action]?.selected_options ?? []).some((o) => o.value === value);
 
-export function submittedHandover(values: ViewState): { windowId: string | undefined; consent: boolean } {
+export function submittedHandover(values: ViewState): {
+  windowId: string | undefined;
+  consent: boolean;
+  /** Ask the resident rather than record consent (wins over the consent tick). */
+  ask: boolean;
+} {
   return {
     windowId: values[INPUT.window.block]?.[INPUT.window.action]?.selected_option?.value ?? undefined,
     consent: ticked(values, INPUT.consent, CONSENT),
+    ask: ticked(values, INPUT.consent, ASK),
   };
 }
 
@@ -177,8 +189,17 @@ export function renderHandoverMessage(sheet: HandoverSheet, staffId: string, s: 
   });
 }
 
+/** What staff are told after asking the resident, by outcome. */
+const ASK_REPLY = {
+  asked: 'handover.ephemeral.asked',
+  'not-found': 'staff.ephemeral.not-found',
+  'unknown-window': 'staff.ephemeral.not-found',
+  'cannot-ask': 'handover.ephemeral.cannot-ask',
+  'already-answered': 'handover.ephemeral.already-answered',
+} as const;
+
 export interface HandoverInteractionDeps {
-  handover: Pick<HandoverDesk, 'request'>;
+  handover: Pick<HandoverDesk, 'request' | 'askConsent'>;
   cases: Pick<CaseRepository, 'get'>;
   config: MunicipalityConfig;
   authorizer: StaffAuthorizer;
@@ -240,13 +261,19 @@ export function registerHandoverInteractions(app: App, deps: HandoverInteraction
   app.view<ViewSubmitAction>(HANDOVER_VIEW_ID, async ({ ack, body, view, client }) => {
     await ack();
     const context = parseModalContext(view.private_metadata);
-    const { windowId, consent } = submittedHandover(view.state.values as ViewState);
+    const { windowId, consent, ask } = submittedHandover(view.state.values as ViewState);
     if (!context || !windowId) return;
     const spot: StaffSpot = { user: body.user.id, channel: context.channel };
     await safely(client, spot, async () => {
       const record = await authorised(client, spot, context.caseId);
       if (!record) return;
       const staff = await staffRefOf(client, spot.user, config, log);
+      if (ask) {
+        const asked = await deps.handover.askConsent(record.id, windowId, staff, view.id);
+        log.info({ caseNumber: record.number, window: windowId, outcome: asked.kind }, 'consent question');
+        await tellStaff(client, spot, s.t(ASK_REPLY[asked.kind]), log);
+        return;
+      }
       // The view id makes a submission delivered twice produce one sheet.
       const result = await deps.handover.request(record.id, windowId, staff, consent, view.id);
       if (result.kind !== 'requested') {

@@ -191,6 +191,18 @@ export function renderSimpleNote(
         text: fallback(s, record, 'staff.thread.reopened-fallback'),
         blocks: [mrkdwnSection(t('staff.thread.reopened'))],
       };
+    case 'consent-asked':
+      return {
+        text: fallback(s, record, 'handover.thread.consent-asked-fallback'),
+        blocks: [
+          contextLine(
+            t('handover.thread.consent-asked', {
+              staff: userMention(note.staffId),
+              window: escapeSlack(s.windowName(note.windowId)),
+            }),
+          ),
+        ],
+      };
     case 'satisfaction':
       return {
         text: fallback(s, record, 'staff.thread.satisfaction-fallback'),

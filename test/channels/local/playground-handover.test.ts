@@ -75,6 +75,74 @@ describe('つなぐシート in the playground', () => {
     expect(audit.filter((e) => e.action === 'case.handover-sheet')).toHaveLength(1);
   });
 
+  it('staff ask the resident in the chat; their yes produces the consented sheet, once', async () => {
+    const r = new PlaygroundResident(pg.app, () => pg.settle(), 'resident-2');
+    await r.follow();
+    await r.tapOption('welcome', 'menu', 'self');
+    await r.tapOption('intake-self', 'who', 'self');
+    await r.tapOption('intake-self', 'fields', 'children');
+    await r.choose({ kind: 'done', flow: 'intake-self', step: 'fields' });
+    await r.choose({ kind: 'skip', flow: 'intake-self', step: 'words' });
+    await r.tapOption('intake-self', 'urgency', 'soon');
+    await r.tapOption('intake-self', 'contact', 'phone');
+    await r.say('090-1234-5678');
+    await r.choose({ kind: 'skip', flow: 'intake-self', step: 'area' });
+    await r.tapOption('intake-self', 'confirm', 'send');
+    const view = (await request(pg.app).get('/playground/api/cases')).body.cases[0] as CaseView;
+    await request(pg.app)
+      .post(`/playground/api/cases/${view.id}/accept`)
+      .send({ staffId: 'staff-a' })
+      .expect(200);
+
+    const windows = (await request(pg.app).get('/playground/api/windows')).body.windows as Array<{
+      id: string;
+      name: string;
+    }>;
+    const window = windows.find((w) => w.id === 'kosodate-sogo')?.name ?? '';
+    const asked = await request(pg.app)
+      .post(`/playground/api/cases/${view.id}/handover-sheet`)
+      .send({ staffId: 'staff-a', windowId: 'kosodate-sogo', ask: true });
+    expect(asked.status).toBe(202);
+    expect(asked.body).toEqual({ kind: 'asked' });
+    await pg.settle();
+    r.last = await r.read();
+    expect(r.said('handover.ask.question', { window })).toBe(true);
+
+    const consent = { kind: 'consent', caseId: view.id, window: 'kosodate-sogo' } as const;
+    const buttons = r.buttons();
+    await r.choose({ ...consent, answer: 'yes' });
+    expect(r.said('handover.ask.thanks-yes', { window })).toBe(true);
+    // The question's buttons, tapped again: nothing more happens.
+    r.last = [{ ...r.last[0], from: 'bot', text: '', quickReplies: buttons } as (typeof r.last)[number]];
+    await r.choose({ ...consent, answer: 'no' });
+    expect(r.said('handover.ask.already')).toBe(true);
+
+    const feed = (await request(pg.app).get('/playground/api/staff/feed?after=0')).body
+      .entries as FeedEntryView[];
+    const notes = feed.flatMap((e) => (e.caseId === view.id && e.note ? [e.note] : []));
+    expect(notes.filter((n) => n.type === 'consent-asked')).toHaveLength(1);
+    const sheets = notes.filter((n) => n.type === 'handover-sheet');
+    expect(sheets).toEqual([expect.objectContaining({ consent: true })]);
+
+    // Asking again is refused: the answer stands.
+    const again = await request(pg.app)
+      .post(`/playground/api/cases/${view.id}/handover-sheet`)
+      .send({ staffId: 'staff-a', windowId: 'kosodate-sogo', ask: true });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual({ kind: 'already-answered', answer: 'yes' });
+  });
+
+  it('a neighbour report cannot be asked: a clear refusal, nothing sent', async () => {
+    const view = await neighbourCase();
+    const asked = await request(pg.app)
+      .post(`/playground/api/cases/${view.id}/handover-sheet`)
+      .send({ staffId: 'staff-a', windowId: 'takikan-kyodo', ask: true });
+    expect(asked.status).toBe(409);
+    expect(asked.body).toEqual({ kind: 'cannot-ask' });
+    const audit = await pg.store.audit.listForCase(view.id);
+    expect(audit.filter((e) => e.action.startsWith('case.handover'))).toEqual([]);
+  });
+
   it('refuses a request naming no known window, or no staff, with a clear error', async () => {
     const view = await neighbourCase();
     const unknown = await request(pg.app)

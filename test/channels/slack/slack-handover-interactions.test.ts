@@ -13,10 +13,13 @@ import {
   API_URL,
   BOT_TOKEN,
   CASE_ID,
+  content,
   FALLBACK_CHANNEL,
   fixture,
+  ja,
   municipality,
   NORTH_CHANNEL,
+  RESIDENT,
   SIGNING_SECRET,
   SlackApi,
   slackClient,
@@ -50,6 +53,7 @@ function setup() {
     staffChannel: 'slack',
     config: municipality,
     t: staffText.t,
+    translator: content.translator,
     now: clock.now,
   });
   const app = express();
@@ -147,6 +151,76 @@ describe('つなぐシート from Slack', () => {
       details: { window: 'kodomo-katei', consent: true },
     });
     expect(await queuedNotes()).toEqual(['handover-sheet']);
+  });
+
+  it('"本人に確認する": the resident is asked on LINE (no sheet yet), staff are told, and their tap decides the sheet', async () => {
+    await storedCase(store, { anonymous: false }, { ...posted, assignee: STAFF });
+    api.on('views.open', { view: { id: 'V0SHEET00003' } });
+    api.on('chat.postEphemeral', {}, { times: 2 });
+    const postPayload = setup();
+    const click = JSON.parse(fixture('block-actions-accept'));
+    click.actions[0].action_id = 'case_handover';
+    await postPayload(click);
+    expect(JSON.stringify(api.callsTo('views.open')[0]?.body.view)).toContain('"value":"ask"');
+
+    const submit = submission(
+      'case_handover_submit',
+      {
+        handover_window: {
+          handover_window: { type: 'static_select', selected_option: { value: 'kodomo-katei' } },
+        },
+        handover_consent: {
+          handover_consent: { type: 'checkboxes', selected_options: [{ value: 'ask' }] },
+        },
+      },
+      'V0SHEET00003',
+    );
+    await postPayload(submit);
+    await postPayload(submit);
+    expect(api.callsTo('chat.postEphemeral')[0]?.body).toMatchObject({
+      user: STAFF,
+      text: ja('handover.ephemeral.asked'),
+    });
+    const trail = await store.audit.listForCase(CASE_ID);
+    expect(trail.filter((e) => e.action === 'case.handover-sheet')).toEqual([]);
+    const asked = trail.filter((e) => e.action === 'case.handover-consent-asked');
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({
+      actor: { kind: 'staff', id: STAFF },
+      details: { window: 'kodomo-katei' },
+    });
+    expect(await queuedNotes()).toEqual(['consent-asked']);
+    expect((await store.cases.get(CASE_ID))?.handoverConsent).toEqual({ 'kodomo-katei': 'asked' });
+
+    // One question reached the resident's LINE outbox, with a yes and a no button.
+    const question = await store.outbox.oldestPending('line', RESIDENT);
+    expect(question?.messages[0]?.quickReplies?.map((q) => (q.kind === 'choice' ? q.data : ''))).toEqual([
+      `g|yes|${CASE_ID}|kodomo-katei`,
+      `g|no|${CASE_ID}|kodomo-katei`,
+    ]);
+    if (question) await store.outbox.markSent(question.id, new Date());
+    expect(await store.outbox.oldestPending('line', RESIDENT)).toBeNull();
+  });
+
+  it('"本人に確認する" on an anonymous case is refused clearly and asks no one', async () => {
+    await storedCase(store, { anonymous: true }, { ...posted, assignee: STAFF });
+    api.on('chat.postEphemeral');
+    const postPayload = setup();
+    await postPayload(
+      submission('case_handover_submit', {
+        handover_window: {
+          handover_window: { type: 'static_select', selected_option: { value: 'kodomo-katei' } },
+        },
+        handover_consent: {
+          handover_consent: { type: 'checkboxes', selected_options: [{ value: 'ask' }] },
+        },
+      }),
+    );
+    expect(api.callsTo('chat.postEphemeral')[0]?.body).toMatchObject({
+      text: ja('handover.ephemeral.cannot-ask'),
+    });
+    expect(await store.outbox.oldestPending('line', RESIDENT)).toBeNull();
+    expect(await queuedNotes()).toEqual([]);
   });
 
   it('a neighbour report: the modal offers no consent, whatever a forged submission says', async () => {

@@ -11,6 +11,7 @@ import { silentLogger } from '../../support/silent-logger.js';
 import {
   ALERT_TS,
   CASE_ID,
+  content,
   FALLBACK_CHANNEL,
   ja,
   municipality,
@@ -41,6 +42,7 @@ beforeEach(async () => {
     staffChannel: 'slack',
     config: municipality,
     t: staffText.t,
+    translator: content.translator,
     now: () => NOW,
   });
 });

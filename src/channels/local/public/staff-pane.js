@@ -224,13 +224,23 @@ export class StaffPane {
       ),
     );
     const consent = this.consentBox(view, 'handover.modal.consent-option');
+    // Or ask the resident in the chat: their answer decides the sheet.
+    const ask = consent.box && el('input', { attrs: { type: 'checkbox', 'data-field': 'ask-resident' } });
     return this.formWithTitle(
       card,
       t('handover.modal.title'),
-      [select, consent.node],
+      [
+        select,
+        consent.node,
+        ask && el('label', { className: 'form-check' }, [ask, ` ${t('handover.modal.ask-option')}`]),
+      ].filter(Boolean),
       t('handover.modal.submit'),
       () =>
-        this.act(view, 'handover-sheet', { windowId: select.value, consent: consent.box?.checked ?? false }),
+        this.act(view, 'handover-sheet', {
+          windowId: select.value,
+          consent: consent.box?.checked ?? false,
+          ask: ask?.checked ?? false,
+        }),
     );
   }
 

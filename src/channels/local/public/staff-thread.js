@@ -96,6 +96,8 @@ function noteContent(note, deliveries) {
           }),
         ]),
       ];
+    case 'consent-asked':
+      return [line('handover.pane.consent-asked', { name: staffName(note.staffId), window: note.to })];
     case 'staff-reply':
       return [
         el('p', { className: 'muted', text: t('playground.thread.staff-reply') }),
