@@ -220,6 +220,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         staffChannel,
         config: municipality,
         t: translator.forLanguage('ja'),
+        translator,
         now,
       })
     : undefined;
@@ -302,6 +303,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         await watch?.forgetWatcher(residentKey);
       },
       watch: watch && new WatchConversation(watch, municipality, now),
+      handover,
       settings: { resumeAfterMs: 30 * 60_000, sessionTtlMs: 30 * DAY_MS },
       logger,
       now,
