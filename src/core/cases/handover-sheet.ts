@@ -99,7 +99,17 @@ export function buildHandoverSheet(request: HandoverRequest, ctx: HandoverContex
   const consent: SheetSection = {
     id: 'consent',
     heading: t('handover.section.consent'),
-    items: [{ value: t(consented ? 'handover.consent.yes' : 'handover.consent.no') }],
+    items: [
+      {
+        value: t(
+          !consented
+            ? 'handover.consent.no'
+            : record.handoverConsent?.[request.targetWindowId] === 'yes'
+              ? 'handover.consent.yes-resident'
+              : 'handover.consent.yes',
+        ),
+      },
+    ],
   };
 
   const area = intake.area ? config.areas.find((a) => a.id === intake.area) : undefined;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HandoverDesk } from '../../../src/core/cases/handover-desk.js';
 import type { ChoiceData } from '../../../src/core/conversation/choice-data.js';
 import type { CaseRecord } from '../../../src/core/ports/store.js';
-import { ConversationHarness, type Resident } from '../../support/conversation-harness.js';
+import { ConversationHarness, type Resident, t } from '../../support/conversation-harness.js';
 import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';
 
 const staff = { id: 'U0STAFFA', displayName: 'sato' };
@@ -78,6 +78,11 @@ describe('つなぐシート: asking the resident for consent', () => {
     expect(await sheetNotes(record.id)).toEqual([
       expect.objectContaining({ type: 'handover-sheet', windowId: TARGET, consent: true, staffId: staff.id }),
     ]);
+    // The sheet says the person agreed themselves, not that staff confirmed it.
+    const stored = await h.store.cases.get(record.id);
+    if (!stored) throw new Error('case gone');
+    const consentLine = (await desk.build(stored, TARGET, true)).sections.find((s) => s.id === 'consent');
+    expect(consentLine?.items[0]?.value).toBe(t('handover.consent.yes-resident'));
     const trail = await h.store.audit.listForCase(record.id);
     expect(trail.map((e) => e.action)).toEqual(
       expect.arrayContaining([

@@ -221,6 +221,25 @@ export function describeRecordContract(getStore: () => Store) {
       expect(await store.cases.get(input.id)).toEqual(created);
     });
 
+    it("keeps the resident's answer about sharing with each window (つなぐシート consent)", async () => {
+      const c = await store.cases.create(newCase());
+      const asked = await store.cases.amend(c.id, { handoverConsent: { 'kodomo-katei': 'asked' } }, at(0));
+      expect(asked?.handoverConsent).toEqual({ 'kodomo-katei': 'asked' });
+      const answered = await store.cases.amend(
+        c.id,
+        { handoverConsent: { 'kodomo-katei': 'yes', jiritsu: 'no' } },
+        at(SECOND),
+      );
+      expect(answered?.handoverConsent).toEqual({ 'kodomo-katei': 'yes', jiritsu: 'no' });
+      expect((await store.cases.get(c.id))?.handoverConsent).toEqual({
+        'kodomo-katei': 'yes',
+        jiritsu: 'no',
+      });
+      expect(
+        (await store.cases.get((await store.cases.create(newCase())).id))?.handoverConsent,
+      ).toBeUndefined();
+    });
+
     it('amends content whatever the status, merging answers and bumping the version', async () => {
       const c = await store.cases.create(newCase());
       const assigned = await store.cases.transition(
