@@ -302,6 +302,24 @@ export class Resident {
     return this.receive({ type: 'choice', data: button.data });
   }
 
+  /**
+   * A neighbour's report of someone not seen for days, up to sending it; `contactable` is whether
+   * the reporter may be contacted on this LINE (`line`) or not (`none`). Returns the case it opened.
+   */
+  async reportNeighbour(words: string, contactable: 'none' | 'line' = 'none'): Promise<CaseRecord> {
+    await this.follow();
+    await this.tapOption('welcome', 'menu', 'neighbour');
+    await this.tapOption('intake-neighbour', 'observed', 'not_seen');
+    await this.tapDone('intake-neighbour', 'observed');
+    await this.say(words);
+    await this.say('栄町の交番の近く');
+    await this.tapOption('intake-neighbour', 'contactable', contactable);
+    await this.tapOption('intake-neighbour', 'confirm', 'send');
+    const [record] = await this.harness.store.cases.listByResident(this.key);
+    if (!record) throw new Error('no case was opened');
+    return record;
+  }
+
   /** The shortest "about myself" intake for one field (its id), up to sending it. */
   async completeSelfIntake(field: string): Promise<void> {
     await this.follow();

@@ -8,18 +8,8 @@ import { ConversationHarness, type Resident, t } from '../../support/conversatio
 import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';
 
 /** A resident who has just reported a worry about a neighbour: one pending case. */
-async function reportedCase(h: ConversationHarness, r: Resident): Promise<CaseRecord> {
-  await r.follow();
-  await r.tapOption('welcome', 'menu', 'neighbour');
-  await r.tapOption('intake-neighbour', 'observed', 'not_seen');
-  await r.tapDone('intake-neighbour', 'observed');
-  await r.say('一人暮らしの方を一週間見ていません');
-  await r.say('栄町の交番の近く');
-  await r.tapOption('intake-neighbour', 'contactable', 'none');
-  await r.tapOption('intake-neighbour', 'confirm', 'send');
-  const [record] = await h.store.cases.listByResident(r.key);
-  if (!record) throw new Error('no case');
-  return record;
+function reportedCase(_h: ConversationHarness, r: Resident): Promise<CaseRecord> {
+  return r.reportNeighbour('一人暮らしの方を一週間見ていません');
 }
 
 function actionsOf(h: ConversationHarness) {

@@ -33,18 +33,8 @@ async function selfCase(h: ConversationHarness, r: Resident): Promise<CaseRecord
   return record;
 }
 
-async function neighbourCase(h: ConversationHarness, r: Resident): Promise<CaseRecord> {
-  await r.follow();
-  await r.tapOption('welcome', 'menu', 'neighbour');
-  await r.tapOption('intake-neighbour', 'observed', 'not_seen');
-  await r.tapDone('intake-neighbour', 'observed');
-  await r.say(NEIGHBOUR_WORDS);
-  await r.say('栄町の交番の近く');
-  await r.tapOption('intake-neighbour', 'contactable', 'line');
-  await r.tapOption('intake-neighbour', 'confirm', 'send');
-  const [record] = await h.store.cases.listByResident(r.key);
-  if (!record) throw new Error('no case');
-  return record;
+function neighbourCase(_h: ConversationHarness, r: Resident): Promise<CaseRecord> {
+  return r.reportNeighbour(NEIGHBOUR_WORDS, 'line');
 }
 
 /** Requests a sheet as staff do, then builds it as the staff channel does on delivery. */

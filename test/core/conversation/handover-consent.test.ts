@@ -145,16 +145,7 @@ describe('つなぐシート: asking the resident for consent', () => {
 
   it('a neighbour report can never be asked', async () => {
     const r = h.resident();
-    await r.follow();
-    await r.tapOption('welcome', 'menu', 'neighbour');
-    await r.tapOption('intake-neighbour', 'observed', 'not_seen');
-    await r.tapDone('intake-neighbour', 'observed');
-    await r.say('一人暮らしの方を一週間見ていません');
-    await r.say('栄町の交番の近く');
-    await r.tapOption('intake-neighbour', 'contactable', 'line');
-    await r.tapOption('intake-neighbour', 'confirm', 'send');
-    const [record] = await h.store.cases.listByResident(r.key);
-    if (!record) throw new Error('no case');
+    const record = await r.reportNeighbour('一人暮らしの方を一週間見ていません', 'line');
     await h.staffNotices(record.id);
     expect(await desk.askConsent(record.id, TARGET, staff)).toEqual({ kind: 'cannot-ask' });
     expect(await h.pushed(r.address)).toEqual([]);
