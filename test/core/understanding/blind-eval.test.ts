@@ -34,6 +34,8 @@ function holdsTo(evaluation: Evaluation, floors: Floors): void {
   expect(ratio(evaluation.windowAccuracy)).toBeGreaterThanOrEqual(floors.windowAccuracy);
   for (const language of LOCALES) {
     const own = summarize(evaluation.results.filter((r) => r.item.lang === language));
+    // A set in one language (round 5 is Chinese only) has no routed items to hold in the others.
+    if (Number.isNaN(ratio(own.windowAccuracy))) continue;
     expect(ratio(own.windowAccuracy), language).toBeGreaterThanOrEqual(floors.windowAccuracyPerLanguage);
   }
 }
@@ -102,6 +104,20 @@ describe('blind development set 4 (routing; tuned on: a regression floor)', () =
       ordinaryCrisis: 0.02,
       windowAccuracy: 0.98,
       windowAccuracyPerLanguage: 0.95,
+    });
+  });
+});
+
+describe('blind development set 5 (Chinese routing; tuned on: a regression floor)', () => {
+  it('keeps the figures reached after tuning', () => {
+    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/blind-dev-5.yaml')), {
+      crisisReachNumbers: 0.99,
+      crisisReachCrisis: 0.99,
+      concernReachNumbers: 0.99,
+      ordinaryConcern: 0.06,
+      ordinaryCrisis: 0.06,
+      windowAccuracy: 0.98,
+      windowAccuracyPerLanguage: 0.98,
     });
   });
 });
