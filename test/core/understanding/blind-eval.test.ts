@@ -122,6 +122,20 @@ describe('blind development set 5 (Chinese routing; tuned on: a regression floor
   });
 });
 
+describe('sealed set, round 5 (Chinese routing; measured once after tuning on development set 5)', () => {
+  it('keeps at least what its first sight gave (window 0.800, isolation 0.650)', () => {
+    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-5.yaml')), {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.14,
+      ordinaryCrisis: 0.045,
+      windowAccuracy: 0.8,
+      windowAccuracyPerLanguage: 0.8,
+    });
+  });
+});
+
 describe('sealed set, round 4 (routing; measured once after tuning on development set 4)', () => {
   it('keeps at least what its first sight gave (window 0.934, zh 0.833; crisis→numbers 0.967)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-4.yaml')), {
