@@ -75,6 +75,25 @@ const alert = (): StaffNotice => ({ kind: 'alert', caseId: CASE_ID });
 const note = (n: ThreadNote): StaffNotice => ({ kind: 'thread', caseId: CASE_ID, note: n });
 const posted = { staffThread: { channel: NORTH_CHANNEL, ts: ALERT_TS } };
 
+/** An outbox of one Slack sender whose client gives up after 50 ms, with a clock the test moves. */
+function slowQueue() {
+  let clock = NOW;
+  const queue = new OutboxQueue({
+    outbox: store.outbox,
+    contacts: store.contacts,
+    senders: new Map([['slack', sender(undefined, 50)]]),
+    logger: silentLogger,
+    hashId: (id) => id,
+    now: () => clock,
+  });
+  return {
+    run: () => queue.processKey(`slack:case:${CASE_ID}`, async () => true),
+    moveTo: (time: Date) => {
+      clock = time;
+    },
+  };
+}
+
 describe('SlackSender: the alert', () => {
   it('posts the alert in the window channel with no personal data, and stores where it is', async () => {
     await storedCase(store, {
@@ -134,22 +153,13 @@ describe('SlackSender: the alert', () => {
 
   it('does not post a second alert when Slack posted the first but answered after the timeout', async () => {
     await storedCase(store);
-    let clock = NOW;
-    const queue = new OutboxQueue({
-      outbox: store.outbox,
-      contacts: store.contacts,
-      senders: new Map([['slack', sender(undefined, 50)]]),
-      logger: silentLogger,
-      hashId: (id) => id,
-      now: () => clock,
-    });
+    const { run, moveTo } = slowQueue();
     const queued = item(alert());
     await store.outbox.enqueue([queued]);
-    const address = `case:${CASE_ID}`;
     // Slack takes the post, but its answer comes after the client's deadline.
     api.on('chat.postMessage', { channel: NORTH_CHANNEL, ts: ALERT_TS }, { delayMs: 1_000 });
 
-    await queue.processKey(`slack:${address}`, async () => true);
+    await run();
     const retried = await store.outbox.get(queued.id);
     expect(retried).toMatchObject({ status: 'pending', attempts: 1 });
     expect(retried?.lastError).toContain('slack.chat.postMessage network');
@@ -167,8 +177,8 @@ describe('SlackSender: the alert', () => {
       ],
       has_more: false,
     });
-    clock = new Date((retried?.nextAttemptAt ?? NOW).getTime() + 1);
-    await queue.processKey(`slack:${address}`, async () => true);
+    moveTo(new Date((retried?.nextAttemptAt ?? NOW).getTime() + 1));
+    await run();
 
     expect(await store.outbox.get(queued.id)).toMatchObject({ status: 'sent' });
     expect((await store.cases.get(CASE_ID))?.staffThread).toEqual({ channel: NORTH_CHANNEL, ts: ALERT_TS });
@@ -644,25 +654,6 @@ describe('SlackSender: thread notes', () => {
 });
 
 describe('SlackSender: a thread note is posted once', () => {
-  /** An outbox of one Slack sender whose client gives up after 50 ms, with a clock the test moves. */
-  function slowQueue() {
-    let clock = NOW;
-    const queue = new OutboxQueue({
-      outbox: store.outbox,
-      contacts: store.contacts,
-      senders: new Map([['slack', sender(undefined, 50)]]),
-      logger: silentLogger,
-      hashId: (id) => id,
-      now: () => clock,
-    });
-    return {
-      run: () => queue.processKey(`slack:case:${CASE_ID}`, async () => true),
-      moveTo: (time: Date) => {
-        clock = time;
-      },
-    };
-  }
-
   it('does not relay a resident message twice when Slack posted it but answered after the timeout', async () => {
     await storedCase(store, {}, { ...posted, assignee: STAFF });
     const { run, moveTo } = slowQueue();
