@@ -303,6 +303,28 @@ export class Resident {
   }
 
   /**
+   * A consultation about oneself, named, asking for a phone call (`phone`), up to sending it:
+   * the fields by id, the own words when given (skipped otherwise). Returns the case it opened.
+   */
+  async consultAboutSelf(fields: string[], phone: string, words?: string): Promise<CaseRecord> {
+    await this.follow();
+    await this.tapOption('welcome', 'menu', 'self');
+    await this.tapOption('intake-self', 'who', 'self');
+    for (const field of fields) await this.tapOption('intake-self', 'fields', field);
+    await this.tapDone('intake-self', 'fields');
+    if (words === undefined) await this.tapSkip('intake-self', 'words');
+    else await this.say(words);
+    await this.tapOption('intake-self', 'urgency', 'soon');
+    await this.tapOption('intake-self', 'contact', 'phone');
+    await this.say(phone);
+    await this.tapSkip('intake-self', 'area');
+    await this.tapOption('intake-self', 'confirm', 'send');
+    const [record] = await this.harness.store.cases.listByResident(this.key);
+    if (!record) throw new Error('no case was opened');
+    return record;
+  }
+
+  /**
    * A neighbour's report of someone not seen for days, up to sending it; `contactable` is whether
    * the reporter may be contacted on this LINE (`line`) or not (`none`). Returns the case it opened.
    */

@@ -15,22 +15,8 @@ const PHONE = '090-1234-5678';
 const NEIGHBOUR_WORDS = '一人暮らしの方を一週間見ていません';
 
 /** A resident consulting about themselves, who wrote their words and asked for a phone call. */
-async function selfCase(h: ConversationHarness, r: Resident): Promise<CaseRecord> {
-  await r.follow();
-  await r.tapOption('welcome', 'menu', 'self');
-  await r.tapOption('intake-self', 'who', 'self');
-  await r.tapOption('intake-self', 'fields', 'elderly');
-  await r.tapOption('intake-self', 'fields', 'children');
-  await r.tapDone('intake-self', 'fields');
-  await r.say(OWN_WORDS);
-  await r.tapOption('intake-self', 'urgency', 'soon');
-  await r.tapOption('intake-self', 'contact', 'phone');
-  await r.say(PHONE);
-  await r.tapSkip('intake-self', 'area');
-  await r.tapOption('intake-self', 'confirm', 'send');
-  const [record] = await h.store.cases.listByResident(r.key);
-  if (!record) throw new Error('no case');
-  return record;
+function selfCase(_h: ConversationHarness, r: Resident): Promise<CaseRecord> {
+  return r.consultAboutSelf(['elderly', 'children'], PHONE, OWN_WORDS);
 }
 
 function neighbourCase(_h: ConversationHarness, r: Resident): Promise<CaseRecord> {

@@ -8,21 +8,8 @@ import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';
 const staff = { id: 'U0STAFFA', displayName: 'sato' };
 const TARGET = 'kodomo-katei';
 
-async function selfCase(h: ConversationHarness, r: Resident): Promise<CaseRecord> {
-  await r.follow();
-  await r.tapOption('welcome', 'menu', 'self');
-  await r.tapOption('intake-self', 'who', 'self');
-  await r.tapOption('intake-self', 'fields', 'children');
-  await r.tapDone('intake-self', 'fields');
-  await r.tapSkip('intake-self', 'words');
-  await r.tapOption('intake-self', 'urgency', 'soon');
-  await r.tapOption('intake-self', 'contact', 'phone');
-  await r.say('090-1234-5678');
-  await r.tapSkip('intake-self', 'area');
-  await r.tapOption('intake-self', 'confirm', 'send');
-  const [record] = await h.store.cases.listByResident(r.key);
-  if (!record) throw new Error('no case');
-  return record;
+function selfCase(_h: ConversationHarness, r: Resident): Promise<CaseRecord> {
+  return r.consultAboutSelf(['children'], '090-1234-5678');
 }
 
 const answer = (record: CaseRecord, yes: boolean): ChoiceData => ({
