@@ -8,7 +8,7 @@ import { ConversationHarness, type Resident, t } from '../../support/conversatio
 import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';
 
 /** A resident who has just reported a worry about a neighbour: one pending case. */
-function reportedCase(_h: ConversationHarness, r: Resident): Promise<CaseRecord> {
+function reportedCase(r: Resident): Promise<CaseRecord> {
   return r.reportNeighbour('一人暮らしの方を一週間見ていません');
 }
 
@@ -36,7 +36,7 @@ describe('staff actions on a case', () => {
       withStaff: true,
     });
     r = h.resident();
-    record = await reportedCase(h, r);
+    record = await reportedCase(r);
   });
   afterEach(() => h.close());
 
@@ -223,7 +223,7 @@ describe('staff replies: length and audit', () => {
       withStaff: true,
     });
     r = h.resident();
-    record = await reportedCase(h, r);
+    record = await reportedCase(r);
     await actionsOf(h).accept(record.id, staffA);
     await h.staffNotices(record.id);
     await drain(h, r.address);
@@ -315,7 +315,7 @@ describe('escalation timers', () => {
       store: await openEmbeddedStore({ dataDir: dir }),
     });
     const r = first.resident();
-    const record = await reportedCase(first, r);
+    const record = await reportedCase(r);
     await first.staffNotices(record.id);
     await first.close();
 
@@ -343,7 +343,7 @@ describe('escalation timers', () => {
     const clock = new FakeClock(nextTokyoWeekday(3, '10:00'));
     const h = await ConversationHarness.create({ clock, withStaff: true });
     const r = h.resident();
-    const record = await reportedCase(h, r);
+    const record = await reportedCase(r);
     await h.staffNotices(record.id);
     // 200 timers of another owner, all due before the escalation and never fired.
     for (let n = 0; n < 200; n++)

@@ -15,11 +15,11 @@ const PHONE = '090-1234-5678';
 const NEIGHBOUR_WORDS = '一人暮らしの方を一週間見ていません';
 
 /** A resident consulting about themselves, who wrote their words and asked for a phone call. */
-function selfCase(_h: ConversationHarness, r: Resident): Promise<CaseRecord> {
+function selfCase(r: Resident): Promise<CaseRecord> {
   return r.consultAboutSelf(['elderly', 'children'], PHONE, OWN_WORDS);
 }
 
-function neighbourCase(_h: ConversationHarness, r: Resident): Promise<CaseRecord> {
+function neighbourCase(r: Resident): Promise<CaseRecord> {
   return r.reportNeighbour(NEIGHBOUR_WORDS, 'line');
 }
 
@@ -66,7 +66,7 @@ describe('つなぐシート (handover sheet)', () => {
 
   it('with consent: the own words, contact and history, in Markdown and in a PDF whose text reads back', async () => {
     const r = h.resident();
-    const record = await selfCase(h, r);
+    const record = await selfCase(r);
     const actions = h.actions;
     if (!actions) throw new Error('no staff');
     await actions.accept(record.id, staff);
@@ -105,7 +105,7 @@ describe('つなぐシート (handover sheet)', () => {
 
   it('without consent (a neighbour report): no words, no reporter identity or contact; for a 支援会議 only', async () => {
     const r = h.resident();
-    const record = await neighbourCase(h, r);
+    const record = await neighbourCase(r);
     // Staff ticking "consent" cannot turn a neighbour's report into a consented sheet.
     const sheet = await produce(desk, record.id, 'takikan-kyodo', true);
     expect(sheet.variant).toBe('support-meeting');
@@ -130,7 +130,7 @@ describe('つなぐシート (handover sheet)', () => {
   });
 
   it('without consent for a self consultation: the words and phone stay out', async () => {
-    const record = await selfCase(h, h.resident());
+    const record = await selfCase(h.resident());
     const result = { sheet: await produce(desk, record.id, 'kodomo-katei', false) };
     const text = allText(result.sheet);
     expect(result.sheet.variant).toBe('support-meeting');
@@ -140,7 +140,7 @@ describe('つなぐシート (handover sheet)', () => {
   });
 
   it('audits who produced a sheet for which window, without its words; an unknown window produces nothing', async () => {
-    const record = await selfCase(h, h.resident());
+    const record = await selfCase(h.resident());
     await produce(desk, record.id, 'kodomo-katei', true);
     expect(await desk.request(record.id, 'nowhere', staff, true)).toEqual({ kind: 'unknown-window' });
     const entries = (await h.store.audit.listForCase(record.id)).filter(
@@ -157,7 +157,7 @@ describe('つなぐシート (handover sheet)', () => {
 
   it('after erasure, a sheet carries nothing the resident wrote', async () => {
     const r = h.resident();
-    const record = await selfCase(h, r);
+    const record = await selfCase(r);
     await h.store.cases.eraseResident(r.key, h.clock.now());
     const result = { sheet: await produce(desk, record.id, 'kodomo-katei', true) };
     expect(result.sheet.variant).toBe('support-meeting');

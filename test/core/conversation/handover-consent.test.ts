@@ -8,7 +8,7 @@ import { FakeClock, nextTokyoWeekday } from '../../support/fake-clock.js';
 const staff = { id: 'U0STAFFA', displayName: 'sato' };
 const TARGET = 'kodomo-katei';
 
-function selfCase(_h: ConversationHarness, r: Resident): Promise<CaseRecord> {
+function selfCase(r: Resident): Promise<CaseRecord> {
   return r.consultAboutSelf(['children'], '090-1234-5678');
 }
 
@@ -57,7 +57,7 @@ describe('つなぐシート: asking the resident for consent', () => {
 
   it('yes: thanks the resident, records the answer and produces the consented sheet', async () => {
     const r = h.resident();
-    const record = await selfCase(h, r);
+    const record = await selfCase(r);
     const window = await ask(record, r);
     await r.choose(answer(record, true));
     expect(r.said('handover.ask.thanks-yes', { window })).toBe(true);
@@ -85,7 +85,7 @@ describe('つなぐシート: asking the resident for consent', () => {
 
   it('no: the 支援会議 sheet, and their support goes on', async () => {
     const r = h.resident();
-    const record = await selfCase(h, r);
+    const record = await selfCase(r);
     const window = await ask(record, r);
     await r.choose(answer(record, false));
     expect(r.said('handover.ask.thanks-no', { window })).toBe(true);
@@ -97,7 +97,7 @@ describe('つなぐシート: asking the resident for consent', () => {
 
   it('a repeated tap does nothing more: no second sheet, no change of answer', async () => {
     const r = h.resident();
-    const record = await selfCase(h, r);
+    const record = await selfCase(r);
     await ask(record, r);
     const buttons = r.buttons();
     await r.choose(answer(record, true));
@@ -120,7 +120,7 @@ describe('つなぐシート: asking the resident for consent', () => {
 
   it('a tap never asked for (or on someone else case) is harmless', async () => {
     const r = h.resident();
-    const record = await selfCase(h, r);
+    const record = await selfCase(r);
     await r.receive({
       type: 'choice',
       data: `g|yes|${record.id}|${TARGET}`,
