@@ -7,6 +7,9 @@ import { type LocaleResources, SOURCE_LANGUAGE } from './load-locales.js';
  * namespace separators are off. Interpolation does not escape: each channel escapes for its own
  * markup (Slack mrkdwn) when it renders.
  */
+/** More than every key of every locale: a bound, should a key ever come from outside the bundles. */
+const MAX_PLAIN_TEXTS = 20_000;
+
 export function createTranslator(
   resources: LocaleResources,
   /** Values every text may use, from the city's config ({{retentionDays}} in the privacy notice). */
@@ -47,7 +50,19 @@ export function createTranslator(
   for (const language of languages) {
     const t = instance.getFixedT(language);
     const own = perLanguage[language] ?? perLanguage[SOURCE_LANGUAGE] ?? {};
-    bound.set(language, (key, values) => t(key, { ...own, ...values }) as string);
+    // A text without values is the same every time: looked up once (i18next's lookup, fallback and
+    // interpolation cost more than the rest of a turn's rendering, and option labels are read on
+    // every typed answer).
+    const plain = new Map<string, string>();
+    bound.set(language, (key, values) => {
+      if (values !== undefined) return t(key, { ...own, ...values }) as string;
+      let text = plain.get(key);
+      if (text === undefined) {
+        text = t(key, own) as string;
+        if (plain.size < MAX_PLAIN_TEXTS) plain.set(key, text);
+      }
+      return text;
+    });
   }
   const source = bound.get(SOURCE_LANGUAGE) as Translate;
 
