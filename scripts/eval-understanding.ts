@@ -9,13 +9,17 @@ import { loadUnderstandingUnderTest } from './eval/understanding-under-test.js';
 /**
  * `npm run eval`: measures crisis tiers and first-proposal windows on the blind sets.
  * `--set dev` (default) is the development set; `--set sealed` is measured once, after tuning;
- * `--misses` lists what the development set got wrong.
+ * `--misses` lists what the development set got wrong. `--no-model` measures the dictionaries alone,
+ * `--no-field-model` routes by the dictionaries alone, and `--field-model <file>` uses another field
+ * model (one trained with `npm run train:fields -- --hold-out <set> --out <file>`).
  */
 const { values } = parseArgs({
   options: {
     set: { type: 'string', default: 'dev' },
     misses: { type: 'boolean', default: false },
     'no-model': { type: 'boolean', default: false },
+    'no-field-model': { type: 'boolean', default: false },
+    'field-model': { type: 'string' },
     config: { type: 'string', default: 'config/municipality.example.yaml' },
   },
 });
@@ -28,7 +32,10 @@ if (values.misses && values.set === 'sealed') {
   console.error('The sealed set is measured, never read: --misses is for the development set.');
   process.exit(2);
 }
-const understanding = loadUnderstandingUnderTest(process.cwd(), { model: !values['no-model'] });
+const understanding = loadUnderstandingUnderTest(process.cwd(), {
+  model: !values['no-model'],
+  fieldModel: values['no-field-model'] ? false : values['field-model'],
+});
 const config = loadMunicipalityConfig(path.resolve(values.config));
 const evaluation = evaluate(understanding, config, readBlindSet(file));
 console.log(formatEvaluation(file, evaluation));

@@ -4,9 +4,10 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { loadUnderstanding } from '../src/core/understanding/load-understanding.js';
 import { riskFeatures } from '../src/core/understanding/risk-features.js';
-import { RISK_TIERS, type RiskModelFile, softmax } from '../src/core/understanding/risk-model.js';
+import { RISK_TIERS, type RiskModelFile } from '../src/core/understanding/risk-model.js';
 import { CRISIS_CATEGORIES, type CrisisCategory } from '../src/core/vocabulary.js';
 import { createLinderaMorphAnalyzer } from '../src/understanding/lindera-morph-analyzer.js';
+import { predictProbabilities, trainSoftmax } from './train/softmax-regression.js';
 
 /**
  * `npm run train`: trains the statistical risk detector (src/core/understanding/risk-model.ts) from
@@ -23,7 +24,7 @@ const EVAL_DIR = 'test/fixtures/eval';
 const MIN_DOCUMENT_FREQUENCY = 2;
 const EPOCHS = Number(process.env.TRAIN_EPOCHS ?? 300);
 const L2 = Number(process.env.TRAIN_L2 ?? 1e-4);
-const LEARNING_RATE = 0.5;
+const OPTIONS = { epochs: EPOCHS, l2: L2, learningRate: 0.5 };
 /** False alarms allowed on ordinary items in cross-validation when choosing the thresholds. */
 const MAX_FALSE_CRISIS = 0.03;
 const MAX_FALSE_CONCERN = 0.1;
@@ -83,61 +84,6 @@ function readExamples(): { examples: Example[]; files: string[] } {
   return { examples, files: [...LEGACY, ...training] };
 }
 
-/** Full-batch gradient descent with AdaGrad steps on a class-balanced softmax loss. */
-function trainSoftmax(docs: number[][], labels: number[], classes: number, featureCount: number) {
-  const weights = new Float64Array(featureCount * classes);
-  const bias = new Float64Array(classes);
-  const gradW = new Float64Array(featureCount * classes);
-  const gradB = new Float64Array(classes);
-  const squaredW = new Float64Array(featureCount * classes);
-  const squaredB = new Float64Array(classes);
-  const counts = new Array<number>(classes).fill(0);
-  for (const y of labels) counts[y] = (counts[y] ?? 0) + 1;
-  const classWeight = counts.map((c) => (c === 0 ? 0 : labels.length / (classes * c)));
-  const n = docs.length;
-  const scores = new Float64Array(classes);
-  const step = (w: Float64Array, g: Float64Array, sq: Float64Array, i: number, gradient: number) => {
-    sq[i] = (sq[i] as number) + gradient * gradient;
-    w[i] = (w[i] as number) - (LEARNING_RATE * gradient) / (Math.sqrt(sq[i] as number) + 1e-8);
-    g[i] = 0;
-  };
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
-    for (let d = 0; d < n; d++) {
-      const features = docs[d] as number[];
-      const y = labels[d] as number;
-      scores.set(bias);
-      for (const f of features)
-        for (let k = 0; k < classes; k++)
-          scores[k] = (scores[k] as number) + (weights[f * classes + k] as number);
-      const p = softmax(Array.from(scores));
-      const cw = classWeight[y] as number;
-      for (let k = 0; k < classes; k++) {
-        const g = cw * ((p[k] as number) - (k === y ? 1 : 0));
-        gradB[k] = (gradB[k] as number) + g;
-        for (const f of features) gradW[f * classes + k] = (gradW[f * classes + k] as number) + g;
-      }
-    }
-    for (let k = 0; k < classes; k++) step(bias, gradB, squaredB, k, (gradB[k] as number) / n);
-    for (let i = 0; i < weights.length; i++)
-      step(weights, gradW, squaredW, i, (gradW[i] as number) / n + L2 * (weights[i] as number));
-  }
-  return {
-    bias,
-    weights: Array.from({ length: featureCount }, (_, f) => weights.subarray(f * classes, (f + 1) * classes)),
-  };
-}
-
-function predictProbabilities(
-  model: { weights: Float64Array[]; bias: Float64Array },
-  features: number[],
-): number[] {
-  const scores = Array.from(model.bias);
-  for (const f of features)
-    for (let k = 0; k < scores.length; k++)
-      scores[k] = (scores[k] as number) + ((model.weights[f] as Float64Array)[k] as number);
-  return softmax(scores);
-}
-
 /** The lowest threshold whose share of ordinary items reaching it stays within `maxFalse`. */
 function pickThreshold(ordinaryScores: number[], maxFalse: number): number {
   const sorted = [...ordinaryScores].sort((a, b) => b - a);
@@ -175,6 +121,7 @@ for (let fold = 0; fold < FOLDS; fold++) {
     trainIdx.map((i) => tiers[i] as number),
     3,
     vocabulary.length,
+    OPTIONS,
   );
   docs.forEach((d, i) => {
     if (i % FOLDS === fold) outOfFold[i] = predictProbabilities(model, d);
@@ -197,13 +144,14 @@ console.log(
   `cross-validation: crisis→crisis ${cv(2, (p) => (p[2] as number) >= crisisThreshold)}, crisis→≥concern ${cv(2, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold || (p[2] as number) >= crisisThreshold)}, concern→≥concern ${cv(1, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold)}, ordinary→crisis ${cv(0, (p) => (p[2] as number) >= crisisThreshold)}, ordinary→concern ${cv(0, (p) => (p[1] as number) + (p[2] as number) >= concernThreshold)}`,
 );
 
-const tierModel = trainSoftmax(docs, tiers, 3, vocabulary.length);
+const tierModel = trainSoftmax(docs, tiers, 3, vocabulary.length, OPTIONS);
 const risky = examples.map((e, i) => ({ e, i })).filter(({ e }) => e.tier > 0 && e.category !== undefined);
 const categoryModel = trainSoftmax(
   risky.map(({ i }) => docs[i] as number[]),
   risky.map(({ e }) => e.category as number),
   CRISIS_CATEGORIES.length,
   vocabulary.length,
+  OPTIONS,
 );
 
 const keep = (w: Float64Array) => Array.from(w, round);

@@ -5,6 +5,7 @@ import { loadMunicipalityConfig } from './core/municipality/load-municipality-co
 import type { MunicipalityConfig } from './core/municipality/municipality-config-schema.js';
 import type { Translator } from './core/ports/translator.js';
 import type { TextClassifier } from './core/understanding/classify-text.js';
+import { loadFieldModel } from './core/understanding/field-model.js';
 import { loadUnderstanding } from './core/understanding/load-understanding.js';
 import { loadRiskModel, type RiskModel } from './core/understanding/risk-model.js';
 import { createTranslator } from './i18n/create-translator.js';
@@ -22,15 +23,19 @@ export interface ConversationContent {
 }
 
 /**
- * The dictionaries (compiled with the analyser: about a second) and the model, read once per
- * directory and process. They never change while the process runs; a city's edit takes a restart.
+ * The dictionaries (compiled with the analyser: about a second), the field detector that joins
+ * them in the classifier, and the risk model, read once per directory and process. They never change while the process runs; a city's edit takes a restart.
  */
 const readings = new Map<string, { classifier: TextClassifier; riskModel: RiskModel }>();
 function loadReading(root: string): { classifier: TextClassifier; riskModel: RiskModel } {
   const known = readings.get(root);
   if (known) return known;
   const reading = {
-    classifier: loadUnderstanding(path.join(root, 'flows', 'lexicon'), sharedLinderaMorphAnalyzer()),
+    classifier: loadUnderstanding(
+      path.join(root, 'flows', 'lexicon'),
+      sharedLinderaMorphAnalyzer(),
+      loadFieldModel(path.join(root, 'flows', 'model', 'field-model.json')),
+    ),
     riskModel: loadRiskModel(path.join(root, 'flows', 'model', 'risk-model.json')),
   };
   readings.set(root, reading);
@@ -39,7 +44,7 @@ function loadReading(root: string): { classifier: TextClassifier; riskModel: Ris
 
 /**
  * Everything a conversation is made of, read and checked together: locales (complete in every
- * language), the city's config, flows, lexicons, the risk model and command words. A city's
+ * language), the city's config, flows, lexicons, the field and risk models and command words. A city's
  * mistake in any of them throws with the file and the path inside it named, before the service
  * opens its store.
  */

@@ -13,6 +13,7 @@ import {
   type PatternId,
   type SPEAKER_IDS,
 } from '../vocabulary.js';
+import { type FieldModel, withFieldModel } from './field-model.js';
 import {
   type ConcernLexicon,
   type CrisisLexicon,
@@ -26,6 +27,7 @@ import {
   type SpeakerLexicon,
 } from './lexicon-schema.js';
 import { normalizeText } from './normalize-text.js';
+import { riskFeatures } from './risk-features.js';
 import {
   maskViews,
   type PhraseForms,
@@ -243,6 +245,8 @@ function compileRewrites(files: RewritesLexicon[]): { match: RegExp; to: string 
 export function createTextClassifier(
   lexicons: Lexicons,
   analyzer: MorphAnalyzer = noMorphAnalyzer,
+  /** The statistical field detector; without it only the dictionaries propose fields. */
+  fieldModel?: FieldModel,
 ): TextClassifier {
   const compileAll = <Id extends string>(files: LexiconFile[]) => files.map((f) => compile<Id>(f, analyzer));
   const fields = compileAll<KnownFieldId>(lexicons.fields);
@@ -295,18 +299,26 @@ export function createTextClassifier(
   }
 
   const riskExcludes = [...crisis, ...concern].flatMap((lexicon) => lexicon.exclude);
+  const riskViews = (text: string) => variantsOf(text).map((views) => maskViews(views, riskExcludes));
 
   return {
-    riskViews: (text) => variantsOf(text).map((views) => maskViews(views, riskExcludes)),
+    riskViews,
     classify(text) {
       // A copy: the implied fields are added to it, and the cached scores stay as scored.
-      const fieldScores = new Map(scored(fields, text));
+      let fieldScores = new Map(scored(fields, text));
       const patternScores = scored(patterns, text);
       // A household pattern or a crisis says which windows are involved even when no field word
       // was used ("ひきこもりの弟", "死にたい"); patterns.yaml and crisis.yaml say which.
       addImplied(fieldScores, patternScores, implied.patterns);
       addImplied(fieldScores, scored(crisis, text), implied.crisis);
       addImplied(fieldScores, scored(concern, text), implied.concern);
+      // The field detector reads the same features as the risk detector; it weighs fields only.
+      if (fieldModel)
+        fieldScores = withFieldModel(
+          fieldScores,
+          fieldModel.predict(riskFeatures(riskViews(text))),
+          fieldModel.combine,
+        );
       return {
         fields: ranked(fieldScores, KNOWN_FIELD_IDS),
         fieldScores: Object.fromEntries(fieldScores),

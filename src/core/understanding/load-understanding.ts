@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type MorphAnalyzer, noMorphAnalyzer } from '../ports/morph-analyzer.js';
 import { LOCALES } from '../vocabulary.js';
 import { createTextClassifier, type Lexicons, type TextClassifier } from './classify-text.js';
+import type { FieldModel } from './field-model.js';
 import { type LexiconFile, loadLexicon } from './lexicon-schema.js';
 
 /** Every lexicon file under `dir` (flows/lexicon/*.yaml and one folder per language), sorted by path. */
@@ -35,12 +36,14 @@ export function loadLexicons(dir: string): Lexicons {
 }
 
 /**
- * Builds the classifier from the lexicon files; throws a LexiconError if any is invalid.
+ * Builds the classifier from the lexicon files (and the field detector, when given); throws a
+ * LexiconError if any file is invalid.
  * The default directory is relative to where the service is started (the repository root).
  */
 export function loadUnderstanding(
   dir: string = path.resolve('flows/lexicon'),
   analyzer: MorphAnalyzer = noMorphAnalyzer,
+  fieldModel?: FieldModel,
 ): TextClassifier {
-  return createTextClassifier(loadLexicons(dir), analyzer);
+  return createTextClassifier(loadLexicons(dir), analyzer, fieldModel);
 }

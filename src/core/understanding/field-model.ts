@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { CodedError } from '../coded-error.js';
+import { KNOWN_FIELD_IDS, type KnownFieldId } from '../vocabulary.js';
+import { linearScores, softmax } from './risk-model.js';
+
+/**
+ * The statistical field detector: a small multinomial logistic regression over the features of
+ * risk-features.ts (character sequences of the text and its readings, dictionary forms, Latin words)
+ * that says which window an ordinary worry is about, with a last class `none` for messages about no
+ * field at all. Trained by `npm run train` (scripts/train-field-model.ts) from the labelled fixtures.
+ * The dictionaries stay first: the model's probabilities are added to their scores (classify-text.ts
+ * through `withFieldModel`), so it decides where they are silent or split and lets wording no
+ * dictionary lists ("每天都没人说话") still reach its window. It never reads or changes risk.
+ */
+const FIELD_CLASSES = [...KNOWN_FIELD_IDS, 'none'] as const;
+
+const weightsSchema = z.record(z.string(), z.array(z.number()).length(FIELD_CLASSES.length));
+
+export const fieldModelFileSchema = z.strictObject({
+  version: z.literal(1),
+  classes: z.tuple([
+    z.literal('elderly'),
+    z.literal('disability'),
+    z.literal('children'),
+    z.literal('livelihood'),
+    z.literal('isolation'),
+    z.literal('violence'),
+    z.literal('none'),
+  ]),
+  bias: z.array(z.number()).length(FIELD_CLASSES.length),
+  weights: weightsSchema,
+  /** How the probabilities join the dictionaries' scores (see `withFieldModel`). */
+  combine: z.strictObject({
+    /** A field's probability at or over this adds to its score. */
+    minProbability: z.number().min(0).max(1),
+    /** What a probability of 1 is worth against the dictionaries' weights. */
+    weight: z.number().min(0),
+  }),
+  trainedOn: z.strictObject({
+    items: z.number().int(),
+    files: z.array(z.string()),
+    features: z.number().int(),
+  }),
+});
+export type FieldModelFile = z.infer<typeof fieldModelFileSchema>;
+
+export interface FieldModel {
+  /** The probability of each known field (KNOWN_FIELD_IDS order; `none` takes the rest). */
+  predict(features: string[]): number[];
+  readonly combine: FieldModelFile['combine'];
+}
+
+export function createFieldModel(file: FieldModelFile): FieldModel {
+  return {
+    predict: (features) =>
+      softmax(linearScores(file.bias, file.weights, features)).slice(0, KNOWN_FIELD_IDS.length),
+    combine: file.combine,
+  };
+}
+
+/**
+ * The dictionaries' field scores with the model's probabilities added: a field the model holds
+ * likely enough gains `weight × probability`, so the model chooses among fields the dictionaries
+ * scored alike, and proposes one alone where they found none.
+ */
+export function withFieldModel(
+  scores: Map<KnownFieldId, number>,
+  probabilities: number[],
+  combine: FieldModelFile['combine'],
+): Map<KnownFieldId, number> {
+  const combined = new Map(scores);
+  KNOWN_FIELD_IDS.forEach((field, i) => {
+    const p = probabilities[i] ?? 0;
+    if (combine.weight > 0 && p >= combine.minProbability)
+      combined.set(field, (combined.get(field) ?? 0) + combine.weight * p);
+  });
+  return combined;
+}
+
+export class FieldModelError extends CodedError {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('FIELD_MODEL_INVALID', 'permanent', `${file}: ${message}`, options);
+  }
+}
+
+export function loadFieldModel(filePath: string): FieldModel {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(filePath, 'utf8'));
+  } catch (cause) {
+    throw new FieldModelError(filePath, `cannot read: ${(cause as Error).message} (run npm run train)`, {
+      cause,
+    });
+  }
+  const parsed = fieldModelFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new FieldModelError(filePath, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, {
+      cause: parsed.error,
+    });
+  }
+  return createFieldModel(parsed.data);
+}
+
+export { FIELD_CLASSES };
