@@ -8,7 +8,6 @@ import { routeToWindow } from '../src/core/municipality/route-to-window.js';
 import type { TextClassification } from '../src/core/understanding/classify-text.js';
 import { FIELD_CLASSES, type FieldModelFile, withFieldModel } from '../src/core/understanding/field-model.js';
 import { loadUnderstanding } from '../src/core/understanding/load-understanding.js';
-import { riskFeatures } from '../src/core/understanding/risk-features.js';
 import { KNOWN_FIELD_IDS, type KnownFieldId } from '../src/core/vocabulary.js';
 import { createLinderaMorphAnalyzer } from '../src/understanding/lindera-morph-analyzer.js';
 import { firstProposalWindow } from './eval/evaluate-understanding.js';
@@ -65,7 +64,7 @@ const { examples, files } = readFieldExamples({
   holdOut: values['hold-out'],
   lexiconTerms: values['lexicon-terms'],
 });
-const rawFeatures = examples.map((e) => riskFeatures(classifier.riskViews(e.text)));
+const rawFeatures = examples.map((e) => classifier.features(e.text));
 const documentFrequency = new Map<string, number>();
 for (const features of rawFeatures)
   for (const f of features) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);

@@ -10,7 +10,6 @@ import {
   type RiskTier,
   tierRank,
 } from './risk-assessment.js';
-import { riskFeatures } from './risk-features.js';
 import type { RiskModel } from './risk-model.js';
 
 export interface RiskAssessorDeps {
@@ -76,7 +75,7 @@ export function createRiskAssessor(deps: RiskAssessorDeps): RiskAssessor {
     if (tier !== 'none') sources.push('lexicon');
     let categories: CrisisCategory[] = [...lexicon.crisis, ...lexicon.concern];
     if (deps.model) {
-      const prediction = deps.model.predict(riskFeatures(deps.classifier.riskViews(text)));
+      const prediction = deps.model.predict(deps.classifier.features(text));
       if (tierRank(prediction.tier) > tierRank(tier)) {
         tier = prediction.tier;
         sources.push('model');

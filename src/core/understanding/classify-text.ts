@@ -89,6 +89,11 @@ export interface TextClassifier {
    * can lower what the detector sees.
    */
   riskViews(text: string): TextViews[];
+  /**
+   * What the statistical detectors (risk and fields) read of the text: risk-features.ts over
+   * `riskViews`, worked out once per message.
+   */
+  features(text: string): string[];
 }
 
 interface CompiledLabel<Id extends string> {
@@ -269,6 +274,7 @@ export function createTextClassifier(
   interface Reading {
     variants: TextViews[];
     scores: Map<CompiledLexicon<string>[], Map<string, number>>;
+    features?: string[];
   }
   const recent = new Map<string, Reading>();
   function readingOf(text: string): Reading {
@@ -300,9 +306,15 @@ export function createTextClassifier(
 
   const riskExcludes = [...crisis, ...concern].flatMap((lexicon) => lexicon.exclude);
   const riskViews = (text: string) => variantsOf(text).map((views) => maskViews(views, riskExcludes));
+  function features(text: string): string[] {
+    const reading = readingOf(text);
+    reading.features ??= riskFeatures(riskViews(text));
+    return reading.features;
+  }
 
   return {
     riskViews,
+    features,
     classify(text) {
       // A copy: the implied fields are added to it, and the cached scores stay as scored.
       let fieldScores = new Map(scored(fields, text));
@@ -314,11 +326,7 @@ export function createTextClassifier(
       addImplied(fieldScores, scored(concern, text), implied.concern);
       // The field detector reads the same features as the risk detector; it weighs fields only.
       if (fieldModel)
-        fieldScores = withFieldModel(
-          fieldScores,
-          fieldModel.predict(riskFeatures(riskViews(text))),
-          fieldModel.combine,
-        );
+        fieldScores = withFieldModel(fieldScores, fieldModel.predict(features(text)), fieldModel.combine);
       return {
         fields: ranked(fieldScores, KNOWN_FIELD_IDS),
         fieldScores: Object.fromEntries(fieldScores),

@@ -9,6 +9,7 @@ function classifierSaying(risk: Partial<LexiconRisk>): TextClassifier {
     classify: () => ({ fields: [], fieldScores: {}, patterns: [], observations: [] }),
     readRisk: () => ({ crisis: [], concern: [], aboutSomeoneElse: false, frames: [], ...risk }),
     riskViews: () => [],
+    features: () => [],
   };
 }
 const modelSaying = (prediction: Partial<RiskPrediction>): RiskModel => ({
