@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { ProcessingThread } from './processing/processing-thread.js';
 import { createService } from './service.js';
 
 /** Docker sends SIGKILL 10 s after SIGTERM; finish well before that. */
@@ -35,7 +37,35 @@ async function main(): Promise<void> {
     'opening the store',
   );
 
-  const service = await createService({ config, logger });
+  // PROCESSING=thread: this thread verifies, stores and acknowledges; the engine runs on another.
+  const instanceId = randomUUID();
+  let processing: ProcessingThread | undefined;
+  const service = await createService({
+    config,
+    logger,
+    instanceId,
+    role: config.processing === 'thread' ? 'edge' : 'all',
+    ...(config.processing === 'thread' && {
+      wakeProcessor: (queue, keys) => processing?.wake(queue, keys),
+      processorMetrics: async () => (processing ? processing.metrics() : []),
+    }),
+  });
+  if (config.processing === 'thread') {
+    // Started once this thread's store is open, so the two never set up the same files at once.
+    processing = await ProcessingThread.start({
+      config,
+      instanceId,
+      logger,
+      onExit: (code) => {
+        logger.fatal(
+          { code },
+          'the processing thread ended on its own; exiting so that the service is restarted (stored work is kept)',
+        );
+        process.exit(1);
+      },
+    });
+    logger.info('conversations are handled on a processing thread');
+  }
   service.start();
   const server: Server = service.app.listen(config.port, config.host, () => {
     const address = server.address();
@@ -56,6 +86,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;
+    await processing?.stop(SHUTDOWN_GRACE_MS - 1_000);
     await service.stop();
     logger.info('stopped cleanly');
     process.exit(0);
