@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { ProcessingThread } from './processing/processing-thread.js';
-import { createService } from './service.js';
+import { startService } from './processing/start-service.js';
 
 /** Docker sends SIGKILL 10 s after SIGTERM; finish well before that. */
 const SHUTDOWN_GRACE_MS = 8_000;
@@ -37,36 +35,17 @@ async function main(): Promise<void> {
     'opening the store',
   );
 
-  // PROCESSING=thread: this thread verifies, stores and acknowledges; the engine runs on another.
-  const instanceId = randomUUID();
-  let processing: ProcessingThread | undefined;
-  const service = await createService({
+  const { service, stop } = await startService({
     config,
     logger,
-    instanceId,
-    role: config.processing === 'thread' ? 'edge' : 'all',
-    ...(config.processing === 'thread' && {
-      wakeProcessor: (queue, keys) => processing?.wake(queue, keys),
-      processorMetrics: async () => (processing ? processing.metrics() : []),
-    }),
+    onProcessingExit: (code) => {
+      logger.fatal(
+        { code },
+        'the processing thread ended on its own; exiting so that the service is restarted (stored work is kept)',
+      );
+      process.exit(1);
+    },
   });
-  if (config.processing === 'thread') {
-    // Started once this thread's store is open, so the two never set up the same files at once.
-    processing = await ProcessingThread.start({
-      config,
-      instanceId,
-      logger,
-      onExit: (code) => {
-        logger.fatal(
-          { code },
-          'the processing thread ended on its own; exiting so that the service is restarted (stored work is kept)',
-        );
-        process.exit(1);
-      },
-    });
-    logger.info('conversations are handled on a processing thread');
-  }
-  service.start();
   const server: Server = service.app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -86,8 +65,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;
-    await processing?.stop(SHUTDOWN_GRACE_MS - 1_000);
-    await service.stop();
+    await stop(SHUTDOWN_GRACE_MS - 1_000);
     logger.info('stopped cleanly');
     process.exit(0);
   };
