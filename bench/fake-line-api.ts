@@ -15,6 +15,10 @@ export interface FakeLineStats {
   pushes: number;
   /** Other calls (loading animation, profile...). */
   other: number;
+  /** Replies that used a token already used (LINE refuses them; a sign of a message sent twice). */
+  duplicateReplies: number;
+  /** Replies to a resident's webhook sent before a reply to that resident's earlier webhook. */
+  outOfOrderReplies: number;
 }
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
@@ -23,17 +27,27 @@ export function preciseNow(): number {
 }
 
 /**
- * A reply token that says when its webhook was sent, so the fake can time webhook → reply without
- * talking to the load generator: "bench" + microseconds since the epoch + a random tail.
+ * A reply token that says when its webhook was sent and by whom, so the fake can time webhook → reply
+ * and check the order of each resident's replies without talking to the load generator:
+ * "bench" + microseconds since the epoch + the resident + a random tail.
  */
-export function benchReplyToken(sentAtMs: number, tail: string): string {
-  return `bench${Math.round(sentAtMs * 1000)}x${tail}`;
+export function benchReplyToken(sentAtMs: number, resident: string, tail: string): string {
+  return `bench${Math.round(sentAtMs * 1000)}x${resident}x${tail}`;
 }
 
-function sentAtOf(token: unknown): number | undefined {
-  const match = typeof token === 'string' ? /^bench(\d+)x/.exec(token) : null;
-  return match ? Number(match[1]) / 1000 : undefined;
+function readToken(token: unknown): { sentAt: number; resident: string } | undefined {
+  const match = typeof token === 'string' ? /^bench(\d+)x([^x]+)x/.exec(token) : null;
+  return match ? { sentAt: Number(match[1]) / 1000, resident: match[2] as string } : undefined;
 }
+
+const emptyStats = (): FakeLineStats => ({
+  replyLatenciesMs: [],
+  expiredReplies: 0,
+  pushes: 0,
+  other: 0,
+  duplicateReplies: 0,
+  outOfOrderReplies: 0,
+});
 
 /**
  * A stand-in for api.line.me on loopback that accepts every reply and push and counts them. A reply
@@ -48,7 +62,10 @@ export async function startFakeLineApi(): Promise<{
   stats: () => FakeLineStats;
   close: () => Promise<void>;
 }> {
-  let stats: FakeLineStats = { replyLatenciesMs: [], expiredReplies: 0, pushes: 0, other: 0 };
+  let stats = emptyStats();
+  // Each token is single-use, as LINE's are; each resident's replies must come in webhook order.
+  let usedTokens = new Set<string>();
+  let lastSentAt = new Map<string, number>();
   let delivered = 0;
   let connections = 0;
   const server = createServer((req, res) => {
@@ -61,26 +78,37 @@ export async function startFakeLineApi(): Promise<{
         return;
       }
       if (url === '/reset') {
-        stats = { replyLatenciesMs: [], expiredReplies: 0, pushes: 0, other: 0 };
+        stats = emptyStats();
+        usedTokens = new Set();
+        lastSentAt = new Map();
         res.writeHead(204).end();
         return;
       }
       if (url.startsWith('/v2/bot/message/reply')) {
         const arrived = preciseNow();
-        let sentAt: number | undefined;
+        let token: unknown;
         try {
-          sentAt = sentAtOf(
-            (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { replyToken?: unknown }).replyToken,
-          );
+          token = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { replyToken?: unknown }).replyToken;
         } catch {
-          sentAt = undefined;
+          token = undefined;
         }
-        if (sentAt !== undefined && arrived - sentAt > REPLY_TOKEN_LIFETIME_MS) {
+        const read = readToken(token);
+        if (read && usedTokens.has(token as string)) {
+          stats.duplicateReplies++;
+          res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"Invalid reply token"}');
+          return;
+        }
+        if (read && arrived - read.sentAt > REPLY_TOKEN_LIFETIME_MS) {
           stats.expiredReplies++;
           res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"Invalid reply token"}');
           return;
         }
-        if (sentAt !== undefined) stats.replyLatenciesMs.push(arrived - sentAt);
+        if (read) {
+          usedTokens.add(token as string);
+          if (read.sentAt < (lastSentAt.get(read.resident) ?? 0)) stats.outOfOrderReplies++;
+          lastSentAt.set(read.resident, read.sentAt);
+          stats.replyLatenciesMs.push(arrived - read.sentAt);
+        }
         delivered++;
       } else if (url.startsWith('/v2/bot/message/push')) {
         stats.pushes++;

@@ -35,13 +35,14 @@ const TEXTS = [
 /** One text event from resident `n % residents`, signed, with a reply token that carries the send time. */
 export function textWebhook(n: number, residents: number, firstResident = 0) {
   const sentAt = preciseNow();
+  const resident = firstResident + (n % residents);
   const body = signedLineWebhook(
-    residentId(firstResident + (n % residents)),
+    residentId(resident),
     {
       type: 'message',
       message: { id: `${Date.now()}${n}`, type: 'text', quoteToken: 'q', text: TEXTS[n % TEXTS.length] },
     },
-    benchReplyToken(sentAt, randomBytes(6).toString('hex')),
+    benchReplyToken(sentAt, String(resident), randomBytes(6).toString('hex')),
   );
   return body;
 }

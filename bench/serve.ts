@@ -17,7 +17,7 @@ import path from 'node:path';
 import express from 'express';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
-import { createService } from '../src/service.js';
+import { startService } from '../src/processing/start-service.js';
 import { startFakeLineApi } from './fake-line-api.js';
 import { BENCH_LINE_SECRET } from './signed-line-webhook.js';
 
@@ -59,9 +59,18 @@ async function serveMadoguchi(): Promise<{ server: Server; cleanup: () => Promis
     LINE_CHANNEL_ACCESS_TOKEN: 'bench-token',
     LINE_API_BASE_URL: process.env.BENCH_LINE_API_URL,
     DATA_DIR: dataDir,
+    // thread | inline, to compare the two; main.ts's default (auto) otherwise.
+    PROCESSING: process.env.BENCH_PROCESSING,
   });
-  const service = await createService({ config, logger: pino({ level: 'silent' }) });
-  service.start();
+  // As main.ts runs it: with a processing thread where the store allows one (PROCESSING).
+  const { service, stop } = await startService({
+    config,
+    logger: pino({ level: 'silent' }),
+    onProcessingExit: (code) => {
+      console.error(`the processing thread ended with ${code}`);
+      process.exit(1);
+    },
+  });
   pending = async () => {
     const [events, messages] = await Promise.all([
       service.store.inbox.countByStatus(),
@@ -73,7 +82,7 @@ async function serveMadoguchi(): Promise<{ server: Server; cleanup: () => Promis
   return {
     server,
     cleanup: async () => {
-      await service.stop();
+      await stop(8_000);
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };

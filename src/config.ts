@@ -63,9 +63,18 @@ const envSchema = z.object({
   API_TIMEOUT_MS: millis(10_000),
   /** One outbox delivery as a whole (it may take several API calls); shorter than the 30 s lease. */
   OUTBOX_SEND_TIMEOUT_MS: millis(20_000),
+  /**
+   * Where conversations are worked out: `thread` on a processing thread of its own, so verifying and
+   * acknowledging webhooks never waits for the engine; `inline` on the thread that serves HTTP.
+   * auto: a thread whenever the playground is off and the store can be shared between threads.
+   */
+  PROCESSING: z.enum(['auto', 'thread', 'inline']).default('auto'),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Every environment variable the service reads (the README's configuration table names each). */
+export const ENVIRONMENT_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
 
 export interface LineSettings {
   channelSecret: string;
@@ -99,6 +108,11 @@ export type StorageSettings =
   | { kind: 'mongo'; uri: string; dbName: string }
   | { kind: 'embedded'; dataDir: string };
 
+/** Whether two threads may each open the store at once (the processing thread and the HTTP one). */
+export function storeSharedBetweenThreads(storage: StorageSettings): boolean {
+  return storage.kind === 'mongo';
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -120,6 +134,8 @@ export interface Config {
    */
   playgroundRefusedOnHost: boolean;
   deadlines: Deadlines;
+  /** See PROCESSING: `thread` runs the queues and the engine on a worker thread. */
+  processing: 'thread' | 'inline';
 }
 
 export class ConfigError extends CodedError {
@@ -174,6 +190,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     (e.PLAYGROUND === 'auto' && !(e.LINE_CHANNEL_SECRET && e.LINE_CHANNEL_ACCESS_TOKEN));
   // The playground writes as any resident: on a bind other machines can reach, only when asked for.
   const playgroundBindOk = isLoopbackHost(e.HOST) || e.PLAYGROUND_ALLOW_NETWORK;
+  const playground = playgroundWanted && playgroundBindOk;
+  const storage: StorageSettings = e.MONGODB_URI
+    ? { kind: 'mongo', uri: e.MONGODB_URI, dbName: e.MONGODB_DB }
+    : { kind: 'embedded', dataDir: path.resolve(e.DATA_DIR) };
+  // The playground's panes read what its sender holds in memory: the engine must share their thread.
+  const threadable = !playground && storeSharedBetweenThreads(storage);
+  if (e.PROCESSING === 'thread' && !threadable)
+    throw new ConfigError([
+      playground
+        ? 'PROCESSING=thread: the playground is on, and it needs the engine on its own thread (set PLAYGROUND=off or PROCESSING=inline)'
+        : 'PROCESSING=thread: this store cannot be opened by two threads at once (set PROCESSING=inline)',
+    ]);
 
   return {
     port: e.PORT,
@@ -198,9 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             handoffChannel: e.SLACK_HANDOFF_CHANNEL,
           }
         : undefined,
-    storage: e.MONGODB_URI
-      ? { kind: 'mongo', uri: e.MONGODB_URI, dbName: e.MONGODB_DB }
-      : { kind: 'embedded', dataDir: path.resolve(e.DATA_DIR) },
+    storage,
     municipalityConfigPath: path.resolve(e.MUNICIPALITY_CONFIG),
     riskSecondOpinion:
       e.RISK_SECOND_OPINION_URL && e.RISK_SECOND_OPINION_MODEL
@@ -211,12 +237,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             timeoutMs: e.RISK_SECOND_OPINION_TIMEOUT_MS,
           }
         : undefined,
-    playground: playgroundWanted && playgroundBindOk,
+    playground,
     playgroundRefusedOnHost: playgroundWanted && !playgroundBindOk,
     deadlines: {
       profileLookupMs: e.LINE_PROFILE_TIMEOUT_MS,
       apiCallMs: e.API_TIMEOUT_MS,
       outboxSendMs: e.OUTBOX_SEND_TIMEOUT_MS,
     },
+    processing: e.PROCESSING === 'inline' || !threadable ? 'inline' : 'thread',
   };
 }

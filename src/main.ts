@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { createService } from './service.js';
+import { startService } from './processing/start-service.js';
 
 /** Docker sends SIGKILL 10 s after SIGTERM; finish well before that. */
 const SHUTDOWN_GRACE_MS = 8_000;
@@ -35,8 +35,17 @@ async function main(): Promise<void> {
     'opening the store',
   );
 
-  const service = await createService({ config, logger });
-  service.start();
+  const { service, stop } = await startService({
+    config,
+    logger,
+    onProcessingExit: (code) => {
+      logger.fatal(
+        { code },
+        'the processing thread ended on its own; exiting so that the service is restarted (stored work is kept)',
+      );
+      process.exit(1);
+    },
+  });
   const server: Server = service.app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -56,7 +65,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await closed;
-    await service.stop();
+    await stop(SHUTDOWN_GRACE_MS - 1_000);
     logger.info('stopped cleanly');
     process.exit(0);
   };

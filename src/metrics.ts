@@ -1,4 +1,13 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from 'prom-client';
 import type { Store } from './core/ports/store.js';
 
 /** Prometheus metrics for one service instance. Store-wide gauges are read at scrape time. */
@@ -93,3 +102,27 @@ export function createMetrics(store: Store) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+
+/** What the processing thread counts (the store-wide gauges and the process's figures come from the edge). */
+const PROCESSOR_COUNTS = new Set([
+  'madoguchi_inbox_lag_seconds',
+  'madoguchi_inbox_parked_total',
+  'madoguchi_outbox_attempts_total',
+  'madoguchi_case_time_to_accept_seconds',
+  'madoguchi_crisis_detections_total',
+]);
+
+/** A processing thread's own counts, to be added to the edge's at scrape time. */
+export async function processorCounts(metrics: Metrics): Promise<MetricsSnapshot> {
+  const all = (await metrics.registry.getMetricsAsJSON()) as MetricsSnapshot;
+  return all.filter((metric) => PROCESSOR_COUNTS.has(metric.name));
+}
+
+/** The edge's metrics with the processing thread's counts added in (counters and histograms sum). */
+export async function combinedMetrics(metrics: Metrics, others: MetricsSnapshot[]): Promise<string> {
+  if (others.length === 0) return metrics.registry.metrics();
+  const own = (await metrics.registry.getMetricsAsJSON()) as MetricsSnapshot;
+  return AggregatorRegistry.aggregate([own, ...others]).metrics();
+}

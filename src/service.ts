@@ -40,7 +40,7 @@ import { withWorkingIndicator } from './core/working-indicator.js';
 import { createHttpApp, webhookMetrics } from './http/create-http-app.js';
 import { loadConversationContent } from './load-conversation-content.js';
 import { createIdHasher, type Logger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, type Metrics, type MetricsSnapshot } from './metrics.js';
 import { openStore } from './store/open-store.js';
 import { createOpenAiCompatibleSecondOpinion } from './understanding/openai-compatible-second-opinion.js';
 
@@ -61,7 +61,20 @@ export interface ServiceOptions {
   pollIntervalMs?: number;
   /** Where locales/, flows/ and the lexicons are read from (the repository root by default). */
   rootDir?: string;
+  /**
+   * `all` (the default): everything on this thread. With a processing thread (PROCESSING=thread) the
+   * HTTP thread is the `edge` (webhooks, Slack, health: it stores work and wakes the other) and the
+   * worker thread is the `processor` (the inbox and outbox queues, the engine, the timers).
+   */
+  role?: ServiceRole;
+  /** The edge's way of telling the processor that work was just stored for these keys. */
+  wakeProcessor?: (queue: QueueName, keys: string[]) => void;
+  /** The edge's way of reading the processor's counts for /metrics. */
+  processorMetrics?: () => Promise<MetricsSnapshot>;
 }
+
+export type ServiceRole = 'all' | 'edge' | 'processor';
+export type QueueName = 'inbox' | 'outbox';
 
 export interface Service {
   app: Express;
@@ -78,6 +91,8 @@ export interface Service {
   practiceClock: PracticeClock | undefined;
   /** Starts the background workers; stored work from before a restart is picked up here. */
   start(): void;
+  /** Work was just stored for these keys (by the edge, for a processor): handle it now. */
+  kick(queue: QueueName, keys: string[]): void;
   /** Stops accepting, lets in-flight work finish, and closes the store if this service opened it. */
   stop(): Promise<void>;
 }
@@ -90,6 +105,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     config.playground && !config.line ? new PracticeClock(options.now ?? (() => new Date())) : undefined;
   const now = practiceClock ? () => practiceClock.now() : (options.now ?? (() => new Date()));
   const instanceId = options.instanceId ?? randomUUID();
+  const role = options.role ?? 'all';
   const hashId = createIdHasher(config.line?.channelSecret);
   const { translator, municipality, flows, classifier, riskModel, commands, locales } =
     loadConversationContent(options.rootDir ?? projectRoot, config.municipalityConfigPath);
@@ -175,7 +191,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     now,
     pollIntervalMs: options.pollIntervalMs,
   });
-  const outbox = new Outbox(store.outbox, now, undefined, (key) => outboxRunner.kick([key]));
+  /** New work for these keys: handled here, or handed to the processing thread. */
+  const wake = (queue: QueueName, keys: Iterable<string>) => {
+    if (role === 'edge') options.wakeProcessor?.(queue, [...keys]);
+    else (queue === 'inbox' ? inboxRunner : outboxRunner).kick(keys);
+  };
+  const outbox = new Outbox(store.outbox, now, undefined, (key) => wake('outbox', [key]));
 
   const audit = new CaseAudit(store.audit, municipality.retention.auditYears, now);
   // Cases go to people through a staff channel when there is one; otherwise they are stored and logged.
@@ -350,20 +371,24 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     inbox: store.inbox,
     retentionMs: municipality.retention.inboxDays * DAY_MS,
     now,
-    onStored: (keys) => inboxRunner.kick(keys),
+    onStored: (keys) => wake('inbox', keys),
   });
 
+  const processorMetrics = options.processorMetrics;
   const app = createHttpApp({
     logger,
     store,
     metrics,
     isAccepting: () => accepting,
+    ...(processorMetrics && { otherMetrics: async () => [await processorMetrics()] }),
     describe: () => ({
       playground: config.playground ? 'on' : 'off',
       channels: { line: config.line ? 'on' : 'off', slack: config.slack ? 'on' : 'off' },
       store: store.kind,
     }),
     mountChannels: (http) => {
+      // A processor serves no requests: its edge, on the other thread, does.
+      if (role === 'processor') return;
       // Bolt reads its own raw body to check Slack's signature: nothing parses bodies before it.
       if (config.slack && slackClient && caseActions) {
         http.use('/slack/events', webhookMetrics(metrics, 'slack'));
@@ -444,8 +469,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     escalation,
     watch,
     practiceClock,
+    kick: wake,
     start() {
       accepting = true;
+      // The edge only stores and wakes: the queues, the engine and the timers run on the processor.
+      if (role === 'edge') return;
       inboxRunner.start();
       outboxRunner.start();
       const sweep = () => {

@@ -82,4 +82,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ OUTBOX_SEND_TIMEOUT_MS: '0' })).toThrowError(/OUTBOX_SEND_TIMEOUT_MS/);
     expect(() => loadConfig({ API_TIMEOUT_MS: 'soon' })).toThrowError(/API_TIMEOUT_MS/);
   });
+
+  it('puts the engine on a processing thread when the store can be shared and the playground is off', () => {
+    const line = { LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' };
+    const mongo = { MONGODB_URI: 'mongodb://127.0.0.1:27017' };
+    expect(loadConfig({ ...line, ...mongo }).processing).toBe('thread');
+    expect(loadConfig({ ...line, ...mongo, PROCESSING: 'inline' }).processing).toBe('inline');
+    // The playground's panes read what its sender holds in memory, on the engine's thread.
+    expect(loadConfig({ ...mongo }).processing).toBe('inline');
+    expect(() => loadConfig({ ...mongo, PROCESSING: 'thread' })).toThrowError(
+      /PROCESSING=thread: the playground/,
+    );
+    expect(() => loadConfig({ PROCESSING: 'sideways' })).toThrowError(/PROCESSING/);
+  });
 });

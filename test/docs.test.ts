@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { projectRoot } from '../src/config.js';
+import { ENVIRONMENT_VARIABLES, projectRoot } from '../src/config.js';
 
 const read = (file: string) => readFileSync(path.join(projectRoot, file), 'utf8');
 
@@ -26,8 +26,7 @@ describe('the docs a new city reads', () => {
 
   it('name every environment variable the service reads in the README configuration table', () => {
     const readme = read('README.md');
-    for (const variable of ['PLAYGROUND', 'PLAYGROUND_ALLOW_NETWORK', 'MUNICIPALITY_CONFIG', 'DATA_DIR'])
-      expect(readme).toContain(`| \`${variable}\``);
+    for (const variable of ENVIRONMENT_VARIABLES) expect(readme).toContain(`| \`${variable}\``);
   });
 
   it('send the city to the Official Account Manager to create the LINE channel (since September 2024)', () => {

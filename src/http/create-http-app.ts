@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { pinoHttp } from 'pino-http';
 import type { Store } from '../core/ports/store.js';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { combinedMetrics, type Metrics, type MetricsSnapshot } from '../metrics.js';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -13,6 +13,8 @@ export interface HttpAppOptions {
   /** Mounts the channel routes (webhooks); they read their own raw bodies. */
   mountChannels: (app: Express) => void;
   describe: () => Record<string, unknown>;
+  /** Counts kept elsewhere (the processing thread's), added to this registry's at each scrape. */
+  otherMetrics?: () => Promise<MetricsSnapshot[]>;
 }
 
 /** Counts webhook requests and their latency by channel. */
@@ -64,7 +66,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }
   });
   app.get('/metrics', async (_req, res) => {
-    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+    const others = options.otherMetrics ? await options.otherMetrics() : [];
+    res.type(options.metrics.registry.contentType).send(await combinedMetrics(options.metrics, others));
   });
 
   options.mountChannels(app);
