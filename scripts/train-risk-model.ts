@@ -21,6 +21,13 @@ const OUT = 'flows/model/risk-model.json';
 const LEGACY = ['test/fixtures/utterances.yaml', 'test/fixtures/utterances-heldout-3.yaml'];
 const TRAINING_DIR = 'test/fixtures/training';
 const EVAL_DIR = 'test/fixtures/eval';
+/**
+ * The development sets of the risk rounds (1–3). Rounds 4–6 were routing rounds, tuned through the
+ * dictionaries and the field model; a risk round that retrains on them adds them here and measures
+ * every sealed floor again (a retrain with sets 4–6 once cost sealed set 3's concern floor). Named,
+ * not globbed, so that `npm run train` gives the committed model byte for byte.
+ */
+const RISK_DEVELOPMENT_SETS = ['blind-dev.yaml', 'blind-dev-2.yaml', 'blind-dev-3.yaml'];
 const MIN_DOCUMENT_FREQUENCY = 2;
 const EPOCHS = Number(process.env.TRAIN_EPOCHS ?? 300);
 const L2 = Number(process.env.TRAIN_L2 ?? 1e-4);
@@ -69,8 +76,8 @@ function readExamples(): { examples: Example[]; files: string[] } {
           .map((f) => path.join(dir, f))
       : [];
   const training = [
-    ...yamlIn(TRAINING_DIR, () => true),
-    ...yamlIn(EVAL_DIR, (name) => name.startsWith('blind-dev') && !name.includes('sealed')),
+    ...yamlIn(TRAINING_DIR, (name) => name.startsWith('risk-')),
+    ...yamlIn(EVAL_DIR, (name) => RISK_DEVELOPMENT_SETS.includes(name)),
   ];
   for (const file of training) {
     for (const item of trainingSchema.parse(parse(readFileSync(file, 'utf8')))) {

@@ -24,7 +24,8 @@ export interface ConversationContent {
 
 /**
  * The dictionaries (compiled with the analyser: about a second), the field detector that joins
- * them in the classifier, and the risk model, read once per directory and process. They never change while the process runs; a city's edit takes a restart.
+ * them in the classifier, and the risk model, read once per directory and process. They never
+ * change while the process runs; a city's edit takes a restart.
  */
 const readings = new Map<string, { classifier: TextClassifier; riskModel: RiskModel }>();
 function loadReading(root: string): { classifier: TextClassifier; riskModel: RiskModel } {
