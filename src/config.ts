@@ -38,6 +38,8 @@ const envSchema = z.object({
   MONGODB_URI: optionalString,
   MONGODB_DB: z.string().trim().min(1).default('madoguchi'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** normal: a process crash loses nothing; full: every commit is also fsynced (survives an OS crash). */
+  DATA_SYNC: z.enum(['normal', 'full']).default('normal'),
   MUNICIPALITY_CONFIG: z
     .string()
     .trim()
@@ -97,7 +99,7 @@ export interface Deadlines {
 
 export type StorageSettings =
   | { kind: 'mongo'; uri: string; dbName: string }
-  | { kind: 'embedded'; dataDir: string };
+  | { kind: 'embedded'; dataDir: string; synchronous: 'normal' | 'full' };
 
 export interface Config {
   port: number;
@@ -200,7 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     storage: e.MONGODB_URI
       ? { kind: 'mongo', uri: e.MONGODB_URI, dbName: e.MONGODB_DB }
-      : { kind: 'embedded', dataDir: path.resolve(e.DATA_DIR) },
+      : { kind: 'embedded', dataDir: path.resolve(e.DATA_DIR), synchronous: e.DATA_SYNC },
     municipalityConfigPath: path.resolve(e.MUNICIPALITY_CONFIG),
     riskSecondOpinion:
       e.RISK_SECOND_OPINION_URL && e.RISK_SECOND_OPINION_MODEL
