@@ -82,4 +82,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ OUTBOX_SEND_TIMEOUT_MS: '0' })).toThrowError(/OUTBOX_SEND_TIMEOUT_MS/);
     expect(() => loadConfig({ API_TIMEOUT_MS: 'soon' })).toThrowError(/API_TIMEOUT_MS/);
   });
+
+  it('takes how the embedded store commits from DATA_SYNC, normal by default, and refuses others', () => {
+    expect(loadConfig({}).storage).toMatchObject({ kind: 'embedded', synchronous: 'normal' });
+    expect(loadConfig({ DATA_SYNC: 'full' }).storage).toMatchObject({
+      kind: 'embedded',
+      synchronous: 'full',
+    });
+    expect(() => loadConfig({ DATA_SYNC: 'off' })).toThrowError(/DATA_SYNC/);
+  });
 });

@@ -29,7 +29,8 @@ export function inboxTable(db: DatabaseSync): DocTable<InboxDoc> {
   });
 }
 
-const INBOX_ORDER = 'occurred_at, sequence, received_at, id';
+/** The inbox order; events equal in all three keep the order they were stored in (rowid). */
+const INBOX_ORDER = 'occurred_at, sequence, received_at';
 
 export function embeddedInbox(inbox: DocTable<InboxDoc>): InboxRepository {
   // The pending event with this id (status 'pending', whether redacted or not, as before).
@@ -53,18 +54,25 @@ export function embeddedInbox(inbox: DocTable<InboxDoc>): InboxRepository {
       return doc && inboxFromDoc(doc);
     },
     async dueKeys(now, limit) {
-      // Each waiting conversation's oldest due event, straight from the partial index of pending events.
-      const rows = inbox
+      // The due pending events, straight from the partial index of pending events (the planner is
+      // told, since `IS NOT NULL` alone does not make it pick a partial index), then each
+      // conversation's oldest one in one pass: cheaper than SQLite's sort of a handful of rows.
+      const due = inbox
         .statement(
-          `SELECT key FROM (
-             SELECT pending_key AS key, ${INBOX_ORDER},
-                    row_number() OVER (PARTITION BY pending_key ORDER BY ${INBOX_ORDER}) AS rank
-             FROM inbox INDEXED BY inbox_pending
-             WHERE pending_key IS NOT NULL AND next_attempt_at <= ? AND expires_at > ?)
-           WHERE rank = 1 ORDER BY ${INBOX_ORDER} LIMIT ?`,
+          `SELECT pending_key AS key, occurred_at AS occurredAt, sequence, received_at AS receivedAt
+           FROM inbox INDEXED BY inbox_pending
+           WHERE pending_key IS NOT NULL AND next_attempt_at <= ? AND expires_at > ?`,
         )
-        .all(now.getTime(), now.getTime(), limit) as Array<{ key: string }>;
-      return rows.map((r) => r.key);
+        .all(now.getTime(), now.getTime()) as InboxOrderFields[];
+      const oldest = new Map<string, InboxOrderFields>();
+      for (const row of due) {
+        const seen = oldest.get(row.key);
+        if (!seen || compareInboxOrder(row, seen) < 0) oldest.set(row.key, row);
+      }
+      return [...oldest.values()]
+        .sort(compareInboxOrder)
+        .slice(0, limit)
+        .map((r) => r.key);
     },
     async oldestPending(key) {
       const doc = inbox.one(
@@ -113,4 +121,16 @@ export function embeddedInbox(inbox: DocTable<InboxDoc>): InboxRepository {
       return counts;
     },
   };
+}
+
+interface InboxOrderFields {
+  key: string;
+  occurredAt: number;
+  sequence: number;
+  receivedAt: number;
+}
+
+/** The inbox order (occurredAt, then sequence, then receivedAt), as INBOX_ORDER sorts. */
+function compareInboxOrder(a: InboxOrderFields, b: InboxOrderFields): number {
+  return a.occurredAt - b.occurredAt || a.sequence - b.sequence || a.receivedAt - b.receivedAt;
 }

@@ -2,6 +2,7 @@ import type { ChannelName } from '../../core/ports/incoming-event.js';
 import type { OutboxRedaction, OutboxRepository } from '../../core/ports/store.js';
 import { nextOutboxSequence } from '../outbox-sequence.js';
 import {
+  contactId,
   emptyCounts,
   newOutboxDoc,
   OUTBOX_STATUSES,
@@ -61,24 +62,32 @@ export function embeddedOutbox(outbox: DocTable<OutboxDoc>): OutboxRepository {
     async enqueue(items) {
       // The id is the item's idempotency key: work redone after a crash enqueues the same ids again
       // and must not send twice, so an id already stored is skipped. All of them or none.
-      transaction(outbox.db, () => {
+      const insertAll = () => {
         for (const item of items) outbox.insert(newOutboxDoc(item, nextOutboxSequence()));
-      });
+      };
+      if (items.length > 1) transaction(outbox.db, insertAll);
+      else insertAll();
     },
     async get(id) {
       const doc = outbox.byId(id);
       return doc && outboxFromDoc(doc);
     },
     async dueAddresses(now, limit) {
-      // Each recipient's first due item by sequence, oldest first (the partial index of due items).
-      const rows = outbox
+      // The due pending items in sequence order, from the partial index of pending items; the
+      // first `limit` recipients met are the ones whose first due item is oldest.
+      const due = outbox
         .statement(
-          `SELECT channel, address, min(sequence) AS first FROM outbox
-           WHERE status = 'pending' AND next_attempt_at <= ?
-           GROUP BY channel, address ORDER BY first LIMIT ?`,
+          `SELECT channel, address, sequence FROM outbox INDEXED BY outbox_pending
+           WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY sequence`,
         )
-        .all(now.getTime(), limit) as Array<{ channel: ChannelName; address: string }>;
-      return rows.map((r) => ({ channel: r.channel, address: r.address }));
+        .iterate(now.getTime()) as Iterable<{ channel: ChannelName; address: string }>;
+      const found = new Map<string, { channel: ChannelName; address: string }>();
+      for (const row of due) {
+        const id = contactId(row.channel, row.address);
+        if (!found.has(id)) found.set(id, { channel: row.channel, address: row.address });
+        if (found.size >= limit) break;
+      }
+      return [...found.values()];
     },
     async oldestPending(channel, address) {
       const doc = outbox.one(
@@ -109,7 +118,7 @@ export function embeddedOutbox(outbox: DocTable<OutboxDoc>): OutboxRepository {
       // The first attempt's time is kept: a later call changes nothing but still reports true.
       const current = outbox.one("id = ? AND status = 'pending'", id);
       if (!current) return false;
-      if (!current.replyAttemptedAt) outbox.replace({ ...current, replyAttemptedAt: at });
+      if (!current.replyAttemptedAt) outbox.replace({ ...current, replyAttemptedAt: at }, current);
       return true;
     },
     async markReplyTokenSpent(id) {
@@ -143,7 +152,7 @@ export function embeddedOutbox(outbox: DocTable<OutboxDoc>): OutboxRepository {
           // Pending ones are cancelled first.
           const cancelled: OutboxDoc =
             doc.status === 'pending' ? { ...doc, status: 'cancelled', lastError: 'erased' } : doc;
-          outbox.replace(applyUpdate(cancelled, redaction));
+          outbox.replace(applyUpdate(cancelled, redaction), doc);
           redacted++;
         }
         return redacted;

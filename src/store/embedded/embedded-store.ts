@@ -253,7 +253,7 @@ function embeddedStore(db: DatabaseSync, durable: boolean): { store: Store; tabl
         if (expectedVersion !== null) {
           if (!stored || stored.version !== expectedVersion || stored.expiresAt <= now) return 'conflict';
           const doc = next(stored.version + 1);
-          sessions.replace(doc);
+          sessions.replace(doc, stored);
           return sessionFromDoc(doc);
         }
         // "No session yet" also covers an expired one that is still stored: it is overwritten, and

@@ -114,8 +114,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   id TEXT PRIMARY KEY, channel TEXT NOT NULL, address TEXT NOT NULL, status TEXT NOT NULL,
   sequence INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, expires_at INTEGER, doc TEXT NOT NULL
 ) STRICT;
-CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (channel, address, sequence) WHERE status = 'pending';
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (channel, address, sequence, next_attempt_at) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS outbox_address ON outbox (address);
 CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status);
 CREATE INDEX IF NOT EXISTS outbox_expires ON outbox (expires_at) WHERE expires_at IS NOT NULL;
@@ -176,26 +175,43 @@ CREATE INDEX IF NOT EXISTS check_ins_expires ON check_ins (expires_at);
 
 // ---------------------------------------------------------------- documents as JSON
 
-/** Dates as {"$$date": ms}: the way nedb wrote them, so its files read with the same reviver. */
-function writeDates(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  const raw = this[key];
-  return raw instanceof Date ? { $$date: raw.getTime() } : value;
+/**
+ * Dates as {"$$date": ms}: the way nedb wrote them, so its files read the same way. A walk that
+ * copies the document with its Dates replaced, then plain JSON.stringify (a replacer function or a
+ * reviver would be called for every value, which costs more than the walk).
+ */
+function encodeDates(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Date) return { $$date: value.getTime() };
+  if (Array.isArray(value)) return value.map(encodeDates);
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = encodeDates((value as Record<string, unknown>)[key]);
+  return out;
 }
 
-function readDates(_key: string, value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && '$$date' in value) {
-    const ms = (value as { $$date: unknown }).$$date;
-    if (typeof ms === 'number' && Object.keys(value).length === 1) return new Date(ms);
+/** Restores the Dates of a parsed document in place. */
+function decodeDates(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = decodeDates(value[i]);
+    return value;
   }
-  return value;
+  const record = value as Record<string, unknown>;
+  const ms = record.$$date;
+  if (typeof ms === 'number' && Object.keys(record).length === 1) return new Date(ms);
+  for (const key in record) {
+    const field = record[key];
+    if (typeof field === 'object' && field !== null) record[key] = decodeDates(field);
+  }
+  return record;
 }
 
 export function toJson(doc: unknown): string {
-  return JSON.stringify(doc, writeDates);
+  return JSON.stringify(encodeDates(doc));
 }
 
 export function fromJson<T>(json: string): T {
-  return JSON.parse(json, readDates) as T;
+  return decodeDates(JSON.parse(json)) as T;
 }
 
 /** A Date (or absent) as a column value. */
@@ -263,11 +279,24 @@ export class DocTable<D extends Doc> {
     this.statement(this.insertSql(`ON CONFLICT (id) DO UPDATE SET ${set}`)).run(...this.values(doc));
   }
 
-  /** Writes `doc` over the stored document with the same id. */
-  replace(doc: D): void {
-    const set = [...this.names, 'doc'].map((n) => `${n} = ?`).join(', ');
-    const [id, ...rest] = this.values(doc);
-    this.statement(`UPDATE ${this.table} SET ${set} WHERE id = ?`).run(...rest, id as SqlValue);
+  /**
+   * Writes `doc` over the stored document with the same id. Given the document as it was stored,
+   * only the columns whose value changed are written, so an index is only touched when its own
+   * column changed (SQLite rewrites the entries of every index on a column named in the SET).
+   */
+  replace(doc: D, previous?: D): void {
+    const changed: string[] = [];
+    const values: SqlValue[] = [];
+    for (const name of this.names) {
+      const column = this.columns[name] as (d: D) => SqlValue;
+      const value = column(doc);
+      if (previous && column(previous) === value) continue;
+      changed.push(`${name} = ?`);
+      values.push(value);
+    }
+    changed.push('doc = ?');
+    values.push(toJson(doc), doc._id);
+    this.statement(`UPDATE ${this.table} SET ${changed.join(', ')} WHERE id = ?`).run(...values);
   }
 
   /** The first document matching `where` (SQL after WHERE, with ? parameters), or null. */
@@ -314,7 +343,7 @@ export class DocTable<D extends Doc> {
       for (const doc of found) {
         const next = change(doc);
         if (!next) continue;
-        this.replace(next);
+        this.replace(next, doc);
         written.push(next);
       }
       return written;
