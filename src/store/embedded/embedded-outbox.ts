@@ -14,6 +14,7 @@ import {
   applyUpdate,
   type DatabaseSync,
   DocTable,
+  dateJson,
   ms,
   type SqlValue,
   transaction,
@@ -98,12 +99,22 @@ export function embeddedOutbox(outbox: DocTable<OutboxDoc>): OutboxRepository {
       return doc ? outboxFromDoc(doc) : null;
     },
     async markSent(id, at, expiresAt) {
-      return pendingById(id, (d) => ({
-        ...d,
-        status: 'sent',
-        sentAt: at,
-        ...(expiresAt ? { expiresAt } : {}),
-      }));
+      // One statement each (hot): json_set changes the document without it being parsed here.
+      const { changes } = expiresAt
+        ? outbox
+            .statement(
+              `UPDATE outbox SET status = 'sent', expires_at = ?,
+                 doc = json_set(doc, '$.status', 'sent', '$.sentAt', json(?), '$.expiresAt', json(?))
+               WHERE id = ? AND status = 'pending'`,
+            )
+            .run(expiresAt.getTime(), dateJson(at), dateJson(expiresAt), id)
+        : outbox
+            .statement(
+              `UPDATE outbox SET status = 'sent', doc = json_set(doc, '$.status', 'sent', '$.sentAt', json(?))
+               WHERE id = ? AND status = 'pending'`,
+            )
+            .run(dateJson(at), id);
+      return changes === 1;
     },
     async markRetry(id, error, retryAt, replyTokenSpent) {
       return pendingById(id, (d) => ({
@@ -116,9 +127,16 @@ export function embeddedOutbox(outbox: DocTable<OutboxDoc>): OutboxRepository {
     },
     async markReplyAttempted(id, at) {
       // The first attempt's time is kept: a later call changes nothing but still reports true.
-      const current = outbox.one("id = ? AND status = 'pending'", id);
-      if (!current) return false;
-      if (!current.replyAttemptedAt) outbox.replace({ ...current, replyAttemptedAt: at }, current);
+      const found = outbox
+        .statement(
+          `SELECT json_type(doc, '$.replyAttemptedAt') AS attempted FROM outbox WHERE id = ? AND status = 'pending'`,
+        )
+        .get(id) as { attempted: string | null } | undefined;
+      if (!found) return false;
+      if (found.attempted === null)
+        outbox
+          .statement(`UPDATE outbox SET doc = json_set(doc, '$.replyAttemptedAt', json(?)) WHERE id = ?`)
+          .run(dateJson(at), id);
       return true;
     },
     async markReplyTokenSpent(id) {

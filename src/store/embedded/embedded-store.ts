@@ -249,16 +249,20 @@ function embeddedStore(db: DatabaseSync, durable: boolean): { store: Store; tabl
           updatedAt: now,
           expiresAt,
         });
-        const stored = sessions.byId(key);
+        // The version and expiry columns decide; the stored state need not be read.
+        const stored = statement('SELECT version, expires_at AS expiresAt FROM sessions WHERE id = ?').get(
+          key,
+        ) as { version: number; expiresAt: number } | undefined;
+        const live = stored !== undefined && stored.expiresAt > now.getTime();
         if (expectedVersion !== null) {
-          if (!stored || stored.version !== expectedVersion || stored.expiresAt <= now) return 'conflict';
+          if (!stored || !live || stored.version !== expectedVersion) return 'conflict';
           const doc = next(stored.version + 1);
-          sessions.replace(doc, stored);
+          sessions.replace(doc);
           return sessionFromDoc(doc);
         }
         // "No session yet" also covers an expired one that is still stored: it is overwritten, and
         // its version keeps counting up so a writer still holding an old version cannot match it.
-        if (stored && stored.expiresAt > now) return 'conflict';
+        if (live) return 'conflict';
         const doc = next((stored?.version ?? 0) + 1);
         sessions.put(doc);
         return sessionFromDoc(doc);

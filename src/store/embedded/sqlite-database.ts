@@ -214,6 +214,11 @@ export function fromJson<T>(json: string): T {
   return decodeDates(JSON.parse(json)) as T;
 }
 
+/** A Date as it is stored in a document, for SQLite's json() in a json_set. */
+export function dateJson(date: Date): string {
+  return `{"$$date":${date.getTime()}}`;
+}
+
 /** A Date (or absent) as a column value. */
 export function ms(date: Date | undefined | null): number | null {
   return date ? date.getTime() : null;
