@@ -5,12 +5,15 @@
  * case, three processed inbox events and a sent reply each) is written and opened again, then the
  * store work of one LINE event (inbox add, due keys, lease, oldest pending, session read and
  * write, outbox enqueue and send, inbox done, lease release) is repeated `events` times.
- * Prints the time to open, the RSS after opening, and the CPU milliseconds per event.
+ * Prints the time to open and the RSS after opening (in a fresh process), and the CPU
+ * milliseconds per event. Run it with `node --expose-gc --import tsx` for RSS after a GC.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import type { IncomingEvent } from '../src/core/ports/incoming-event.js';
 import type { Store } from '../src/core/ports/store.js';
 import { openEmbeddedStore } from '../src/store/embedded/embedded-store.js';
@@ -102,15 +105,10 @@ async function seed(dataDir: string): Promise<void> {
   await store.close();
 }
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'madoguchi-store-work-'));
-try {
-  let t = performance.now();
-  await seed(dataDir);
-  console.log(`seeded ${residents} residents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-
-  globalThis.gc?.();
+/** In a fresh process: open the seeded store, then the measured events. */
+async function measure(dataDir: string): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
-  t = performance.now();
+  let t = performance.now();
   const store = await openEmbeddedStore({ dataDir });
   const openMs = performance.now() - t;
   globalThis.gc?.();
@@ -118,9 +116,8 @@ try {
   console.log(
     `open: ${openMs.toFixed(0)} ms; RSS ${(rssOpen / 1e6).toFixed(0)} MB (${((rssOpen - rssBefore) / 1e6).toFixed(0)} MB more than before opening)`,
   );
-
-  // Warm-up, then the measured events (new residents, so each one starts a session).
-  for (let i = 0; i < 200; i++) await oneEvent(store, residents + i, 0, new Date());
+  // Warm-up, then the measured events (residents already stored, each with a session).
+  for (let i = 0; i < 200; i++) await oneEvent(store, i % residents, 5, new Date());
   const cpu = process.cpuUsage();
   t = performance.now();
   for (let i = 0; i < events; i++)
@@ -130,8 +127,27 @@ try {
   console.log(
     `one event's store work: ${((used.user + used.system) / 1000 / events).toFixed(3)} ms CPU, ${(wall / events).toFixed(3)} ms wall (${events} events)`,
   );
+  globalThis.gc?.();
   console.log(`RSS after the events: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
   await store.close();
-} finally {
-  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const given = process.argv.find((a) => a.startsWith('--data='))?.slice('--data='.length);
+if (given) {
+  await measure(given);
+} else {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'madoguchi-store-work-'));
+  try {
+    const t = performance.now();
+    await seed(dataDir);
+    console.log(`seeded ${residents} residents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2), `--data=${dataDir}`],
+      { stdio: 'inherit' },
+    );
+    if (child.status !== 0) process.exitCode = 1;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }

@@ -37,7 +37,13 @@ export function openDatabase(file: string | undefined, synchronous: EmbeddedSync
   const db = new Database(file ?? ':memory:');
   try {
     if (file) {
-      db.exec('PRAGMA journal_mode = WAL');
+      const { journal_mode: mode } = db.prepare('PRAGMA journal_mode = WAL').get() as {
+        journal_mode: string;
+      };
+      if (mode !== 'wal')
+        throw new Error(
+          `${file}: the filesystem does not support SQLite's write-ahead log (journal mode ${mode})`,
+        );
       db.exec(`PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     }
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
