@@ -218,6 +218,29 @@ describe('embedded store files', () => {
     });
   });
 
+  it("removes a sweep's worth of expired events in batches, and counts them all", async () => {
+    const store = await openEmbeddedStore({ dataDir: await tempDir() });
+    try {
+      const now = new Date();
+      const soon = new Date(now.getTime() + 1000);
+      for (let i = 0; i < 1_200; i++) {
+        const event = {
+          id: `e${i}`,
+          channel: 'line' as const,
+          address: 'U1',
+          occurredAt: now,
+          sequence: i,
+          content: { type: 'text' as const, text: 'x' },
+        };
+        await store.inbox.add(event, 'k', now, i < 1_100 ? soon : new Date(now.getTime() + 60_000));
+      }
+      expect(await store.inbox.removeExpired(new Date(now.getTime() + 2000))).toBe(1_100);
+      expect(await store.inbox.countByStatus()).toEqual({ pending: 100, done: 0, parked: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps timers and seen ids across a restart, and still fires a timer once', async () => {
     const dataDir = await tempDir();
     const now = new Date();

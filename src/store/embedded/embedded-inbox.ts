@@ -113,7 +113,7 @@ export function embeddedInbox(inbox: DocTable<InboxDoc>): InboxRepository {
       ).length;
     },
     async removeExpired(now) {
-      return inbox.remove('expires_at <= ?', now.getTime());
+      return inbox.removeInBatches('expires_at <= ?', now.getTime());
     },
     async countByStatus() {
       const counts = emptyCounts(INBOX_STATUSES);

@@ -177,7 +177,7 @@ export function embeddedOutbox(outbox: DocTable<OutboxDoc>): OutboxRepository {
       });
     },
     async removeExpired(now) {
-      return outbox.remove('expires_at <= ?', now.getTime());
+      return outbox.removeInBatches('expires_at <= ?', now.getTime());
     },
     async countByStatus() {
       const counts = emptyCounts(OUTBOX_STATUSES);

@@ -166,18 +166,19 @@ function embeddedStore(db: DatabaseSync, durable: boolean): { store: Store; tabl
   /** Cases without an expiresAt never expire; the others are hidden once it has passed. */
   const caseLive = '(expires_at IS NULL OR expires_at > ?)';
 
-  function sweepExpired(now: number): void {
-    for (const table of ['sessions', 'cases', 'audit', 'seen'])
-      statement(`DELETE FROM ${table} WHERE expires_at <= ?`).run(now);
+  async function sweepExpired(now: number): Promise<void> {
+    for (const table of [sessions, cases, audit, seen]) await table.removeInBatches('expires_at <= ?', now);
     statement('DELETE FROM temp.leases WHERE until <= ?').run(now);
   }
+  let sweeping: Promise<void> | undefined;
   const sweep = durable
     ? setInterval(() => {
-        try {
-          sweepExpired(Date.now());
-        } catch {
-          // A failed sweep (e.g. a full disk) is retried next time; reads filter on expiresAt anyway.
-        }
+        // A failed sweep (e.g. a full disk) is tried again next time; reads filter on expiresAt anyway.
+        sweeping ??= sweepExpired(Date.now())
+          .catch(() => {})
+          .finally(() => {
+            sweeping = undefined;
+          });
       }, TTL_SWEEP_INTERVAL_MS)
     : undefined;
   sweep?.unref();
@@ -399,6 +400,7 @@ function embeddedStore(db: DatabaseSync, durable: boolean): { store: Store; tabl
 
     async close() {
       if (sweep) clearInterval(sweep);
+      await sweeping;
       if (!db.isOpen) return;
       db.exec('PRAGMA optimize');
       // Everything into the database file, the log emptied: the file alone is then the whole store

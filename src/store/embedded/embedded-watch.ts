@@ -114,7 +114,7 @@ export function embeddedWatch(watches: DocTable<WatchDoc>, checkIns: DocTable<Ch
       });
     },
     async removeExpired(now) {
-      return checkIns.remove('expires_at <= ?', now.getTime());
+      return checkIns.removeInBatches('expires_at <= ?', now.getTime());
     },
   };
 }

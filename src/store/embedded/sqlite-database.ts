@@ -338,6 +338,14 @@ export class DocTable<D extends Doc> {
     return row.n;
   }
 
+  /**
+   * Deletes the rows matching `where` a batch at a time, letting other work (webhooks) run between
+   * batches: a sweep may find an hour's worth of expired records. How many were deleted.
+   */
+  async removeInBatches(where: string, ...params: SqlValue[]): Promise<number> {
+    return removeInBatches(this.db, this.table, where, params, (sql) => this.statement(sql));
+  }
+
   /** Deletes the rows matching `where`; how many. */
   remove(where: string, ...params: SqlValue[]): number {
     return Number(this.statement(`DELETE FROM ${this.table} WHERE ${where}`).run(...params).changes);
@@ -366,6 +374,27 @@ export class DocTable<D extends Doc> {
   updateById(id: string, change: (doc: D) => D | null, where = '', ...params: SqlValue[]): D | null {
     const [doc] = this.update(`id = ?${where ? ` AND ${where}` : ''}`, [id, ...params], change);
     return doc ?? null;
+  }
+}
+
+/** Rows deleted per statement by a sweep. */
+const REMOVE_BATCH = 500;
+
+/** Deletes the rows of `table` matching `where` in batches, yielding to the event loop between them. */
+export async function removeInBatches(
+  db: DatabaseSync,
+  table: string,
+  where: string,
+  params: SqlValue[],
+  statement: (sql: string) => StatementSync = (sql) => db.prepare(sql),
+): Promise<number> {
+  const sql = `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT ${REMOVE_BATCH})`;
+  let total = 0;
+  for (;;) {
+    const deleted = Number(statement(sql).run(...params).changes);
+    total += deleted;
+    if (deleted < REMOVE_BATCH || !db.isOpen) return total;
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
