@@ -193,20 +193,25 @@ function growDataDir(from: string, to: string, seeded: number, residents: number
   source.prepare('VACUUM INTO ?').run(file);
   source.close();
   const db = new DatabaseSync(file);
-  // Another resident: every id, case number and resident id in the record gets this copy's suffix.
+  // Another resident: every resident id in the record becomes this copy's; an id or case number
+  // with no resident id in it gets this copy's suffix instead (a session's id is its resident's key).
+  const another = (text: string, copy: number) =>
+    text.replace(/U0{20,}(\d+)/g, (_m, n: string) => residentId(Number(n) + copy * seeded));
+  const hasResident = (text: string) => /U0{20,}\d/.test(text);
+  const suffixed = (id: string, copy: number) => (hasResident(id) ? id : `${id}-${copy}`);
   const renamed = (column: string, value: unknown, copy: number): unknown => {
     if (typeof value !== 'string') return value;
     let text = value;
-    if (column === 'id' || column === 'number') text = `${text}-${copy}`;
+    if (column === 'id' || column === 'number') text = suffixed(text, copy);
     if (column === 'doc') {
       const doc = JSON.parse(text) as { _id: string; number?: string };
       text = JSON.stringify({
         ...doc,
-        _id: `${doc._id}-${copy}`,
-        ...(doc.number ? { number: `${doc.number}-${copy}` } : {}),
+        _id: suffixed(doc._id, copy),
+        ...(doc.number ? { number: suffixed(doc.number, copy) } : {}),
       });
     }
-    return text.replace(/U0{20,}(\d+)/g, (_m, n: string) => residentId(Number(n) + copy * seeded));
+    return another(text, copy);
   };
   const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as Array<{
     name: string;
