@@ -4,11 +4,13 @@
  * and start time with many residents. CPU time per event is read from each server process
  * (process.cpuUsage), so it holds up on a busy machine where wall-clock figures do not.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DatabaseSync } from '@photostructure/sqlite';
+import { DATABASE_FILE } from '../src/store/embedded/embedded-store.js';
 import type { FakeLineStats } from './fake-line-api.js';
 import { loadLineWebhook } from './line-ingest.js';
 import { openLoop, percentile, residentId } from './open-loop.js';
@@ -195,28 +197,48 @@ interface MemoryFigures {
  */
 function growDataDir(from: string, to: string, seeded: number, residents: number): void {
   mkdirSync(to, { recursive: true });
-  for (const file of readdirSync(from)) {
-    const lines = readFileSync(path.join(from, file), 'utf8').split('\n').filter(Boolean);
-    const out: string[] = [];
-    for (let copy = 0; copy < Math.ceil(residents / seeded); copy++) {
-      for (const line of lines) {
-        if (line.includes('"$$indexCreated"')) {
-          if (copy === 0) out.push(line);
-          continue;
-        }
-        if (copy === 0) {
-          out.push(line);
-          continue;
-        }
-        // Another resident: every id and resident id in the record gets this copy's suffix.
-        const doc = JSON.parse(line) as { _id: string };
-        let text = JSON.stringify({ ...doc, _id: `${doc._id}-${copy}` });
-        text = text.replace(/U0{20,}(\d+)/g, (_m, n: string) => residentId(Number(n) + copy * seeded));
-        out.push(text);
-      }
+  const file = path.join(to, DATABASE_FILE);
+  const source = new DatabaseSync(path.join(from, DATABASE_FILE), { readOnly: true });
+  source.prepare('VACUUM INTO ?').run(file);
+  source.close();
+  const db = new DatabaseSync(file);
+  // Another resident: every resident id in the record becomes this copy's; an id or case number
+  // with no resident id in it gets this copy's suffix instead (a session's id is its resident's key).
+  const another = (text: string, copy: number) =>
+    text.replace(/U0{20,}(\d+)/g, (_m, n: string) => residentId(Number(n) + copy * seeded));
+  const hasResident = (text: string) => /U0{20,}\d/.test(text);
+  const suffixed = (id: string, copy: number) => (hasResident(id) ? id : `${id}-${copy}`);
+  const renamed = (column: string, value: unknown, copy: number): unknown => {
+    if (typeof value !== 'string') return value;
+    let text = value;
+    if (column === 'id' || column === 'number') text = suffixed(text, copy);
+    if (column === 'doc') {
+      const doc = JSON.parse(text) as { _id: string; number?: string };
+      text = JSON.stringify({
+        ...doc,
+        _id: suffixed(doc._id, copy),
+        ...(doc.number ? { number: suffixed(doc.number, copy) } : {}),
+      });
     }
-    writeFileSync(path.join(to, file), `${out.join('\n')}\n`);
+    return another(text, copy);
+  };
+  const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as Array<{
+    name: string;
+  }>;
+  db.exec('BEGIN');
+  for (const { name } of tables) {
+    const rows = db.prepare(`SELECT * FROM ${name}`).all() as Array<Record<string, unknown>>;
+    const first = rows[0];
+    if (!first) continue;
+    const columns = Object.keys(first);
+    const insert = db.prepare(
+      `INSERT INTO ${name} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
+    for (let copy = 1; copy < Math.ceil(residents / seeded); copy++)
+      for (const row of rows) insert.run(...columns.map((c) => renamed(c, row[c], copy)));
   }
+  db.exec('COMMIT');
+  db.close();
 }
 
 async function measureStart(lineApiPort: number, dataDir: string, residents: number): Promise<MemoryFigures> {

@@ -38,6 +38,8 @@ const envSchema = z.object({
   MONGODB_URI: optionalString,
   MONGODB_DB: z.string().trim().min(1).default('madoguchi'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** normal: a process crash loses nothing; full: every commit is also fsynced (survives an OS crash). */
+  DATA_SYNC: z.enum(['normal', 'full']).default('normal'),
   MUNICIPALITY_CONFIG: z
     .string()
     .trim()
@@ -106,11 +108,14 @@ export interface Deadlines {
 
 export type StorageSettings =
   | { kind: 'mongo'; uri: string; dbName: string }
-  | { kind: 'embedded'; dataDir: string };
+  | { kind: 'embedded'; dataDir: string; synchronous: 'normal' | 'full' };
 
-/** Whether two threads may each open the store at once (the processing thread and the HTTP one). */
+/**
+ * Whether two threads may each open the store at once (the processing thread and the HTTP one):
+ * MongoDB, and the embedded SQLite file (WAL: one writer at a time, readers alongside).
+ */
 export function storeSharedBetweenThreads(storage: StorageSettings): boolean {
-  return storage.kind === 'mongo';
+  return storage.kind === 'mongo' || storage.kind === 'embedded';
 }
 
 export interface Config {
@@ -193,7 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const playground = playgroundWanted && playgroundBindOk;
   const storage: StorageSettings = e.MONGODB_URI
     ? { kind: 'mongo', uri: e.MONGODB_URI, dbName: e.MONGODB_DB }
-    : { kind: 'embedded', dataDir: path.resolve(e.DATA_DIR) };
+    : { kind: 'embedded', dataDir: path.resolve(e.DATA_DIR), synchronous: e.DATA_SYNC };
   // The playground's panes read what its sender holds in memory: the engine must share their thread.
   const threadable = !playground && storeSharedBetweenThreads(storage);
   if (e.PROCESSING === 'thread' && !threadable)

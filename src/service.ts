@@ -478,7 +478,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       outboxRunner.start();
       const sweep = () => {
         retention.run(now()).catch((err) => logger.error({ err }, 'retention sweep failed; will try again'));
-        // TTL indexes are lazy (nedb) or may lag (MongoDB): expired queue records are deleted here too.
+        // The embedded store has no TTL index and MongoDB's may lag: expired queue records are deleted here.
         Promise.all([
           store.inbox.removeExpired(now()),
           store.outbox.removeExpired(now()),

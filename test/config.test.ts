@@ -87,6 +87,8 @@ describe('loadConfig', () => {
     const line = { LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' };
     const mongo = { MONGODB_URI: 'mongodb://127.0.0.1:27017' };
     expect(loadConfig({ ...line, ...mongo }).processing).toBe('thread');
+    // The embedded SQLite file too: WAL lets the two threads' connections share it.
+    expect(loadConfig({ ...line }).processing).toBe('thread');
     expect(loadConfig({ ...line, ...mongo, PROCESSING: 'inline' }).processing).toBe('inline');
     // The playground's panes read what its sender holds in memory, on the engine's thread.
     expect(loadConfig({ ...mongo }).processing).toBe('inline');
@@ -94,5 +96,14 @@ describe('loadConfig', () => {
       /PROCESSING=thread: the playground/,
     );
     expect(() => loadConfig({ PROCESSING: 'sideways' })).toThrowError(/PROCESSING/);
+  });
+
+  it('takes how the embedded store commits from DATA_SYNC, normal by default, and refuses others', () => {
+    expect(loadConfig({}).storage).toMatchObject({ kind: 'embedded', synchronous: 'normal' });
+    expect(loadConfig({ DATA_SYNC: 'full' }).storage).toMatchObject({
+      kind: 'embedded',
+      synchronous: 'full',
+    });
+    expect(() => loadConfig({ DATA_SYNC: 'off' })).toThrowError(/DATA_SYNC/);
   });
 });

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -61,23 +61,19 @@ function parseCliArgs(argv: string[]): z.output<typeof argsSchema> {
 }
 
 /**
- * The embedded store rewrites its files when it opens, which would race with a service running on
- * the same DATA_DIR; the report reads a copy of the cases file instead and never writes to the data.
+ * The report never opens the service's embedded database for writing: it copies it (one
+ * consistent instant, through a read-only connection, while the service may be running) and
+ * reads the copy.
  */
 async function withStore<T>(config: Config, use: (store: Store) => Promise<T>): Promise<T> {
   let snapshot: string | undefined;
   let settings = config.storage;
   if (settings.kind === 'embedded') {
-    const source = path.join(settings.dataDir, 'cases.db');
+    const { snapshotEmbeddedStore, DATABASE_FILE } = await import('../store/embedded/embedded-store.js');
+    const source = path.join(settings.dataDir, DATABASE_FILE);
     snapshot = await mkdtemp(path.join(tmpdir(), 'madoguchi-report-'));
     try {
-      await copyFile(source, path.join(snapshot, 'cases.db'));
-      // 見守り's figures come from its check-ins and the outcomes in the audit log, when there are any.
-      for (const extra of ['check-ins.db', 'audit.db']) {
-        await copyFile(path.join(settings.dataDir, extra), path.join(snapshot, extra)).catch((error) => {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        });
-      }
+      snapshotEmbeddedStore(settings.dataDir, path.join(snapshot, DATABASE_FILE));
     } catch (error) {
       await rm(snapshot, { recursive: true, force: true });
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -85,7 +81,7 @@ async function withStore<T>(config: Config, use: (store: Store) => Promise<T>): 
       }
       throw error;
     }
-    settings = { kind: 'embedded', dataDir: snapshot };
+    settings = { ...settings, dataDir: snapshot };
   }
   const store = await openStore(settings);
   try {

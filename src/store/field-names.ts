@@ -1,8 +1,8 @@
 /**
  * Free-form data (session state, intake answers, audit details) may use keys such as
- * "intake.neighbour.observed" or "$ref". nedb refuses dots and a leading `$` in field names, and
- * MongoDB gives dotted and `$`-prefixed names special meaning in queries and updates, so such keys
- * are stored percent-escaped and restored on read. `%` is escaped too, which keeps the mapping
+ * "intake.neighbour.observed" or "$ref". MongoDB gives dotted and `$`-prefixed names special meaning in queries and updates, so such keys
+ * are stored percent-escaped and restored on read (in both backends, so the documents have one
+ * shape; the earlier nedb files, which refused such names, are imported as they are). `%` is escaped too, which keeps the mapping
  * reversible for keys that already contain it.
  */
 const ESCAPE = /[%.$]/g;

@@ -13,7 +13,7 @@ export async function openStore(settings: StorageSettings): Promise<Store> {
     }
     case 'embedded': {
       const { openEmbeddedStore } = await import('./embedded/embedded-store.js');
-      return openEmbeddedStore({ dataDir: settings.dataDir });
+      return openEmbeddedStore({ dataDir: settings.dataDir, synchronous: settings.synchronous });
     }
   }
 }

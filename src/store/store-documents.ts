@@ -2,8 +2,9 @@ import { anonymousPart } from '../core/cases/intake.js';
 import type { ChannelName, IncomingEvent } from '../core/ports/incoming-event.js';
 import type { OutgoingMessage } from '../core/ports/outgoing-message.js';
 /**
- * The stored shape of every record, shared by the embedded (nedb) and MongoDB backends: both keep
- * the natural id in `_id` (so uniqueness comes with the primary key) and store Dates natively.
+ * The stored shape of every record, shared by the embedded (SQLite, one JSON document per row) and MongoDB
+ * backends: both keep the natural id in `_id` (so uniqueness comes with the primary key) and store
+ * Dates as Dates (MongoDB natively, the embedded store as {"$$date": ms}).
  * Mapping back builds each record field by field so that no `_id` or stray stored field leaks out.
  */
 import type { StaffNotice } from '../core/ports/staff-notice.js';
@@ -317,7 +318,7 @@ export interface CaseTransitionUpdate {
 }
 
 /**
- * The field changes of CaseRepository.transition, valid for both nedb and MongoDB; each backend
+ * The field changes of CaseRepository.transition, valid for MongoDB and the embedded store; each backend
  * adds the version bump its way. A field given explicitly as undefined (e.g. `assignee` when a case
  * goes back to pending, `closedAt` when it is reopened) is removed.
  */
@@ -334,7 +335,7 @@ export function caseTransitionUpdate(changes: CaseTransitionChanges, at: Date): 
   return Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
 }
 
-/** A `$set`/`$unset` update of a case, valid for both nedb and MongoDB. */
+/** A `$set`/`$unset` update of a case, for MongoDB and the embedded store. */
 export interface CaseUpdate {
   $set: Record<string, unknown>;
   $unset?: Record<string, ''>;
@@ -413,12 +414,12 @@ export const REDACTED = 'erased';
 /** Reads skip redacted inbox events. */
 export const NOT_REDACTED = { redactedAt: { $exists: false } } as const;
 
-/** InboxRepository.redact as one update, valid for nedb and MongoDB. */
+/** InboxRepository.redact as one update, for MongoDB and the embedded store. */
 export function inboxRedactUpdate(at: Date) {
   return { $set: { key: REDACTED, redactedAt: at }, $unset: { event: '' as const, lastError: '' as const } };
 }
 
-/** The items an OutboxRedaction selects, as a query valid for nedb and MongoDB. */
+/** The items an OutboxRedaction selects, as a MongoDB query. */
 export function outboxRedactionQuery(target: OutboxRedaction): Record<string, unknown> {
   switch (target.kind) {
     case 'recipient':

@@ -87,13 +87,34 @@ describe('npm run report', () => {
     ]);
   });
 
-  it("never writes to the service's embedded data files", async () => {
+  it("never writes to the service's embedded database", async () => {
     await seed();
-    const before = await stat(path.join(dataDir, 'cases.db'));
-    const content = await readFile(path.join(dataDir, 'cases.db'), 'utf8');
+    const file = path.join(dataDir, 'madoguchi.sqlite');
+    const before = await stat(file);
+    const content = await readFile(file);
     expect(await runReportCli(['--month', '2026-11'], io())).toBe(0);
-    expect((await stat(path.join(dataDir, 'cases.db'))).mtimeMs).toBe(before.mtimeMs);
-    expect(await readFile(path.join(dataDir, 'cases.db'), 'utf8')).toBe(content);
+    expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
+    expect((await readFile(file)).equals(content)).toBe(true);
+  });
+
+  it('reads a consistent copy while the service has the database open', async () => {
+    await seed();
+    const running = await openEmbeddedStore({ dataDir });
+    try {
+      await running.cases.transition(
+        'case-1',
+        ['pending'],
+        { status: 'closed' },
+        new Date('2026-11-20T00:00:00Z'),
+      );
+      expect(await runReportCli(['--month', '2026-11'], io())).toBe(0);
+      expect(await readFile(path.join(dir, 'reports', 'report-2026-11.csv'), 'utf8')).toContain(
+        'window-field,houkatsu-north,elderly,6,',
+      );
+      expect(await running.cases.get('case-1')).toMatchObject({ status: 'closed' });
+    } finally {
+      await running.close();
+    }
   });
 
   it('writes the text in --lang, with English in parentheses', async () => {
@@ -126,7 +147,7 @@ describe('npm run report', () => {
 
   it('fails when DATA_DIR holds no cases, rather than writing an empty report', async () => {
     expect(await runReportCli(['--month', '2026-11'], io())).toBe(1);
-    expect(err.join('\n')).toMatch(/no cases at .*cases\.db/);
+    expect(err.join('\n')).toMatch(/no cases at .*madoguchi\.sqlite/);
     await expect(stat(path.join(dir, 'reports'))).rejects.toThrow();
   });
 

@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from '@photostructure/sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import { describeStoreContract } from './store-contract.js';
@@ -19,7 +20,7 @@ describeStoreContract('embedded (in memory)', () => openEmbeddedStore({ inMemory
 describeStoreContract('embedded (files)', async () => openEmbeddedStore({ dataDir: await tempDir() }));
 
 describe('embedded store files', () => {
-  it('keeps one file per durable repository and reloads records with their Dates', async () => {
+  it('keeps one database file, in WAL mode, and reloads records with their Dates', async () => {
     const dataDir = await tempDir();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + 60_000);
@@ -34,38 +35,40 @@ describe('embedded store files', () => {
 
     const first = await openEmbeddedStore({ dataDir });
     await first.inbox.add(event, 'k', now, expiresAt);
-    await first.sessions.save('line:U1', { 'a.b': now }, null, now, expiresAt);
+    await first.sessions.save('line:U1', { 'a.b': now, $$date: 1 }, null, now, expiresAt);
     await first.close();
 
-    expect((await readdir(dataDir)).sort()).toEqual(
-      // Leases coordinate one process's workers only, so they are kept in memory.
-      [
-        'audit',
-        'cases',
-        'check-ins',
-        'contacts',
-        'counters',
-        'inbox',
-        'outbox',
-        'seen',
-        'sessions',
-        'timers',
-        'watches',
-      ].map((n) => `${n}.db`),
-    );
+    // The write-ahead log is checkpointed at close: what is left of it is empty.
+    const files = (await readdir(dataDir)).sort();
+    expect(files.filter((f) => !f.endsWith('-wal') && !f.endsWith('-shm'))).toEqual(['madoguchi.sqlite']);
+    for (const f of files.filter((f) => f.endsWith('-wal')))
+      expect((await stat(path.join(dataDir, f))).size).toBe(0);
+    const db = new DatabaseSync(path.join(dataDir, 'madoguchi.sqlite'), { readOnly: true });
+    expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    db.close();
 
     const second = await openEmbeddedStore({ dataDir });
     expect((await second.inbox.get('e1'))?.event).toEqual(event);
     expect(await second.inbox.add(event, 'k', now, expiresAt)).toBe('duplicate');
-    expect((await second.sessions.get('line:U1', now))?.state).toEqual({ 'a.b': now });
+    expect((await second.sessions.get('line:U1', now))?.state).toEqual({ 'a.b': now, $$date: 1 });
     await second.close();
   });
 
-  it('takes over an inbox file written before pending events were indexed by conversation', async () => {
+  it('refuses a synchronous setting it does not know', async () => {
     const dataDir = await tempDir();
+    const full = await openEmbeddedStore({ dataDir, synchronous: 'full' });
+    await full.close();
+    await expect(openEmbeddedStore({ dataDir, synchronous: 'off' as unknown as 'full' })).rejects.toThrow(
+      /synchronous/,
+    );
+  });
+
+  describe('a DATA_DIR of the earlier nedb files', () => {
     const at = new Date(Date.now() - 1_000);
-    const line = (doc: Record<string, unknown>) => JSON.stringify(doc);
+    const later = new Date(Date.now() + 60_000);
     const date = (d: Date) => ({ $$date: d.getTime() });
+    const nedbFile = (dataDir: string, name: string, docs: unknown[]) =>
+      writeFile(path.join(dataDir, name), `${docs.map((d) => JSON.stringify(d)).join('\n')}\n`);
     const event = (id: string, sequence: number) => ({
       id,
       channel: 'line',
@@ -74,7 +77,7 @@ describe('embedded store files', () => {
       sequence,
       content: { type: 'text', text: id },
     });
-    const doc = (id: string, sequence: number, status: string) => ({
+    const inboxDoc = (id: string, sequence: number, status: string) => ({
       _id: id,
       event: event(id, sequence),
       key: 'line:U1',
@@ -82,26 +85,157 @@ describe('embedded store files', () => {
       attempts: 0,
       nextAttemptAt: date(at),
       receivedAt: date(at),
-      expiresAt: date(new Date(Date.now() + 60_000)),
+      expiresAt: date(later),
     });
-    // What the earlier version wrote: a status index and no pendingKey.
-    await writeFile(
-      path.join(dataDir, 'inbox.db'),
-      [
-        line(doc('old-done', 0, 'done')),
-        line(doc('old-pending', 1, 'pending')),
-        line({ $$indexCreated: { fieldName: 'status', unique: false, sparse: false } }),
-        line({ $$indexCreated: { fieldName: 'key', unique: false, sparse: false } }),
-      ].join('\n'),
-    );
+    const legacyCase = {
+      _id: 'old-case',
+      number: '2026-000001',
+      residentKey: 'line:U1',
+      channel: 'line',
+      origin: 'self',
+      anonymous: false,
+      windowId: 'kosodate',
+      fields: [],
+      patterns: [],
+      urgent: false,
+      language: 'ja',
+      answers: { 'intake%2Enote': 'x' },
+      createdAt: date(at),
+      status: 'pending',
+      version: 1,
+      updatedAt: date(at),
+    };
 
-    const store = await openEmbeddedStore({ dataDir });
+    /** Files as nedb wrote them: appended lines, later ones overriding, deletions, index lines. */
+    async function writeNedbDataDir(dataDir: string): Promise<void> {
+      await nedbFile(dataDir, 'inbox.db', [
+        inboxDoc('old-done', 0, 'pending'),
+        { $$indexCreated: { fieldName: 'status', unique: false, sparse: false } },
+        inboxDoc('old-pending', 1, 'pending'),
+        { ...inboxDoc('old-done', 0, 'done'), processedAt: date(at) },
+        inboxDoc('gone', 2, 'pending'),
+        { $$deleted: true, _id: 'gone' },
+        { $$indexCreated: { fieldName: 'pendingKey', unique: false, sparse: true } },
+      ]);
+      await nedbFile(dataDir, 'cases.db', [legacyCase]);
+      await nedbFile(dataDir, 'counters.db', [
+        { _id: 'case-2026', seq: 1 },
+        { _id: 'case-2026', seq: 7 },
+      ]);
+      await nedbFile(dataDir, 'sessions.db', [
+        {
+          _id: 'line:U1',
+          version: 3,
+          state: { step: 'x', 'a%2Eb': date(at) },
+          updatedAt: date(at),
+          expiresAt: date(later),
+        },
+      ]);
+      // An interrupted nedb rewrite leaves only the new file, under `~`.
+      await nedbFile(dataDir, 'seen.db~', [{ _id: 'Ev1', at: date(at), expiresAt: date(later) }]);
+    }
+
+    it('imports them once into the database and sets the files aside', async () => {
+      const dataDir = await tempDir();
+      await writeNedbDataDir(dataDir);
+
+      const store = await openEmbeddedStore({ dataDir });
+      try {
+        expect(await store.inbox.dueKeys(new Date(), 10)).toEqual(['line:U1']);
+        expect((await store.inbox.oldestPending('line:U1'))?.id).toBe('old-pending');
+        expect(await store.inbox.get('gone')).toBeNull();
+        expect(await store.inbox.get('old-done')).toMatchObject({ status: 'done', processedAt: at });
+        expect(await store.inbox.markDone('old-pending', new Date())).toBe(true);
+        expect(await store.inbox.dueKeys(new Date(), 10)).toEqual([]);
+        expect(await store.inbox.countByStatus()).toEqual({ pending: 0, done: 2, parked: 0 });
+        expect(await store.sessions.get('line:U1', new Date())).toMatchObject({
+          version: 3,
+          state: { step: 'x', 'a.b': at },
+        });
+        expect(await store.seen.firstSeen('Ev1', new Date(), later)).toBe(false);
+        // A case stored before the counters existed reads them as 0; numbering goes on from the counter.
+        const record = await store.cases.get('old-case');
+        expect(record).toMatchObject({
+          rerouteCount: 0,
+          reopenCount: 0,
+          createdAt: at,
+          answers: { 'intake.note': 'x' },
+        });
+        expect(await store.cases.findLatestByResident('line:U1')).toEqual(record);
+        expect(
+          await store.cases.transition('old-case', ['pending'], { status: 'closed', closedAt: at }, at),
+        ).toMatchObject({ status: 'closed', closedAt: at, rerouteCount: 0, reopenCount: 0, version: 2 });
+        const next = await store.cases.create({
+          id: 'new-case',
+          residentKey: 'line:U2',
+          channel: 'line',
+          origin: 'self',
+          anonymous: false,
+          windowId: 'kosodate',
+          fields: [],
+          patterns: [],
+          urgent: false,
+          language: 'ja',
+          answers: {},
+          createdAt: at,
+        });
+        expect(next.number).toBe('2026-000008');
+      } finally {
+        await store.close();
+      }
+
+      expect(
+        (await readdir(dataDir)).filter((f) => !f.endsWith('-wal') && !f.endsWith('-shm')).sort(),
+      ).toEqual([
+        'cases.db.nedb-imported',
+        'counters.db.nedb-imported',
+        'inbox.db.nedb-imported',
+        'madoguchi.sqlite',
+        'seen.db.nedb-imported',
+        'sessions.db.nedb-imported',
+      ]);
+      // Opened again, nothing is imported twice.
+      const again = await openEmbeddedStore({ dataDir });
+      expect(await again.inbox.countByStatus()).toEqual({ pending: 0, done: 2, parked: 0 });
+      await again.close();
+    });
+
+    it('imports nothing and keeps the files when one cannot be read, and imports them all at the next start', async () => {
+      const dataDir = await tempDir();
+      await writeNedbDataDir(dataDir);
+      await nedbFile(dataDir, 'audit.db', [{ at: date(at) }]);
+
+      await expect(openEmbeddedStore({ dataDir })).rejects.toThrow(
+        /audit\.db:1: a document without a string _id/,
+      );
+      expect((await readdir(dataDir)).filter((f) => f.endsWith('.db'))).toHaveLength(5);
+
+      // Fixed, the next start imports everything.
+      await nedbFile(dataDir, 'audit.db', []);
+      const store = await openEmbeddedStore({ dataDir });
+      expect((await store.cases.get('old-case'))?.number).toBe('2026-000001');
+      await store.close();
+    });
+  });
+
+  it("removes a sweep's worth of expired events in batches, and counts them all", async () => {
+    const store = await openEmbeddedStore({ dataDir: await tempDir() });
     try {
-      expect(await store.inbox.dueKeys(new Date(), 10)).toEqual(['line:U1']);
-      expect((await store.inbox.oldestPending('line:U1'))?.id).toBe('old-pending');
-      expect(await store.inbox.markDone('old-pending', new Date())).toBe(true);
-      expect(await store.inbox.dueKeys(new Date(), 10)).toEqual([]);
-      expect(await store.inbox.countByStatus()).toMatchObject({ pending: 0, done: 2 });
+      const now = new Date();
+      const soon = new Date(now.getTime() + 1000);
+      for (let i = 0; i < 1_200; i++) {
+        const event = {
+          id: `e${i}`,
+          channel: 'line' as const,
+          address: 'U1',
+          occurredAt: now,
+          sequence: i,
+          content: { type: 'text' as const, text: 'x' },
+        };
+        await store.inbox.add(event, 'k', now, i < 1_100 ? soon : new Date(now.getTime() + 60_000));
+      }
+      expect(await store.inbox.removeExpired(new Date(now.getTime() + 2000))).toBe(1_100);
+      expect(await store.inbox.countByStatus()).toEqual({ pending: 100, done: 0, parked: 0 });
     } finally {
       await store.close();
     }
@@ -140,43 +274,5 @@ describe('embedded store files', () => {
     expect(await third.timers.claim(timer.id, now)).toBe(false);
     expect((await third.timers.get('later'))?.status).toBe('pending');
     await third.close();
-  });
-
-  it('reads the counters of a case stored before they existed as 0', async () => {
-    const dataDir = await tempDir();
-    const createdAt = new Date('2026-05-01T00:00:00Z');
-    const legacy = {
-      _id: 'old-case',
-      number: '2026-000001',
-      residentKey: 'line:U1',
-      channel: 'line',
-      origin: 'self',
-      anonymous: false,
-      windowId: 'kosodate',
-      fields: [],
-      patterns: [],
-      urgent: false,
-      language: 'ja',
-      answers: {},
-      createdAt: { $$date: createdAt.getTime() },
-      status: 'pending',
-      version: 1,
-      updatedAt: { $$date: createdAt.getTime() },
-    };
-    await writeFile(path.join(dataDir, 'cases.db'), `${JSON.stringify(legacy)}\n`);
-
-    const store = await openEmbeddedStore({ dataDir });
-    const record = await store.cases.get('old-case');
-    expect(record).toMatchObject({ id: 'old-case', rerouteCount: 0, reopenCount: 0, createdAt });
-    expect(await store.cases.findLatestByResident('line:U1')).toEqual(record);
-    expect(
-      await store.cases.transition(
-        'old-case',
-        ['pending'],
-        { status: 'closed', closedAt: createdAt },
-        createdAt,
-      ),
-    ).toMatchObject({ status: 'closed', closedAt: createdAt, rerouteCount: 0, reopenCount: 0, version: 2 });
-    await store.close();
   });
 });

@@ -5,150 +5,135 @@ import {
   type InboxDoc,
   inboxFromDoc,
   inboxRedactUpdate,
-  NOT_REDACTED,
 } from '../store-documents.js';
-import {
-  type Collection,
-  find,
-  findOne,
-  isUniqueViolation,
-  notExpired,
-  pendingById,
-} from './nedb-collection.js';
-
-const inboxOrder = { 'event.occurredAt': 1, 'event.sequence': 1, receivedAt: 1 } as const;
+import { applyUpdate, type DatabaseSync, DocTable, dateJson, ms } from './sqlite-database.js';
 
 /**
- * The embedded inbox document: `pendingKey` repeats `key` while the event is pending and is removed
- * once it is done, parked or redacted. Its index holds only pending events, grouped by conversation,
- * so finding a conversation's next event and marking one done cost the size of that conversation,
- * not of the backlog. (An index on `status` kept every pending event under one index entry: each
- * update scanned them all, and each expired event removed scanned every done one.)
+ * The inbox table. `pending_key` repeats `key` while the event is pending and not redacted; the
+ * partial index on it holds only those events, grouped by conversation and in order, so finding
+ * a conversation's next event costs the size of that conversation, and the due keys the size of
+ * what is waiting, never what was already processed.
  */
-export type EmbeddedInboxDoc = InboxDoc & { pendingKey?: string };
-
-/** Indexes of the embedded inbox, and the data files written before `pendingKey` brought up to date. */
-export async function prepareInbox(inbox: Collection<EmbeddedInboxDoc>): Promise<void> {
-  await Promise.all([
-    inbox.ensureIndexAsync({ fieldName: 'key' }),
-    inbox.ensureIndexAsync({ fieldName: 'pendingKey', sparse: true }),
-    inbox.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
-  ]);
-  // Data from before: the status index goes, and pending events get their pendingKey (once).
-  if ((inbox as unknown as { indexes: Record<string, unknown> }).indexes.status)
-    await inbox.removeIndexAsync('status');
-  const unmarked = await find(
-    inbox,
-    { status: 'pending', pendingKey: { $exists: false }, ...NOT_REDACTED },
-    {},
-  );
-  for (const doc of unmarked) await inbox.updateAsync({ _id: doc._id }, { $set: { pendingKey: doc.key } });
+export function inboxTable(db: DatabaseSync): DocTable<InboxDoc> {
+  return new DocTable<InboxDoc>(db, 'inbox', {
+    key: (d) => d.key,
+    status: (d) => d.status,
+    pending_key: (d) => (d.status === 'pending' && !d.redactedAt ? d.key : null),
+    next_attempt_at: (d) => d.nextAttemptAt.getTime(),
+    // A redacted event has no event: it no longer matches the redaction's `occurredAt` condition.
+    occurred_at: (d) => ms(d.event?.occurredAt),
+    sequence: (d) => d.event?.sequence ?? null,
+    received_at: (d) => d.receivedAt.getTime(),
+    expires_at: (d) => d.expiresAt.getTime(),
+    redacted: (d) => (d.redactedAt ? 1 : 0),
+  });
 }
 
-export function embeddedInbox(inbox: Collection<EmbeddedInboxDoc>): InboxRepository {
+/** The inbox order; events equal in all three keep the order they were stored in (rowid). */
+const INBOX_ORDER = 'occurred_at, sequence, received_at';
+
+export function embeddedInbox(inbox: DocTable<InboxDoc>): InboxRepository {
+  // The pending event with this id (status 'pending', whether redacted or not, as before).
+  const pending = 'status = ?';
   return {
     async add(event, key, receivedAt, expiresAt) {
-      const doc: EmbeddedInboxDoc = {
+      const added = inbox.insert({
         _id: event.id,
         event,
         key,
-        pendingKey: key,
         status: 'pending',
         attempts: 0,
         nextAttemptAt: receivedAt,
         receivedAt,
         expiresAt,
-      };
-      try {
-        await inbox.insertAsync(doc);
-        return 'added';
-      } catch (error) {
-        if (isUniqueViolation(error)) return 'duplicate';
-        throw error;
-      }
+      });
+      return added ? 'added' : 'duplicate';
     },
     async get(id) {
-      const doc = await findOne(inbox, { _id: id, ...NOT_REDACTED, ...notExpired() });
+      const doc = inbox.one('id = ? AND redacted = 0 AND expires_at > ?', id, Date.now());
       return doc && inboxFromDoc(doc);
     },
     async dueKeys(now, limit) {
-      // Only the fields that order the keys are copied out, and each key's oldest event is found in
-      // one pass: sorting every pending event (what a sorted find does) grew with the backlog.
-      // nedb picks the index of the last range condition: `pendingKey` goes last.
-      const due = (await inbox.findAsync(
-        {
-          status: 'pending',
-          nextAttemptAt: { $lte: now },
-          ...NOT_REDACTED,
-          ...notExpired(now),
-          pendingKey: { $gt: '' },
-        },
-        { key: 1, 'event.occurredAt': 1, 'event.sequence': 1, receivedAt: 1, _id: 0 },
-      )) as unknown as Array<InboxOrderFields & Pick<InboxDoc, 'key'>>;
-      const oldest = new Map<string, InboxOrderFields & Pick<InboxDoc, 'key'>>();
-      for (const doc of due) {
-        const seen = oldest.get(doc.key);
-        if (!seen || compareInboxOrder(doc, seen) < 0) oldest.set(doc.key, doc);
+      // The due pending events, straight from the partial index of pending events (the planner is
+      // told, since `IS NOT NULL` alone does not make it pick a partial index), then each
+      // conversation's oldest one in one pass: cheaper than SQLite's sort of a handful of rows.
+      const due = inbox
+        .statement(
+          `SELECT pending_key AS key, occurred_at AS occurredAt, sequence, received_at AS receivedAt
+           FROM inbox INDEXED BY inbox_pending
+           WHERE pending_key IS NOT NULL AND next_attempt_at <= ? AND expires_at > ?`,
+        )
+        .all(now.getTime(), now.getTime()) as InboxOrderFields[];
+      const oldest = new Map<string, InboxOrderFields>();
+      for (const row of due) {
+        const seen = oldest.get(row.key);
+        if (!seen || compareInboxOrder(row, seen) < 0) oldest.set(row.key, row);
       }
       return [...oldest.values()]
         .sort(compareInboxOrder)
         .slice(0, limit)
-        .map((d) => d.key);
+        .map((r) => r.key);
     },
     async oldestPending(key) {
-      // nedb answers from one index: the last indexed field of the query, so `pendingKey` goes last.
-      const [doc] = await find(
-        inbox,
-        { status: 'pending', ...NOT_REDACTED, ...notExpired(), pendingKey: key },
-        inboxOrder,
-        1,
+      const doc = inbox.one(
+        `pending_key = ? AND expires_at > ? ORDER BY ${INBOX_ORDER} LIMIT 1`,
+        key,
+        Date.now(),
       );
       return doc ? inboxFromDoc(doc) : null;
     },
     async markDone(id, at) {
-      const { numAffected } = await inbox.updateAsync(pendingById(id), {
-        $set: { status: 'done', processedAt: at },
-        $unset: { pendingKey: '' },
-      });
-      return numAffected === 1;
+      // The hottest write: one statement, the document changed by SQLite's json_set without
+      // being parsed here.
+      const { changes } = inbox
+        .statement(
+          `UPDATE inbox SET status = 'done', pending_key = NULL,
+             doc = json_set(doc, '$.status', 'done', '$.processedAt', json(?))
+           WHERE id = ? AND status = 'pending'`,
+        )
+        .run(dateJson(at), id);
+      return changes === 1;
     },
     async markFailed(id, error, retryAt) {
-      const update = retryAt
-        ? { $set: { lastError: error, nextAttemptAt: retryAt }, $inc: { attempts: 1 } }
-        : { $set: { lastError: error, status: 'parked' }, $unset: { pendingKey: '' }, $inc: { attempts: 1 } };
-      const { numAffected } = await inbox.updateAsync(pendingById(id), update);
-      return numAffected === 1;
+      const doc = inbox.updateById(
+        id,
+        (d) =>
+          retryAt
+            ? { ...d, lastError: error, nextAttemptAt: retryAt, attempts: d.attempts + 1 }
+            : { ...d, lastError: error, status: 'parked', attempts: d.attempts + 1 },
+        pending,
+        'pending',
+      );
+      return doc !== null;
     },
     async redact(key, upTo, at) {
       const redaction = inboxRedactUpdate(at);
-      const { numAffected } = await inbox.updateAsync(
-        { 'event.occurredAt': { $lte: upTo }, key },
-        { ...redaction, $unset: { ...redaction.$unset, pendingKey: '' } },
-        { multi: true },
-      );
-      return numAffected;
+      return inbox.update('key = ? AND occurred_at <= ?', [key, upTo.getTime()], (d) =>
+        applyUpdate(d, redaction),
+      ).length;
     },
     async removeExpired(now) {
-      return inbox.removeAsync({ expiresAt: { $lte: now } }, { multi: true });
+      return inbox.removeInBatches('expires_at <= ?', now.getTime());
     },
     async countByStatus() {
       const counts = emptyCounts(INBOX_STATUSES);
-      for (const status of INBOX_STATUSES)
-        counts[status] = await inbox.countAsync({ status, ...notExpired() });
+      const rows = inbox
+        .statement('SELECT status, count(*) AS n FROM inbox WHERE expires_at > ? GROUP BY status')
+        .all(Date.now()) as Array<{ status: keyof typeof counts; n: number }>;
+      for (const r of rows) if (r.status in counts) counts[r.status] = r.n;
       return counts;
     },
   };
 }
 
-type InboxOrderFields = Pick<InboxDoc, 'receivedAt'> & {
-  event: Pick<InboxDoc['event'], 'occurredAt' | 'sequence'>;
-};
+interface InboxOrderFields {
+  key: string;
+  occurredAt: number;
+  sequence: number;
+  receivedAt: number;
+}
 
-/** The inbox order (occurredAt, then sequence, then receivedAt), as `inboxOrder` sorts. */
+/** The inbox order (occurredAt, then sequence, then receivedAt), as INBOX_ORDER sorts. */
 function compareInboxOrder(a: InboxOrderFields, b: InboxOrderFields): number {
-  return (
-    a.event.occurredAt.getTime() - b.event.occurredAt.getTime() ||
-    a.event.sequence - b.event.sequence ||
-    a.receivedAt.getTime() - b.receivedAt.getTime()
-  );
+  return a.occurredAt - b.occurredAt || a.sequence - b.sequence || a.receivedAt - b.receivedAt;
 }

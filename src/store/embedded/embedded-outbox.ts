@@ -1,5 +1,5 @@
 import type { ChannelName } from '../../core/ports/incoming-event.js';
-import type { OutboxRepository } from '../../core/ports/store.js';
+import type { OutboxRedaction, OutboxRepository } from '../../core/ports/store.js';
 import { nextOutboxSequence } from '../outbox-sequence.js';
 import {
   contactId,
@@ -8,102 +8,186 @@ import {
   OUTBOX_STATUSES,
   type OutboxDoc,
   outboxFromDoc,
-  outboxRedactionQuery,
   outboxRedactUpdate,
 } from '../store-documents.js';
-import { type Collection, find, findOne, isUniqueViolation, pendingById } from './nedb-collection.js';
+import {
+  applyUpdate,
+  type DatabaseSync,
+  DocTable,
+  dateJson,
+  ms,
+  type SqlValue,
+  transaction,
+} from './sqlite-database.js';
 
-export function embeddedOutbox(outbox: Collection<OutboxDoc>): OutboxRepository {
+/** The outbox table; the partial indexes hold only pending items (by recipient, and by due time). */
+export function outboxTable(db: DatabaseSync): DocTable<OutboxDoc> {
+  return new DocTable<OutboxDoc>(db, 'outbox', {
+    channel: (d) => d.channel,
+    address: (d) => d.address,
+    status: (d) => d.status,
+    sequence: (d) => d.sequence,
+    next_attempt_at: (d) => d.nextAttemptAt.getTime(),
+    expires_at: (d) => ms(d.expiresAt),
+  });
+}
+
+/** The items an OutboxRedaction selects: SQL for the indexed part, and a check of the rest. */
+function redactionTarget(target: OutboxRedaction): {
+  where: string;
+  params: SqlValue[];
+  matches: (d: OutboxDoc) => boolean;
+} {
+  switch (target.kind) {
+    case 'recipient':
+      return {
+        where: 'channel = ? AND address = ?',
+        params: [target.channel, target.address],
+        matches: () => true,
+      };
+    case 'case-relays':
+      return {
+        where: 'address = ?',
+        params: [`case:${target.caseId}`],
+        matches: (d) => d.notice?.kind === 'thread' && d.notice.note.type === 'resident-message',
+      };
+    case 'item':
+      return { where: 'id = ?', params: [target.id], matches: () => true };
+  }
+}
+
+export function embeddedOutbox(outbox: DocTable<OutboxDoc>): OutboxRepository {
+  const pendingById = (id: string, change: (d: OutboxDoc) => OutboxDoc | null) =>
+    outbox.updateById(id, change, "status = 'pending'") !== null;
   return {
     async enqueue(items) {
       // The id is the item's idempotency key: work redone after a crash enqueues the same ids again
-      // and must not send twice, so an id already stored is skipped. One insert per item, in order,
-      // because a batch insert stops at (or, on some servers, discards the batch on) a duplicate.
-      for (const item of items) {
-        try {
-          await outbox.insertAsync(newOutboxDoc(item, nextOutboxSequence()));
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-        }
-      }
+      // and must not send twice, so an id already stored is skipped. All of them or none.
+      const insertAll = () => {
+        for (const item of items) outbox.insert(newOutboxDoc(item, nextOutboxSequence()));
+      };
+      if (items.length > 1) transaction(outbox.db, insertAll);
+      else insertAll();
     },
     async get(id) {
-      const doc = await findOne(outbox, { _id: id });
+      const doc = outbox.byId(id);
       return doc && outboxFromDoc(doc);
     },
     async dueAddresses(now, limit) {
-      const due = await find(outbox, { status: 'pending', nextAttemptAt: { $lte: now } }, { sequence: 1 });
-      const seen = new Map<string, { channel: ChannelName; address: string }>();
-      for (const d of due) {
-        const id = contactId(d.channel, d.address);
-        if (!seen.has(id)) seen.set(id, { channel: d.channel, address: d.address });
-        if (seen.size >= limit) break;
+      // The due pending items in sequence order, from the partial index of pending items; the
+      // first `limit` recipients met are the ones whose first due item is oldest.
+      const due = outbox
+        .statement(
+          `SELECT channel, address, sequence FROM outbox INDEXED BY outbox_pending
+           WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY sequence`,
+        )
+        .iterate(now.getTime()) as Iterable<{ channel: ChannelName; address: string }>;
+      const found = new Map<string, { channel: ChannelName; address: string }>();
+      for (const row of due) {
+        const id = contactId(row.channel, row.address);
+        if (!found.has(id)) found.set(id, { channel: row.channel, address: row.address });
+        if (found.size >= limit) break;
       }
-      return [...seen.values()];
+      return [...found.values()];
     },
     async oldestPending(channel, address) {
-      // nedb answers from one index: the last indexed field of the query, so `address` goes last.
-      const [doc] = await find(outbox, { status: 'pending', channel, address }, { sequence: 1 }, 1);
+      const doc = outbox.one(
+        "status = 'pending' AND channel = ? AND address = ? ORDER BY sequence LIMIT 1",
+        channel,
+        address,
+      );
       return doc ? outboxFromDoc(doc) : null;
     },
     async markSent(id, at, expiresAt) {
-      const { numAffected } = await outbox.updateAsync(pendingById(id), {
-        $set: { status: 'sent', sentAt: at, ...(expiresAt ? { expiresAt } : {}) },
-      });
-      return numAffected === 1;
+      // One statement each (hot): json_set changes the document without it being parsed here.
+      const { changes } = expiresAt
+        ? outbox
+            .statement(
+              `UPDATE outbox SET status = 'sent', expires_at = ?,
+                 doc = json_set(doc, '$.status', 'sent', '$.sentAt', json(?), '$.expiresAt', json(?))
+               WHERE id = ? AND status = 'pending'`,
+            )
+            .run(expiresAt.getTime(), dateJson(at), dateJson(expiresAt), id)
+        : outbox
+            .statement(
+              `UPDATE outbox SET status = 'sent', doc = json_set(doc, '$.status', 'sent', '$.sentAt', json(?))
+               WHERE id = ? AND status = 'pending'`,
+            )
+            .run(dateJson(at), id);
+      return changes === 1;
     },
     async markRetry(id, error, retryAt, replyTokenSpent) {
-      const { numAffected } = await outbox.updateAsync(pendingById(id), {
-        $set: { lastError: error, nextAttemptAt: retryAt, ...(replyTokenSpent ? { replyTokenSpent } : {}) },
-        $inc: { attempts: 1 },
-      });
-      return numAffected === 1;
+      return pendingById(id, (d) => ({
+        ...d,
+        lastError: error,
+        nextAttemptAt: retryAt,
+        attempts: d.attempts + 1,
+        ...(replyTokenSpent ? { replyTokenSpent } : {}),
+      }));
     },
     async markReplyAttempted(id, at) {
-      const current = await findOne(outbox, pendingById(id));
-      if (!current) return false;
-      if (current.replyAttemptedAt) return true;
-      const { numAffected } = await outbox.updateAsync(pendingById(id), { $set: { replyAttemptedAt: at } });
-      return numAffected === 1;
+      // The first attempt's time is kept: a later call changes nothing but still reports true.
+      const found = outbox
+        .statement(
+          `SELECT json_type(doc, '$.replyAttemptedAt') AS attempted FROM outbox WHERE id = ? AND status = 'pending'`,
+        )
+        .get(id) as { attempted: string | null } | undefined;
+      if (!found) return false;
+      if (found.attempted === null)
+        outbox
+          .statement(`UPDATE outbox SET doc = json_set(doc, '$.replyAttemptedAt', json(?)) WHERE id = ?`)
+          .run(dateJson(at), id);
+      return true;
     },
     async markReplyTokenSpent(id) {
-      const { numAffected } = await outbox.updateAsync(pendingById(id), { $set: { replyTokenSpent: true } });
-      return numAffected === 1;
+      return pendingById(id, (d) => ({ ...d, replyTokenSpent: true }));
     },
     async markDead(id, error, expiresAt) {
       // A dead letter is the outcome of one more failed attempt, so it is counted like a retry.
-      const { numAffected } = await outbox.updateAsync(pendingById(id), {
-        $set: { status: 'dead', lastError: error, ...(expiresAt ? { expiresAt } : {}) },
-        $inc: { attempts: 1 },
-      });
-      return numAffected === 1;
+      return pendingById(id, (d) => ({
+        ...d,
+        status: 'dead',
+        lastError: error,
+        attempts: d.attempts + 1,
+        ...(expiresAt ? { expiresAt } : {}),
+      }));
     },
     async cancelPending(channel, address, reason, expiresAt) {
-      const { numAffected } = await outbox.updateAsync(
-        { status: 'pending', channel, address },
-        { $set: { status: 'cancelled', lastError: reason, ...(expiresAt ? { expiresAt } : {}) } },
-        { multi: true },
-      );
-      return numAffected;
+      return outbox.update("status = 'pending' AND channel = ? AND address = ?", [channel, address], (d) => ({
+        ...d,
+        status: 'cancelled',
+        lastError: reason,
+        ...(expiresAt ? { expiresAt } : {}),
+      })).length;
     },
     async redact(target, at, expiresAt) {
-      const query = outboxRedactionQuery(target);
-      await outbox.updateAsync(
-        { status: 'pending', ...query },
-        { $set: { status: 'cancelled', lastError: 'erased' } },
-        { multi: true },
-      );
-      const { numAffected } = await outbox.updateAsync(query, outboxRedactUpdate(at, expiresAt), {
-        multi: true,
+      const { where, params, matches } = redactionTarget(target);
+      const redaction = outboxRedactUpdate(at, expiresAt);
+      return transaction(outbox.db, () => {
+        let redacted = 0;
+        for (const doc of outbox.many(where, ...params)) {
+          if (!matches(doc)) continue;
+          // Pending ones are cancelled first.
+          const cancelled: OutboxDoc =
+            doc.status === 'pending' ? { ...doc, status: 'cancelled', lastError: 'erased' } : doc;
+          outbox.replace(applyUpdate(cancelled, redaction), doc);
+          redacted++;
+        }
+        return redacted;
       });
-      return numAffected;
     },
     async removeExpired(now) {
-      return outbox.removeAsync({ expiresAt: { $lte: now } }, { multi: true });
+      return outbox.removeInBatches('expires_at <= ?', now.getTime());
     },
     async countByStatus() {
       const counts = emptyCounts(OUTBOX_STATUSES);
-      for (const status of OUTBOX_STATUSES) counts[status] = await outbox.countAsync({ status });
+      const rows = outbox
+        .statement('SELECT status, count(*) AS n FROM outbox GROUP BY status')
+        .all() as Array<{
+        status: keyof typeof counts;
+        n: number;
+      }>;
+      for (const r of rows) if (r.status in counts) counts[r.status] = r.n;
       return counts;
     },
   };

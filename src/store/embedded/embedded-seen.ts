@@ -1,30 +1,24 @@
 import type { SeenRepository } from '../../core/ports/store.js';
-import { MAX_CAS_ATTEMPTS, type SeenDoc } from '../store-documents.js';
-import { type Collection, findOne, isUniqueViolation } from './nedb-collection.js';
+import type { SeenDoc } from '../store-documents.js';
+import { type DatabaseSync, DocTable, toJson } from './sqlite-database.js';
 
-export function embeddedSeen(seen: Collection<SeenDoc>): SeenRepository {
+export function seenTable(db: DatabaseSync): DocTable<SeenDoc> {
+  return new DocTable<SeenDoc>(db, 'seen', { expires_at: (d) => d.expiresAt.getTime() });
+}
+
+export function embeddedSeen(seen: DocTable<SeenDoc>): SeenRepository {
   return {
     async firstSeen(id, at, expiresAt) {
-      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-        try {
-          await seen.insertAsync({ _id: id, at, expiresAt });
-          return true;
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-        }
-        // Stored already. If that record has expired it is replaced, by one conditional update: of
-        // several callers, only the first still finds it expired.
-        const { numAffected } = await seen.updateAsync(
-          { _id: id, expiresAt: { $lte: at } },
-          { $set: { at, expiresAt } },
-          {},
-        );
-        if (numAffected === 1) return true;
-        // Still valid, or the TTL index dropped it in between (nedb does so when a query touches a
-        // record past its expiresAt by the real clock): then it is inserted afresh.
-        if (await findOne(seen, { _id: id })) return false;
-      }
-      throw new Error(`seen ${id}: still contended after ${MAX_CAS_ATTEMPTS} attempts`);
+      // One statement: a new id is inserted, an expired one is replaced, a valid one stays (0 changes).
+      const doc: SeenDoc = { _id: id, at, expiresAt };
+      const { changes } = seen
+        .statement(
+          `INSERT INTO seen (id, expires_at, doc) VALUES (?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at, doc = excluded.doc
+           WHERE seen.expires_at <= ?`,
+        )
+        .run(id, expiresAt.getTime(), toJson(doc), at.getTime());
+      return changes === 1;
     },
   };
 }

@@ -1,10 +1,11 @@
 /**
- * The single-process backend: one nedb datastore (an append-only file) per repository.
- *
- * nedb runs every operation of a datastore through one executor queue, so each `updateAsync` with
- * its condition in the query is an atomic check-and-set within this process - the same role a
- * conditional `updateOne` plays in MongoDB. It is therefore only correct for a single instance.
+ * The single-process backend: one SQLite database file in DATA_DIR (write-ahead log), a table per
+ * repository. SQLite calls are synchronous and this process holds the only connection that writes,
+ * so a conditional change (a read and a write with no `await` between them) is an atomic
+ * check-and-set, the role a conditional `updateOne` plays in MongoDB. It is therefore only correct
+ * for a single instance. Nothing is cached: every read is a query on an index.
  */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '../../core/ports/store.js';
@@ -18,7 +19,6 @@ import {
   CASE_STATUSES,
   type CaseDoc,
   type ContactDoc,
-  type CounterDoc,
   caseAmendUpdate,
   caseEraseUpdate,
   caseFromDoc,
@@ -28,123 +28,182 @@ import {
   contactId,
   emptyCounts,
   isLinkedResidentKey,
-  type LeaseDoc,
-  MAX_CAS_ATTEMPTS,
-  type OutboxDoc,
-  type SeenDoc,
   type SessionDoc,
   sessionFromDoc,
-  type TimerDoc,
 } from '../store-documents.js';
-import type { CheckInDoc, WatchDoc } from '../watch-documents.js';
-import { type EmbeddedInboxDoc, embeddedInbox, prepareInbox } from './embedded-inbox.js';
-import { embeddedOutbox } from './embedded-outbox.js';
-import { embeddedSeen } from './embedded-seen.js';
-import { embeddedTimers } from './embedded-timers.js';
-import { embeddedWatch } from './embedded-watch.js';
+import { embeddedInbox, inboxTable } from './embedded-inbox.js';
+import { embeddedOutbox, outboxTable } from './embedded-outbox.js';
+import { embeddedSeen, seenTable } from './embedded-seen.js';
+import { embeddedTimers, timersTable } from './embedded-timers.js';
+import { checkInsTable, embeddedWatch, watchesTable } from './embedded-watch.js';
 import {
-  type Collection,
-  caseNotExpired,
-  find,
-  findOne,
-  isUniqueViolation,
-  notExpired,
-  openDatastore,
-  updateOne,
-} from './nedb-collection.js';
+  findNedbFiles,
+  type ImportTargets,
+  importNedbFile,
+  setNedbFilesAside,
+  tableTarget,
+} from './nedb-import.js';
+import {
+  applyUpdate,
+  completeCreation,
+  type DatabaseSync,
+  DocTable,
+  type EmbeddedSynchronous,
+  ms,
+  openDatabase,
+  openDatabaseReadOnly,
+  transaction,
+} from './sqlite-database.js';
 
-export type EmbeddedStoreOptions = { dataDir: string } | { inMemory: true };
+export type { EmbeddedSynchronous } from './sqlite-database.js';
+
+export type EmbeddedStoreOptions =
+  | { dataDir: string; synchronous?: EmbeddedSynchronous | undefined }
+  | { inMemory: true };
+
+/** The database file in DATA_DIR. */
+export const DATABASE_FILE = 'madoguchi.sqlite';
 
 /**
- * The data files are append-only: every update appends a line. Rewriting them every ten minutes
- * bounds their growth without making a busy instance spend its time compacting.
+ * How often records past their expiresAt are deleted from the tables that have no sweep of their
+ * own in the port (sessions, cases, audit, seen ids, leases): what MongoDB's TTL indexes do. Reads
+ * filter on expiresAt meanwhile, so nothing expired is ever returned.
  */
-const AUTOCOMPACTION_INTERVAL_MS = 10 * 60 * 1000;
+const TTL_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Store> {
-  if ('dataDir' in opts) await mkdir(opts.dataDir, { recursive: true });
-  const file = (name: string) => ('dataDir' in opts ? path.join(opts.dataDir, `${name}.db`) : undefined);
-
-  const [inbox, outbox, leases, contacts, sessions, cases, counters, audit, timers, seen] = await Promise.all(
-    [
-      openDatastore<EmbeddedInboxDoc>(file('inbox')),
-      openDatastore<OutboxDoc>(file('outbox')),
-      // Leases only coordinate workers inside this one process (nedb files cannot be shared between
-      // processes), so they live in memory: no file write per claim, and none survive a crash.
-      openDatastore<LeaseDoc>(undefined),
-      openDatastore<ContactDoc>(file('contacts')),
-      openDatastore<SessionDoc>(file('sessions')),
-      openDatastore<CaseDoc>(file('cases')),
-      openDatastore<CounterDoc>(file('counters')),
-      openDatastore<AuditDoc>(file('audit')),
-      openDatastore<TimerDoc>(file('timers')),
-      openDatastore<SeenDoc>(file('seen')),
-    ],
-  );
-  const [watches, checkIns] = await Promise.all([
-    openDatastore<WatchDoc>(file('watches')),
-    openDatastore<CheckInDoc>(file('check-ins')),
-  ]);
-  const all: Collection<unknown>[] = [
-    inbox,
-    outbox,
-    leases,
-    contacts,
-    sessions,
-    cases,
-    counters,
-    audit,
-    timers,
-    seen,
-    watches,
-    checkIns,
-  ];
-
-  // Natural ids live in `_id`, which nedb already keeps unique. nedb uses one single-field index per
-  // query, so these are the most selective field of each frequent query. TTL indexes remove expired
-  // records lazily, when a query touches them; reads also filter on expiresAt for that reason.
-  await Promise.all([
-    prepareInbox(inbox),
-    outbox.ensureIndexAsync({ fieldName: 'address' }),
-    outbox.ensureIndexAsync({ fieldName: 'status' }),
-    outbox.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
-    leases.ensureIndexAsync({ fieldName: 'until', expireAfterSeconds: 0 }),
-    sessions.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
-    cases.ensureIndexAsync({ fieldName: 'number', unique: true }),
-    cases.ensureIndexAsync({ fieldName: 'status' }),
-    cases.ensureIndexAsync({ fieldName: 'residentKey' }),
-    cases.ensureIndexAsync({ fieldName: 'staffThread.ts', sparse: true }),
-    cases.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
-    audit.ensureIndexAsync({ fieldName: 'caseId' }),
-    audit.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
-    // `due` filters on status (few timers are pending), cancelForCase on caseId (put last).
-    timers.ensureIndexAsync({ fieldName: 'status' }),
-    timers.ensureIndexAsync({ fieldName: 'caseId' }),
-    seen.ensureIndexAsync({ fieldName: 'expiresAt', expireAfterSeconds: 0 }),
-    watches.ensureIndexAsync({ fieldName: 'residentKey' }),
-    checkIns.ensureIndexAsync({ fieldName: 'watchId' }),
-    checkIns.ensureIndexAsync({ fieldName: 'dueAt' }),
-  ]);
-  if ('dataDir' in opts) for (const db of all) db.setAutocompactionInterval(AUTOCOMPACTION_INTERVAL_MS);
-
-  /**
-   * Erases one case of `residentKey` as a compare-and-set on its version. false when it no longer
-   * belongs to the resident: a concurrent erase got there first, so that one counts it.
-   */
-  async function eraseCase(found: CaseDoc, residentKey: string, at: Date): Promise<boolean> {
-    let current: CaseDoc | null = found;
-    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-      if (!current) return false;
-      // `_id` last: nedb answers from the index of the last indexed equality field.
-      const query = { residentKey, _id: current._id, version: current.version };
-      const r = await cases.updateAsync(query, caseEraseUpdate(current, at), {});
-      if (r.numAffected === 1) return true;
-      current = await findOne(cases, { _id: current._id, residentKey });
-    }
-    throw new Error(`case ${found._id}: still contended after ${MAX_CAS_ATTEMPTS} attempts`);
+  let file: string | undefined;
+  if ('dataDir' in opts) {
+    await mkdir(opts.dataDir, { recursive: true });
+    file = path.join(opts.dataDir, DATABASE_FILE);
   }
+  const { db, created } = openDatabase(file, 'dataDir' in opts ? (opts.synchronous ?? 'normal') : 'normal');
+  try {
+    const store = embeddedStore(db, 'dataDir' in opts);
+    if (created) {
+      if ('dataDir' in opts) await importNedbData(db, opts.dataDir, store.tables);
+      else completeCreation(db);
+    }
+    return store.store;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
 
-  return {
+/**
+ * A DATA_DIR of the earlier nedb store is imported into the new database once, in one transaction,
+ * and its files are then renamed aside (`*.nedb-imported`). The transaction also writes the schema
+ * version that marks the database complete: a crash or an unreadable file leaves a database that
+ * still counts as new, so the next start imports again from the untouched files.
+ */
+async function importNedbData(db: DatabaseSync, dataDir: string, targets: ImportTargets): Promise<void> {
+  const files = await findNedbFiles(dataDir);
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const [collection, nedbFile] of files) await importNedbFile(nedbFile, targets[collection]);
+    completeCreation(db);
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw new Error(`importing the earlier data files in ${dataDir}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (files.length > 0) await setNedbFilesAside(files.map(([, nedbFile]) => nedbFile));
+}
+
+/** A copy of the database at `dataDir`, consistent at one instant, written to `toFile` (which must not exist). */
+export function snapshotEmbeddedStore(dataDir: string, toFile: string): void {
+  const source = path.join(dataDir, DATABASE_FILE);
+  if (!existsSync(source)) throw Object.assign(new Error(`no database at ${source}`), { code: 'ENOENT' });
+  // A read-only connection: it cannot change the service's file, and it reads one consistent state.
+  const db = openDatabaseReadOnly(source);
+  try {
+    db.prepare('VACUUM INTO ?').run(toFile);
+  } finally {
+    db.close();
+  }
+}
+
+function embeddedStore(db: DatabaseSync, durable: boolean): { store: Store; tables: ImportTargets } {
+  const inbox = inboxTable(db);
+  const outbox = outboxTable(db);
+  const seen = seenTable(db);
+  const timers = timersTable(db);
+  const watches = watchesTable(db);
+  const checkIns = checkInsTable(db);
+  const contacts = new DocTable<ContactDoc>(db, 'contacts', {});
+  const sessions = new DocTable<SessionDoc>(db, 'sessions', {
+    version: (d) => d.version,
+    expires_at: (d) => d.expiresAt.getTime(),
+  });
+  const cases = new DocTable<CaseDoc>(db, 'cases', {
+    number: (d) => d.number,
+    status: (d) => d.status,
+    resident_key: (d) => d.residentKey,
+    staff_channel: (d) => d.staffThread?.channel ?? null,
+    staff_ts: (d) => d.staffThread?.ts ?? null,
+    created_at: (d) => d.createdAt.getTime(),
+    expires_at: (d) => ms(d.expiresAt),
+    erased: (d) => (d.erasedAt ? 1 : 0),
+    version: (d) => d.version,
+  });
+  const audit = new DocTable<AuditDoc>(db, 'audit', {
+    case_id: (d) => d.caseId ?? null,
+    at: (d) => d.at.getTime(),
+    expires_at: (d) => d.expiresAt.getTime(),
+  });
+  const statement = (sql: string) => inbox.statement(sql);
+
+  const nextCaseSeq = (counter: string): number =>
+    (
+      statement(
+        'INSERT INTO counters (id, seq) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET seq = seq + 1 RETURNING seq',
+      ).get(counter) as { seq: number }
+    ).seq;
+
+  /** Cases without an expiresAt never expire; the others are hidden once it has passed. */
+  const caseLive = '(expires_at IS NULL OR expires_at > ?)';
+
+  async function sweepExpired(now: number): Promise<void> {
+    for (const table of [sessions, cases, audit, seen]) await table.removeInBatches('expires_at <= ?', now);
+    statement('DELETE FROM temp.leases WHERE until <= ?').run(now);
+  }
+  let sweeping: Promise<void> | undefined;
+  const sweep = durable
+    ? setInterval(() => {
+        // A failed sweep (e.g. a full disk) is tried again next time; reads filter on expiresAt anyway.
+        sweeping ??= sweepExpired(Date.now())
+          .catch(() => {})
+          .finally(() => {
+            sweeping = undefined;
+          });
+      }, TTL_SWEEP_INTERVAL_MS)
+    : undefined;
+  sweep?.unref();
+
+  const tables: ImportTargets = {
+    inbox: tableTarget(inbox),
+    outbox: tableTarget(outbox),
+    contacts: tableTarget(contacts),
+    sessions: tableTarget(sessions),
+    cases: tableTarget(cases),
+    audit: tableTarget(audit),
+    timers: tableTarget(timers),
+    seen: tableTarget(seen),
+    watches: tableTarget(watches),
+    checkIns: tableTarget(checkIns),
+    counters: {
+      put: (doc) =>
+        void statement(
+          'INSERT INTO counters (id, seq) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq',
+        ).run(doc._id, (doc as unknown as { seq: number }).seq),
+      remove: (id) => void statement('DELETE FROM counters WHERE id = ?').run(id),
+    },
+  };
+
+  const store: Store = {
     kind: 'embedded',
 
     inbox: embeddedInbox(inbox),
@@ -152,165 +211,164 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
 
     leases: {
       async acquire(key, owner, until, now) {
-        // When the lease is held by someone else the query matches nothing, the upsert tries to
-        // insert a second document with the same _id, and the unique _id refuses it.
-        try {
-          await leases.updateAsync(
-            { _id: key, $or: [{ until: { $lte: now } }, { owner }] },
-            { $set: { owner, until } },
-            { upsert: true },
-          );
-          return true;
-        } catch (error) {
-          if (isUniqueViolation(error)) return false;
-          throw error;
-        }
+        // Taken when free, expired, or already the owner's (then extended); otherwise no change.
+        const { changes } = statement(
+          `INSERT INTO temp.leases (id, owner, until) VALUES (?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, until = excluded.until
+           WHERE leases.until <= ? OR leases.owner = excluded.owner`,
+        ).run(key, owner, until.getTime(), now.getTime());
+        return changes === 1;
       },
       async release(key, owner) {
-        await leases.removeAsync({ _id: key, owner }, {});
+        statement('DELETE FROM temp.leases WHERE id = ? AND owner = ?').run(key, owner);
       },
     },
 
     contacts: {
       async get(channel, address) {
-        const doc = await findOne(contacts, { _id: contactId(channel, address) });
+        const doc = contacts.byId(contactId(channel, address));
         return doc && contactFromDoc(doc);
       },
       async setFollowing(channel, address, following, at) {
-        await contacts.updateAsync(
-          { _id: contactId(channel, address) },
-          { $set: { channel, address, following, updatedAt: at } },
-          { upsert: true },
-        );
+        contacts.put({ _id: contactId(channel, address), channel, address, following, updatedAt: at });
       },
       async delete(channel, address) {
-        await contacts.removeAsync({ _id: contactId(channel, address) }, {});
+        contacts.remove('id = ?', contactId(channel, address));
       },
     },
 
     sessions: {
       async get(key, now) {
-        const doc = await findOne(sessions, { _id: key, ...notExpired(now) });
+        const doc = sessions.one('id = ? AND expires_at > ?', key, now.getTime());
         return doc && sessionFromDoc(doc);
       },
       async save(key, state, expectedVersion, now, expiresAt) {
-        const update = {
-          $set: { state: escapeFieldNames(state), updatedAt: now, expiresAt },
-          $inc: { version: 1 },
-        };
+        const next = (version: number): SessionDoc => ({
+          _id: key,
+          version,
+          state: escapeFieldNames(state),
+          updatedAt: now,
+          expiresAt,
+        });
+        // The version and expiry columns decide; the stored state need not be read.
+        const stored = statement('SELECT version, expires_at AS expiresAt FROM sessions WHERE id = ?').get(
+          key,
+        ) as { version: number; expiresAt: number } | undefined;
+        const live = stored !== undefined && stored.expiresAt > now.getTime();
         if (expectedVersion !== null) {
-          const doc = await updateOne(
-            sessions,
-            { _id: key, version: expectedVersion, ...notExpired(now) },
-            update,
-          );
-          return doc ? sessionFromDoc(doc) : 'conflict';
+          if (!stored || !live || stored.version !== expectedVersion) return 'conflict';
+          const doc = next(stored.version + 1);
+          sessions.replace(doc);
+          return sessionFromDoc(doc);
         }
         // "No session yet" also covers an expired one that is still stored: it is overwritten, and
         // its version keeps counting up so a writer still holding an old version cannot match it.
-        try {
-          const doc = await updateOne(sessions, { _id: key, expiresAt: { $lte: now } }, update, true);
-          return doc ? sessionFromDoc(doc) : 'conflict';
-        } catch (error) {
-          if (isUniqueViolation(error)) return 'conflict';
-          throw error;
-        }
+        if (live) return 'conflict';
+        const doc = next((stored?.version ?? 0) + 1);
+        sessions.put(doc);
+        return sessionFromDoc(doc);
       },
       async delete(key) {
-        await sessions.removeAsync({ _id: key }, {});
+        sessions.remove('id = ?', key);
       },
     },
 
     cases: {
       async create(input) {
         const year = caseYear(input.createdAt);
-        const counter = await updateOne(counters, { _id: caseCounterId(year) }, { $inc: { seq: 1 } }, true);
-        if (!counter) throw new Error(`case counter ${caseCounterId(year)} was not updated`);
-        const record = {
-          ...input,
-          number: formatCaseNumber(year, counter.seq),
-          status: 'pending' as const,
-          version: 1,
-          updatedAt: input.createdAt,
-          rerouteCount: 0,
-          reopenCount: 0,
-        };
-        const doc = caseToDoc(record);
-        await cases.insertAsync(doc);
+        // The number and the case in one transaction: no number is used up by a case not stored.
+        const doc = transaction(db, () => {
+          const seq = nextCaseSeq(caseCounterId(year));
+          const created = caseToDoc({
+            ...input,
+            number: formatCaseNumber(year, seq),
+            status: 'pending',
+            version: 1,
+            updatedAt: input.createdAt,
+            rerouteCount: 0,
+            reopenCount: 0,
+          });
+          if (!cases.insert(created)) throw new Error(`case ${input.id} already exists`);
+          return created;
+        });
         return caseFromDoc(doc);
       },
       async get(id) {
-        const doc = await findOne(cases, { _id: id, ...caseNotExpired() });
+        const doc = cases.one(`id = ? AND ${caseLive}`, id, Date.now());
         return doc && caseFromDoc(doc);
       },
       async transition(id, fromStatuses, changes, at) {
-        const doc = await updateOne(
-          cases,
-          { _id: id, status: { $in: fromStatuses }, ...caseNotExpired(at) },
-          { ...caseTransitionUpdate(changes, at), $inc: { version: 1 } },
+        const doc = cases.updateById(
+          id,
+          (d) =>
+            fromStatuses.includes(d.status)
+              ? applyUpdate(d, { ...caseTransitionUpdate(changes, at), $inc: { version: 1 } })
+              : null,
+          caseLive,
+          at.getTime(),
         );
         return doc && caseFromDoc(doc);
       },
       async amend(id, changes, at) {
-        // A compare-and-set on the version read just before: the merge needs the stored answers, and
-        // the read and the update are two separate operations of nedb's queue.
-        for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-          const current = await findOne(cases, {
-            _id: id,
-            erasedAt: { $exists: false },
-            ...caseNotExpired(at),
-          });
-          if (!current) return null;
-          const update = caseAmendUpdate(current, changes, at);
-          const r = await cases.updateAsync({ _id: id, version: current.version }, update, {});
-          if (r.numAffected === 1) return caseFromDoc(applyCaseUpdate(current, update));
-        }
-        throw new Error(`case ${id}: still contended after ${MAX_CAS_ATTEMPTS} attempts`);
+        const doc = cases.updateById(
+          id,
+          (d) => applyCaseUpdate(d, caseAmendUpdate(d, changes, at)),
+          `erased = 0 AND ${caseLive}`,
+          at.getTime(),
+        );
+        return doc && caseFromDoc(doc);
       },
       async listByStatus(status, limit) {
-        const docs = await find(cases, { status, ...caseNotExpired() }, { createdAt: 1, number: 1 }, limit);
-        return docs.map(caseFromDoc);
+        return cases
+          .many(
+            `status = ? AND ${caseLive} ORDER BY created_at, number LIMIT ?`,
+            status,
+            Date.now(),
+            limit > 0 ? limit : -1,
+          )
+          .map(caseFromDoc);
       },
       async countByStatus() {
         const counts = emptyCounts(CASE_STATUSES);
+        const now = Date.now();
         for (const status of CASE_STATUSES)
-          counts[status] = await cases.countAsync({ ...caseNotExpired(), status });
+          counts[status] = cases.count(`status = ? AND ${caseLive}`, status, now);
         return counts;
       },
       async listByResident(residentKey) {
-        const docs = await find(cases, { residentKey, ...caseNotExpired() }, { createdAt: -1, number: -1 });
-        return docs.map(caseFromDoc);
+        return cases
+          .many(
+            `resident_key = ? AND ${caseLive} ORDER BY created_at DESC, number DESC`,
+            residentKey,
+            Date.now(),
+          )
+          .map(caseFromDoc);
       },
       async findLatestByResident(residentKey) {
-        const [doc] = await find(
-          cases,
-          { residentKey, ...caseNotExpired() },
-          { createdAt: -1, number: -1 },
-          1,
+        const doc = cases.one(
+          `resident_key = ? AND ${caseLive} ORDER BY created_at DESC, number DESC LIMIT 1`,
+          residentKey,
+          Date.now(),
         );
         return doc ? caseFromDoc(doc) : null;
       },
       async findByStaffThread(channel, ts) {
-        // The indexed field goes last: nedb answers from the last indexed equality field.
-        const doc = await findOne(cases, { 'staffThread.channel': channel, 'staffThread.ts': ts });
+        const doc = cases.one('staff_ts = ? AND staff_channel = ?', ts, channel);
         return doc && caseFromDoc(doc);
       },
       async unlinkResident(id, at) {
-        const current = await findOne(cases, { _id: id });
-        if (current?.status !== 'closed' || !isLinkedResidentKey(current.residentKey)) return false;
-        const r = await cases.updateAsync(
-          { status: 'closed', version: current.version, _id: id },
-          { $set: { residentKey: `unlinked:${id}`, updatedAt: at }, $inc: { version: 1 } },
-          {},
+        const doc = cases.updateById(id, (d) =>
+          d.status === 'closed' && isLinkedResidentKey(d.residentKey)
+            ? { ...d, residentKey: `unlinked:${id}`, updatedAt: at, version: d.version + 1 }
+            : null,
         );
-        return r.numAffected === 1;
+        return doc !== null;
       },
       async eraseResident(residentKey, at) {
-        // Expired cases too, as long as the engine still stores them.
-        const found = await find(cases, { residentKey }, { createdAt: 1, number: 1 });
-        let erased = 0;
-        for (const doc of found) if (await eraseCase(doc, residentKey, at)) erased++;
-        return erased;
+        // Expired cases too, as long as they are still stored.
+        return cases.update('resident_key = ? ORDER BY created_at, number', [residentKey], (d) =>
+          applyCaseUpdate(d, caseEraseUpdate(d, at)),
+        ).length;
       },
     },
 
@@ -320,33 +378,36 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
 
     audit: {
       async append(entry) {
-        try {
-          await audit.insertAsync(auditToDoc(entry));
-        } catch (error) {
-          // Appending the same entry id again (a retried unit of work) leaves the first one as it was.
-          if (!isUniqueViolation(error)) throw error;
-        }
+        // Appending the same entry id again (a retried unit of work) leaves the first one as it was.
+        audit.insert(auditToDoc(entry));
       },
       async listForCase(caseId) {
-        const docs = await find(audit, { caseId, ...notExpired() }, { at: 1, _id: 1 });
-        return docs.map(auditFromDoc);
+        return audit
+          .many('case_id = ? AND expires_at > ? ORDER BY at, id', caseId, Date.now())
+          .map(auditFromDoc);
       },
     },
 
     async ping() {
-      // Goes through the executor queue, so it also fails if a datastore is wedged.
-      await inbox.countAsync({ _id: '' });
+      statement('SELECT 1').get();
     },
 
     async compact() {
-      // nedb appends every change: until a file is rewritten, erased data is still in it.
-      if ('dataDir' in opts) await Promise.all(all.map((db) => db.compactDatafileAsync()));
+      // Erased content is zeroed in the pages (secure_delete); the write-ahead log still holds the
+      // earlier versions of those pages until it is checkpointed and truncated.
+      if (durable) db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     },
 
     async close() {
-      for (const db of all) db.stopAutocompaction();
-      // A final compaction waits for queued writes and leaves compact files behind.
-      if ('dataDir' in opts) await Promise.all(all.map((db) => db.compactDatafileAsync()));
+      if (sweep) clearInterval(sweep);
+      await sweeping;
+      if (!db.isOpen) return;
+      db.exec('PRAGMA optimize');
+      // Everything into the database file, the log emptied: the file alone is then the whole store
+      // (a copy of it is a backup). The -wal and -shm files may stay behind, empty.
+      if (durable) db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      db.close();
     },
   };
+  return { store, tables };
 }

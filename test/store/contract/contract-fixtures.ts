@@ -7,7 +7,7 @@ export const DAY = 24 * 60 * 60 * SECOND;
 
 /**
  * Times are relative to the real clock: backends drop records whose expiresAt has passed by the
- * real clock (nedb's TTL index does so on read), so "not expired" must really be in the future.
+ * real clock (MongoDB's TTL index, the embedded store's reads), so "not expired" must really be in the future.
  */
 export const base = new Date(Math.floor(Date.now() / SECOND) * SECOND);
 export const at = (ms: number) => new Date(base.getTime() + ms);

@@ -373,8 +373,8 @@ export function describeQueueContract(getStore: () => Store) {
     });
 
     it('removes expired inbox events and done outbox items, keeping pending ones', async () => {
-      // Expiry times in the future of the wall clock (nedb's TTL index hides records it judges
-      // expired by it), and a sweep run "later".
+      // Expiry times in the future of the wall clock (reads hide records expired by it), and a
+      // sweep run "later".
       await store.inbox.add(event('old', at(-5 * SECOND)), 'k', at(-4 * SECOND), at(1 * DAY));
       await store.inbox.add(event('new', at(-5 * SECOND)), 'k', at(-4 * SECOND), at(3 * DAY));
       const [sent, pending] = [item('U1', 'sent'), item('U1', 'pending')];
