@@ -9,26 +9,40 @@ import {
   webhookBody,
 } from '../support/line-webhook-bodies.js';
 import { type ServiceProcess, startServiceProcess } from '../support/service-process.js';
+import { tempDataDir } from '../support/test-service.js';
 
 const uri = inject('mongoUri');
 const USER_A = 'U2222222222222222222222222222222a';
 const USER_B = 'U2222222222222222222222222222222b';
 
+const backends = [
+  { name: 'the embedded SQLite file', skip: false, env: () => ({}) },
+  {
+    name: 'MongoDB',
+    skip: !uri,
+    env: () => ({ MONGODB_URI: uri, MONGODB_DB: `madoguchi-thread-${randomUUID().slice(0, 8)}` }),
+  },
+];
+
 /**
  * PROCESSING=thread, as a real process: the HTTP thread verifies, stores and acknowledges; the
  * conversations are worked out on a thread of their own, on a store connection of its own.
  */
-describe.skipIf(!uri)('the processing thread (a store two threads can share)', () => {
+describe.each(backends)('the processing thread, on $name', ({ skip, env: backendEnv }) => {
   let line: FakeLineApi;
+  let data: ReturnType<typeof tempDataDir>;
   const running: ServiceProcess[] = [];
-  const dbName = `madoguchi-thread-${randomUUID().slice(0, 8)}`;
 
-  beforeEach(async () => {
+  beforeEach(async ({ skip: skipTest }) => {
+    if (skip) skipTest();
     line = await new FakeLineApi().start();
+    data = tempDataDir();
   });
   afterEach(async () => {
+    if (skip) return;
     for (const proc of running.splice(0)) await proc.kill('SIGKILL');
     await line.close();
+    data.remove();
   });
 
   function start(env: Record<string, string> = {}): ServiceProcess {
@@ -36,8 +50,8 @@ describe.skipIf(!uri)('the processing thread (a store two threads can share)', (
       LINE_CHANNEL_SECRET: LINE_SECRET,
       LINE_CHANNEL_ACCESS_TOKEN: LINE_TOKEN,
       LINE_API_BASE_URL: line.url,
-      MONGODB_URI: uri,
-      MONGODB_DB: dbName,
+      DATA_DIR: data.dir,
+      ...backendEnv(),
       ...env,
     });
     running.push(proc);
