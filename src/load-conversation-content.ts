@@ -17,9 +17,13 @@ export interface ConversationContent {
   translator: Translator;
   municipality: MunicipalityConfig;
   flows: FlowSet;
+  commands: CommandWords;
+}
+
+/** How messages are read: the dictionaries with the field detector, and the risk detector. */
+export interface UnderstandingContent {
   classifier: TextClassifier;
   riskModel: RiskModel;
-  commands: CommandWords;
 }
 
 /**
@@ -27,8 +31,8 @@ export interface ConversationContent {
  * them in the classifier, and the risk model, read once per directory and process. They never
  * change while the process runs; a city's edit takes a restart.
  */
-const readings = new Map<string, { classifier: TextClassifier; riskModel: RiskModel }>();
-function loadReading(root: string): { classifier: TextClassifier; riskModel: RiskModel } {
+const readings = new Map<string, UnderstandingContent>();
+export function loadUnderstandingContent(root: string): UnderstandingContent {
   const known = readings.get(root);
   if (known) return known;
   const reading = {
@@ -44,8 +48,8 @@ function loadReading(root: string): { classifier: TextClassifier; riskModel: Ris
 }
 
 /**
- * Everything a conversation is made of, read and checked together: locales (complete in every
- * language), the city's config, flows, lexicons, the field and risk models and command words. A city's
+ * What conversations are made of, read and checked together: locales (complete in every language),
+ * the city's config, flows and command words (the dictionaries and models: loadUnderstandingContent). A city's
  * mistake in any of them throws with the file and the path inside it named, before the service
  * opens its store.
  */
@@ -74,7 +78,6 @@ export function loadConversationContent(root: string, municipalityConfigPath: st
     ),
     municipality,
     flows: loadFlows(path.join(root, 'flows'), locales),
-    ...loadReading(root),
     commands: loadCommandWords(path.join(root, 'flows', 'commands.yaml')),
   };
 }

@@ -21,8 +21,9 @@ import { CaseDesk } from './core/cases/case-desk.js';
 import { EscalationTimers } from './core/cases/escalation-timers.js';
 import { HandoverDesk } from './core/cases/handover-desk.js';
 import { StaffHandoff } from './core/cases/staff-handoff.js';
+import { CodedError } from './core/coded-error.js';
 import { createConversationHandler, type LanguageLookup } from './core/conversation/conversation-engine.js';
-import { InboxQueue } from './core/inbox-queue.js';
+import { type EventHandler, InboxQueue } from './core/inbox-queue.js';
 import { createIngest } from './core/ingest-events.js';
 import { KeyedQueueRunner } from './core/keyed-queue-runner.js';
 import { Outbox } from './core/outbox.js';
@@ -38,7 +39,7 @@ import { WatchConversation } from './core/watch/watch-conversation.js';
 import { WatchDesk } from './core/watch/watch-desk.js';
 import { withWorkingIndicator } from './core/working-indicator.js';
 import { createHttpApp, webhookMetrics } from './http/create-http-app.js';
-import { loadConversationContent } from './load-conversation-content.js';
+import { loadConversationContent, loadUnderstandingContent } from './load-conversation-content.js';
 import { createIdHasher, type Logger } from './logger.js';
 import { createMetrics, type Metrics, type MetricsSnapshot } from './metrics.js';
 import { openStore } from './store/open-store.js';
@@ -97,6 +98,11 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** The edge's inbox never runs (its processing thread handles the events); a call is a bug. */
+const handledOnTheProcessingThread: EventHandler = async () => {
+  throw new CodedError('WRONG_THREAD', 'permanent', 'events are handled on the processing thread');
+};
+
 /** Wires the core to its adapters. The only place that knows every part. */
 export async function createService(options: ServiceOptions): Promise<Service> {
   const { config, logger } = options;
@@ -107,10 +113,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const instanceId = options.instanceId ?? randomUUID();
   const role = options.role ?? 'all';
   const hashId = createIdHasher(config.line?.channelSecret);
-  const { translator, municipality, flows, classifier, riskModel, commands, locales } =
-    loadConversationContent(options.rootDir ?? projectRoot, config.municipalityConfigPath);
+  const rootDir = options.rootDir ?? projectRoot;
+  const { translator, municipality, flows, commands, locales } = loadConversationContent(
+    rootDir,
+    config.municipalityConfigPath,
+  );
   const ownsStore = !options.store;
-  const store = options.store ?? (await openStore(config.storage));
+  const store = options.store ?? (await openStore(config.storage, role === 'all' ? undefined : role));
   const metrics = createMetrics(store);
   let accepting = false;
   let escalationTimer: NodeJS.Timeout | undefined;
@@ -296,49 +305,55 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         logger,
       })
     : undefined;
-  const handle = withWorkingIndicator(
-    createConversationHandler({
-      flows,
-      translator,
-      classifier,
-      risk: createRiskAssessor({
+  // The edge never works a conversation out: the dictionaries and models (over 100 MB) are loaded
+  // by the thread that does.
+  const converse = (): EventHandler => {
+    const { classifier, riskModel } = loadUnderstandingContent(rootDir);
+    return withWorkingIndicator(
+      createConversationHandler({
+        flows,
+        translator,
         classifier,
-        model: riskModel,
-        secondOpinion:
-          config.riskSecondOpinion && createOpenAiCompatibleSecondOpinion(config.riskSecondOpinion),
-        secondOpinionBudgetMs: config.riskSecondOpinion?.timeoutMs,
-        logger: logger.child({ component: 'risk-second-opinion' }),
+        risk: createRiskAssessor({
+          classifier,
+          model: riskModel,
+          secondOpinion:
+            config.riskSecondOpinion && createOpenAiCompatibleSecondOpinion(config.riskSecondOpinion),
+          secondOpinionBudgetMs: config.riskSecondOpinion?.timeoutMs,
+          logger: logger.child({ component: 'risk-second-opinion' }),
+        }),
+        commands,
+        config: municipality,
+        sessions: store.sessions,
+        contacts: store.contacts,
+        outboxRepository: store.outbox,
+        outbox,
+        desk,
+        handoff,
+        lookupLanguage,
+        eraseTraces: async (event, residentKey) => {
+          await traces.erase(event, residentKey);
+          await watch?.eraseResident(residentKey);
+          await watch?.forgetWatcher(residentKey);
+        },
+        watch: watch && new WatchConversation(watch, municipality, now),
+        handover,
+        settings: { resumeAfterMs: 30 * 60_000, sessionTtlMs: 30 * DAY_MS },
+        logger,
+        now,
+        onCrisis: (categories) => {
+          for (const category of categories.length > 0 ? categories : ['unspecified'])
+            metrics.crisisDetections.inc({ category });
+        },
+        // LINE: the rich menu follows the resident's language (npm run line:rich-menu makes the menus).
+        onLanguage: async (event, language) => {
+          if (event.channel === 'line' && linkRichMenu) await linkRichMenu(event.address, language);
+        },
       }),
-      commands,
-      config: municipality,
-      sessions: store.sessions,
-      contacts: store.contacts,
-      outboxRepository: store.outbox,
-      outbox,
-      desk,
-      handoff,
-      lookupLanguage,
-      eraseTraces: async (event, residentKey) => {
-        await traces.erase(event, residentKey);
-        await watch?.eraseResident(residentKey);
-        await watch?.forgetWatcher(residentKey);
-      },
-      watch: watch && new WatchConversation(watch, municipality, now),
-      handover,
-      settings: { resumeAfterMs: 30 * 60_000, sessionTtlMs: 30 * DAY_MS },
-      logger,
-      now,
-      onCrisis: (categories) => {
-        for (const category of categories.length > 0 ? categories : ['unspecified'])
-          metrics.crisisDetections.inc({ category });
-      },
-      // LINE: the rich menu follows the resident's language (npm run line:rich-menu makes the menus).
-      onLanguage: async (event, language) => {
-        if (event.channel === 'line' && linkRichMenu) await linkRichMenu(event.address, language);
-      },
-    }),
-    senders,
-  );
+      senders,
+    );
+  };
+  const handle: EventHandler = role === 'edge' ? handledOnTheProcessingThread : converse();
   const inboxRunner: KeyedQueueRunner = new KeyedQueueRunner({
     queue: new InboxQueue({
       inbox: store.inbox,

@@ -5,7 +5,15 @@ import type { Store } from '../core/ports/store.js';
  * Opens the configured backend. Each backend is imported only when chosen, so a single-instance
  * deployment on the embedded store never loads the MongoDB driver, and the other way round.
  */
-export async function openStore(settings: StorageSettings): Promise<Store> {
+export async function openStore(
+  settings: StorageSettings,
+  /**
+   * Which of two threads sharing the store this is (PROCESSING=thread): on the embedded store, the
+   * `edge` writes incoming events to a log of its own and the `processor` takes them from it, so that
+   * acknowledging a webhook never waits for the processing thread's writes. MongoDB needs neither.
+   */
+  thread?: 'edge' | 'processor',
+): Promise<Store> {
   switch (settings.kind) {
     case 'mongo': {
       const { openMongoStore } = await import('./mongo/mongo-store.js');
@@ -13,7 +21,11 @@ export async function openStore(settings: StorageSettings): Promise<Store> {
     }
     case 'embedded': {
       const { openEmbeddedStore } = await import('./embedded/embedded-store.js');
-      return openEmbeddedStore({ dataDir: settings.dataDir, synchronous: settings.synchronous });
+      return openEmbeddedStore({
+        dataDir: settings.dataDir,
+        synchronous: settings.synchronous,
+        incoming: thread === 'edge' ? 'write' : thread === 'processor' ? 'read' : undefined,
+      });
     }
   }
 }

@@ -16,15 +16,24 @@ import type { OutgoingMessage, QuickReply } from '../../src/core/ports/outgoing-
 import type { StaffNotice } from '../../src/core/ports/staff-notice.js';
 import type { CaseRecord, Store } from '../../src/core/ports/store.js';
 import { createRiskAssessor, type RiskAssessor } from '../../src/core/understanding/assess-risk.js';
-import { type ConversationContent, loadConversationContent } from '../../src/load-conversation-content.js';
+import {
+  type ConversationContent,
+  loadConversationContent,
+  loadUnderstandingContent,
+  type UnderstandingContent,
+} from '../../src/load-conversation-content.js';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import { choiceButtonData, flowOptionChoice } from './choice-buttons.js';
 import { FakeClock } from './fake-clock.js';
 
-const content: ConversationContent = loadConversationContent(
+const conversationContent: ConversationContent = loadConversationContent(
   projectRoot,
   loadConfig({}).municipalityConfigPath,
 );
+const content: ConversationContent & UnderstandingContent = {
+  ...conversationContent,
+  ...loadUnderstandingContent(projectRoot),
+};
 
 /** One listener that tells each of several, in turn. */
 function fanOut(...listeners: HandoffListener[]): HandoffListener {

@@ -27,6 +27,7 @@ import {
   contactFromDoc,
   contactId,
   emptyCounts,
+  type InboxDoc,
   isLinkedResidentKey,
   type SessionDoc,
   sessionFromDoc,
@@ -36,6 +37,14 @@ import { embeddedOutbox, outboxTable } from './embedded-outbox.js';
 import { embeddedSeen, seenTable } from './embedded-seen.js';
 import { embeddedTimers, timersTable } from './embedded-timers.js';
 import { checkInsTable, embeddedWatch, watchesTable } from './embedded-watch.js';
+import {
+  INCOMING_FILE,
+  type IncomingLogMode,
+  inboxReadingLog,
+  inboxWritingToLog,
+  openIncomingLog,
+  prepareIncomingCursor,
+} from './incoming-log.js';
 import {
   findNedbFiles,
   type ImportTargets,
@@ -58,7 +67,12 @@ import {
 export type { EmbeddedSynchronous } from './sqlite-database.js';
 
 export type EmbeddedStoreOptions =
-  | { dataDir: string; synchronous?: EmbeddedSynchronous | undefined }
+  | {
+      dataDir: string;
+      synchronous?: EmbeddedSynchronous | undefined;
+      /** With a processing thread: the HTTP thread `write`s incoming events to a log of its own, the processing thread `read`s it (incoming-log.ts). */
+      incoming?: IncomingLogMode | undefined;
+    }
   | { inMemory: true };
 
 /** The database file in DATA_DIR. */
@@ -77,18 +91,48 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
     await mkdir(opts.dataDir, { recursive: true });
     file = path.join(opts.dataDir, DATABASE_FILE);
   }
-  const { db, created } = openDatabase(file, 'dataDir' in opts ? (opts.synchronous ?? 'normal') : 'normal');
+  const synchronous = 'dataDir' in opts ? (opts.synchronous ?? 'normal') : 'normal';
+  const { db, created } = openDatabase(file, synchronous);
   try {
     const store = embeddedStore(db, 'dataDir' in opts);
     if (created) {
       if ('dataDir' in opts) await importNedbData(db, opts.dataDir, store.tables);
       else completeCreation(db);
     }
-    return store.store;
+    if (!('dataDir' in opts)) return store.store;
+    // On one thread, a log left by an earlier run with a processing thread is still read, so that
+    // no event it acknowledged is left behind.
+    const incoming =
+      opts.incoming ?? (existsSync(path.join(opts.dataDir, INCOMING_FILE)) ? 'read' : undefined);
+    if (!incoming) return store.store;
+    const log = openIncomingLog(opts.dataDir, synchronous);
+    return withIncomingLog(store.store, store.inbox, db, log, incoming);
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** The store of one of two threads sharing DATA_DIR, its inbox going through the incoming log. */
+function withIncomingLog(
+  store: Store,
+  inbox: DocTable<InboxDoc>,
+  db: DatabaseSync,
+  log: DatabaseSync,
+  mode: IncomingLogMode,
+): Store {
+  prepareIncomingCursor(db);
+  return {
+    ...store,
+    inbox:
+      mode === 'write'
+        ? inboxWritingToLog(store.inbox, db, log)
+        : inboxReadingLog(store.inbox, inbox, db, log),
+    async close() {
+      await store.close();
+      if (log.isOpen) log.close();
+    },
+  };
 }
 
 /**
@@ -126,7 +170,10 @@ export function snapshotEmbeddedStore(dataDir: string, toFile: string): void {
   }
 }
 
-function embeddedStore(db: DatabaseSync, durable: boolean): { store: Store; tables: ImportTargets } {
+function embeddedStore(
+  db: DatabaseSync,
+  durable: boolean,
+): { store: Store; tables: ImportTargets; inbox: DocTable<InboxDoc> } {
   const inbox = inboxTable(db);
   const outbox = outboxTable(db);
   const seen = seenTable(db);
@@ -409,5 +456,5 @@ function embeddedStore(db: DatabaseSync, durable: boolean): { store: Store; tabl
       db.close();
     },
   };
-  return { store, tables };
+  return { store, tables, inbox };
 }

@@ -34,22 +34,8 @@ export interface OpenedDatabase {
 export function openDatabase(file: string | undefined, synchronous: EmbeddedSynchronous): OpenedDatabase {
   if (synchronous !== 'normal' && synchronous !== 'full')
     throw new Error(`synchronous must be 'normal' or 'full', not ${JSON.stringify(synchronous)}`);
-  const db = new Database(file ?? ':memory:');
+  const db = file ? openDatabaseFile(file, synchronous) : configure(new Database(':memory:'));
   try {
-    if (file) {
-      const { journal_mode: mode } = db.prepare('PRAGMA journal_mode = WAL').get() as {
-        journal_mode: string;
-      };
-      if (mode !== 'wal')
-        throw new Error(
-          `${file}: the filesystem does not support SQLite's write-ahead log (journal mode ${mode})`,
-        );
-      db.exec(`PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    }
-    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // Deleted and overwritten content is zeroed in the file, so an erasure leaves nothing behind
-    // once the write-ahead log is checkpointed (Store.compact).
-    db.exec('PRAGMA secure_delete = ON');
     const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
     if (version > SCHEMA_VERSION)
       throw new Error(
@@ -69,6 +55,33 @@ export function openDatabase(file: string | undefined, synchronous: EmbeddedSync
     db.close();
     throw error;
   }
+}
+
+/** A connection to `file` in write-ahead-log mode, with the store's settings and no tables. */
+export function openDatabaseFile(file: string, synchronous: EmbeddedSynchronous): DatabaseSync {
+  const db = new Database(file);
+  try {
+    const { journal_mode: mode } = db.prepare('PRAGMA journal_mode = WAL').get() as {
+      journal_mode: string;
+    };
+    if (mode !== 'wal')
+      throw new Error(
+        `${file}: the filesystem does not support SQLite's write-ahead log (journal mode ${mode})`,
+      );
+    db.exec(`PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    return configure(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function configure(db: DatabaseSync): DatabaseSync {
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // Deleted and overwritten content is zeroed in the file, so an erasure leaves nothing behind
+  // once the write-ahead log is checkpointed (Store.compact).
+  db.exec('PRAGMA secure_delete = ON');
+  return db;
 }
 
 /** A read-only connection to an existing database file (e.g. to copy it while the service runs). */

@@ -1,0 +1,150 @@
+/**
+ * With a processing thread (PROCESSING=thread), the HTTP thread must store each webhook's events
+ * before it acknowledges them, while the processing thread writes to the database all the time.
+ * SQLite lets one connection write at a time and makes the other wait in growing sleeps, which on
+ * a busy machine held acknowledgements for seconds. So the HTTP thread writes its events to a file
+ * of its own, `incoming.sqlite`, that nothing else writes: its commits never wait. The processing
+ * thread reads that file (readers never wait in SQLite's write-ahead log), takes the new events into
+ * the inbox and moves its cursor in one transaction of the main database, and the HTTP thread then
+ * deletes what the cursor has passed. An event is thus always in one file or the other, and a
+ * redelivered one is dropped by the inbox's own id, as without the log.
+ */
+import path from 'node:path';
+import type { InboxRepository } from '../../core/ports/store.js';
+import type { InboxDoc } from '../store-documents.js';
+import {
+  type DatabaseSync,
+  type DocTable,
+  type EmbeddedSynchronous,
+  fromJson,
+  openDatabaseFile,
+  toJson,
+  transaction,
+} from './sqlite-database.js';
+
+export const INCOMING_FILE = 'incoming.sqlite';
+
+/** How the store of this thread takes part: `write` on the HTTP thread, `read` on the processing one. */
+export type IncomingLogMode = 'write' | 'read';
+
+/** Events taken into the inbox per transaction. */
+const TRANSFER_BATCH = 500;
+/** How often the HTTP thread deletes the events the processing thread has taken. */
+const PRUNE_INTERVAL_MS = 1_000;
+
+const LOG_SCHEMA = `
+CREATE TABLE IF NOT EXISTS incoming (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL
+) STRICT;`;
+
+/** The cursor lives in the main database, so taking events and moving it is one transaction. */
+const CURSOR_SCHEMA = `
+CREATE TABLE IF NOT EXISTS incoming_cursor (
+  id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL
+) STRICT;
+INSERT OR IGNORE INTO incoming_cursor (id, seq) VALUES (1, 0);`;
+
+export function openIncomingLog(dataDir: string, synchronous: EmbeddedSynchronous): DatabaseSync {
+  const log = openDatabaseFile(path.join(dataDir, INCOMING_FILE), synchronous);
+  log.exec(LOG_SCHEMA);
+  return log;
+}
+
+export function prepareIncomingCursor(db: DatabaseSync): void {
+  transaction(db, () => db.exec(CURSOR_SCHEMA));
+}
+
+function cursorOf(db: DatabaseSync): number {
+  return (db.prepare('SELECT seq FROM incoming_cursor WHERE id = 1').get() as { seq: number }).seq;
+}
+
+/**
+ * The HTTP thread's inbox: `add` appends to the log; the counts include the events the processing
+ * thread has not taken yet (they are pending). Everything else reads the main database as usual.
+ */
+export function inboxWritingToLog(
+  inbox: InboxRepository,
+  db: DatabaseSync,
+  log: DatabaseSync,
+  now: () => number = Date.now,
+): InboxRepository {
+  const append = log.prepare('INSERT INTO incoming (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
+  const waitingAfter = log.prepare('SELECT count(*) AS n FROM incoming WHERE seq > ?');
+  const prune = log.prepare('DELETE FROM incoming WHERE seq <= ?');
+  let prunedAt = 0;
+  return {
+    ...inbox,
+    async add(event, key, receivedAt, expiresAt) {
+      const doc: InboxDoc = {
+        _id: event.id,
+        event,
+        key,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: receivedAt,
+        receivedAt,
+        expiresAt,
+      };
+      const { changes } = append.run(event.id, toJson(doc));
+      if (now() - prunedAt >= PRUNE_INTERVAL_MS) {
+        prunedAt = now();
+        prune.run(cursorOf(db));
+      }
+      // A duplicate here is one still in the log; an older one is dropped when the inbox takes it.
+      return changes === 1 ? 'added' : 'duplicate';
+    },
+    async countByStatus() {
+      const counts = await inbox.countByStatus();
+      counts.pending += (waitingAfter.get(cursorOf(db)) as { n: number }).n;
+      return counts;
+    },
+  };
+}
+
+/**
+ * The processing thread's inbox: before each read it takes what the log has past its cursor into
+ * the inbox (a redelivered id is dropped there), in one transaction with the cursor.
+ */
+export function inboxReadingLog(
+  inbox: InboxRepository,
+  table: DocTable<InboxDoc>,
+  db: DatabaseSync,
+  log: DatabaseSync,
+): InboxRepository & { takeIncoming(): number } {
+  const after = log.prepare('SELECT seq, doc FROM incoming WHERE seq > ? ORDER BY seq LIMIT ?');
+  const moveCursor = db.prepare('UPDATE incoming_cursor SET seq = ? WHERE id = 1');
+  function takeIncoming(): number {
+    let taken = 0;
+    for (;;) {
+      const rows = after.all(cursorOf(db), TRANSFER_BATCH) as Array<{ seq: number; doc: string }>;
+      const last = rows.at(-1);
+      if (!last) return taken;
+      transaction(db, () => {
+        for (const row of rows) table.insert(fromJson<InboxDoc>(row.doc));
+        moveCursor.run(last.seq);
+      });
+      taken += rows.length;
+      if (rows.length < TRANSFER_BATCH) return taken;
+    }
+  }
+  return {
+    ...inbox,
+    takeIncoming,
+    async get(id) {
+      takeIncoming();
+      return inbox.get(id);
+    },
+    async dueKeys(nowDate, limit) {
+      takeIncoming();
+      return inbox.dueKeys(nowDate, limit);
+    },
+    async oldestPending(key) {
+      takeIncoming();
+      return inbox.oldestPending(key);
+    },
+    async countByStatus() {
+      takeIncoming();
+      return inbox.countByStatus();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { IncomingEvent } from '../../src/core/ports/incoming-event.js';
+import type { Store } from '../../src/core/ports/store.js';
+import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
+import { INCOMING_FILE } from '../../src/store/embedded/incoming-log.js';
+import { tempDataDir } from '../support/test-service.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function textEvent(id: string, address: string, text: string, at: Date): IncomingEvent {
+  return { id, channel: 'line', address, occurredAt: at, sequence: 0, content: { type: 'text', text } };
+}
+
+/**
+ * Two connections to one DATA_DIR, as the HTTP thread and the processing thread have them: the
+ * first writes incoming events to its own log, the second takes them into the inbox.
+ */
+describe('the embedded store shared by an HTTP thread and a processing thread', () => {
+  let data: ReturnType<typeof tempDataDir>;
+  const open: Store[] = [];
+
+  beforeEach(() => {
+    data = tempDataDir();
+  });
+  afterEach(async () => {
+    for (const store of open.splice(0)) await store.close();
+    data.remove();
+  });
+
+  async function openAs(incoming?: 'write' | 'read'): Promise<Store> {
+    const store = await openEmbeddedStore({ dataDir: data.dir, incoming });
+    open.push(store);
+    return store;
+  }
+
+  async function add(store: Store, event: IncomingEvent) {
+    const now = new Date();
+    return store.inbox.add(event, `line:${event.address}`, now, new Date(now.getTime() + DAY));
+  }
+
+  it('hands each event over once, in order, and counts what waits in the log as pending', async () => {
+    const edge = await openAs('write');
+    const processor = await openAs('read');
+    const t0 = new Date('2026-11-30T10:00:00Z');
+    expect(await add(edge, textEvent('e1', 'Ua', 'one', t0))).toBe('added');
+    expect(await add(edge, textEvent('e2', 'Ua', 'two', new Date(t0.getTime() + 1)))).toBe('added');
+    // A redelivery while the first copy is still in the log.
+    expect(await add(edge, textEvent('e1', 'Ua', 'one', t0))).toBe('duplicate');
+    expect((await edge.inbox.countByStatus()).pending).toBe(2);
+
+    const first = await processor.inbox.oldestPending('line:Ua');
+    expect(first?.id).toBe('e1');
+    expect(await processor.inbox.markDone('e1', new Date())).toBe(true);
+    expect((await processor.inbox.oldestPending('line:Ua'))?.id).toBe('e2');
+    // Taken into the inbox: counted there, not twice.
+    expect(await edge.inbox.countByStatus()).toMatchObject({ pending: 1, done: 1 });
+    expect(await processor.inbox.countByStatus()).toMatchObject({ pending: 1, done: 1 });
+  });
+
+  it('drops a redelivery of an event already taken into the inbox', async () => {
+    const edge = await openAs('write');
+    const processor = await openAs('read');
+    expect(await add(edge, textEvent('e1', 'Ub', 'hello', new Date()))).toBe('added');
+    expect(await processor.inbox.dueKeys(new Date(), 10)).toEqual(['line:Ub']);
+    await processor.inbox.markDone('e1', new Date());
+    // LINE redelivers it: whether the log still holds its first copy or has let it go, the inbox
+    // knows its id, and nothing is handled twice.
+    await add(edge, textEvent('e1', 'Ub', 'hello', new Date()));
+    expect(await processor.inbox.dueKeys(new Date(), 10)).toEqual([]);
+    expect(await processor.inbox.countByStatus()).toMatchObject({ pending: 0, done: 1 });
+    expect(await edge.inbox.countByStatus()).toMatchObject({ pending: 0, done: 1 });
+  });
+
+  it('keeps acknowledged events across a restart on one thread (PROCESSING=inline)', async () => {
+    const edge = await openAs('write');
+    expect(await add(edge, textEvent('e1', 'Uc', 'still here?', new Date()))).toBe('added');
+    await edge.close();
+    open.splice(0);
+    expect(existsSync(path.join(data.dir, INCOMING_FILE))).toBe(true);
+
+    // The next start has no processing thread: the store still reads what the log holds.
+    const inline = await openAs();
+    expect((await inline.inbox.oldestPending('line:Uc'))?.event.content).toEqual({
+      type: 'text',
+      text: 'still here?',
+    });
+  });
+});
