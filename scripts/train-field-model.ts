@@ -11,6 +11,7 @@ import { loadUnderstanding } from '../src/core/understanding/load-understanding.
 import { KNOWN_FIELD_IDS, type KnownFieldId } from '../src/core/vocabulary.js';
 import { createLinderaMorphAnalyzer } from '../src/understanding/lindera-morph-analyzer.js';
 import { firstProposalWindow } from './eval/evaluate-understanding.js';
+import { indexFeatures } from './train/feature-index.js';
 import { type FieldExample, LEXICON_DIR, readFieldExamples } from './train/field-examples.js';
 import { predictProbabilities, trainSoftmax } from './train/softmax-regression.js';
 
@@ -65,17 +66,7 @@ const { examples, files } = readFieldExamples({
   lexiconTerms: values['lexicon-terms'],
 });
 const rawFeatures = examples.map((e) => classifier.features(e.text));
-const documentFrequency = new Map<string, number>();
-for (const features of rawFeatures)
-  for (const f of features) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
-const vocabulary = [...documentFrequency]
-  .filter(([, df]) => df >= MIN_DOCUMENT_FREQUENCY)
-  .map(([f]) => f)
-  .sort();
-const index = new Map(vocabulary.map((f, i) => [f, i]));
-const docs = rawFeatures.map((features) =>
-  features.flatMap((f) => (index.has(f) ? [index.get(f) as number] : [])),
-);
+const { vocabulary, docs } = indexFeatures(rawFeatures, MIN_DOCUMENT_FREQUENCY);
 const labels = examples.map((e) => e.label);
 
 const outOfFold: number[][] = new Array(examples.length);

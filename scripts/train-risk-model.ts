@@ -7,6 +7,7 @@ import { riskFeatures } from '../src/core/understanding/risk-features.js';
 import { RISK_TIERS, type RiskModelFile } from '../src/core/understanding/risk-model.js';
 import { CRISIS_CATEGORIES, type CrisisCategory } from '../src/core/vocabulary.js';
 import { createLinderaMorphAnalyzer } from '../src/understanding/lindera-morph-analyzer.js';
+import { indexFeatures } from './train/feature-index.js';
 import { predictProbabilities, trainSoftmax } from './train/softmax-regression.js';
 
 /**
@@ -105,17 +106,7 @@ const started = performance.now();
 const classifier = loadUnderstanding(path.resolve('flows/lexicon'), createLinderaMorphAnalyzer());
 const { examples, files } = readExamples();
 const rawFeatures = examples.map((e) => riskFeatures(classifier.riskViews(e.text)));
-const documentFrequency = new Map<string, number>();
-for (const features of rawFeatures)
-  for (const f of features) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
-const vocabulary = [...documentFrequency]
-  .filter(([, df]) => df >= MIN_DOCUMENT_FREQUENCY)
-  .map(([f]) => f)
-  .sort();
-const index = new Map(vocabulary.map((f, i) => [f, i]));
-const docs = rawFeatures.map((features) =>
-  features.flatMap((f) => (index.has(f) ? [index.get(f) as number] : [])),
-);
+const { vocabulary, docs } = indexFeatures(rawFeatures, MIN_DOCUMENT_FREQUENCY);
 const tiers = examples.map((e) => e.tier);
 
 // Cross-validation (5 folds by position) gives out-of-fold probabilities to choose thresholds on.

@@ -19,6 +19,7 @@ import type {
   HandoverConsentState,
   InboxRecord,
   InboxStatus,
+  NewCase,
   NewOutboxItem,
   NewTimer,
   OutboxRecord,
@@ -44,6 +45,20 @@ export interface InboxDoc {
   lastError?: string | undefined;
   expiresAt: Date;
   redactedAt?: Date | undefined;
+}
+
+/** A newly received event, pending, as every backend stores it. */
+export function newInboxDoc(event: IncomingEvent, key: string, receivedAt: Date, expiresAt: Date): InboxDoc {
+  return {
+    _id: event.id,
+    event,
+    key,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: receivedAt,
+    receivedAt,
+    expiresAt,
+  };
 }
 
 export interface OutboxDoc {
@@ -239,6 +254,19 @@ export function sessionFromDoc(d: SessionDoc): SessionRecord {
     updatedAt: d.updatedAt,
     expiresAt: d.expiresAt,
   };
+}
+
+/** A new case with its number: pending, at its first version. */
+export function newCaseDoc(input: NewCase, number: string): CaseDoc {
+  return caseToDoc({
+    ...input,
+    number,
+    status: 'pending',
+    version: 1,
+    updatedAt: input.createdAt,
+    rerouteCount: 0,
+    reopenCount: 0,
+  });
 }
 
 export function caseToDoc(r: CaseRecord): CaseDoc {

@@ -5,6 +5,7 @@ import {
   type InboxDoc,
   inboxFromDoc,
   inboxRedactUpdate,
+  newInboxDoc,
 } from '../store-documents.js';
 import { applyUpdate, type DatabaseSync, DocTable, dateJson, ms } from './sqlite-database.js';
 
@@ -37,16 +38,7 @@ export function embeddedInbox(inbox: DocTable<InboxDoc>): InboxRepository {
   const pending = 'status = ?';
   return {
     async add(event, key, receivedAt, expiresAt) {
-      const added = inbox.insert({
-        _id: event.id,
-        event,
-        key,
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: receivedAt,
-        receivedAt,
-        expiresAt,
-      });
+      const added = inbox.insert(newInboxDoc(event, key, receivedAt, expiresAt));
       return added ? 'added' : 'duplicate';
     },
     async get(id) {

@@ -22,13 +22,13 @@ import {
   caseAmendUpdate,
   caseEraseUpdate,
   caseFromDoc,
-  caseToDoc,
   caseTransitionUpdate,
   contactFromDoc,
   contactId,
   emptyCounts,
   type InboxDoc,
   isLinkedResidentKey,
+  newCaseDoc,
   type SessionDoc,
   sessionFromDoc,
 } from '../store-documents.js';
@@ -326,15 +326,7 @@ function embeddedStore(
         // The number and the case in one transaction: no number is used up by a case not stored.
         const doc = transaction(db, () => {
           const seq = nextCaseSeq(caseCounterId(year));
-          const created = caseToDoc({
-            ...input,
-            number: formatCaseNumber(year, seq),
-            status: 'pending',
-            version: 1,
-            updatedAt: input.createdAt,
-            rerouteCount: 0,
-            reopenCount: 0,
-          });
+          const created = newCaseDoc(input, formatCaseNumber(year, seq));
           if (!cases.insert(created)) throw new Error(`case ${input.id} already exists`);
           return created;
         });

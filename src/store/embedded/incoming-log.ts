@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import type { InboxRepository } from '../../core/ports/store.js';
-import type { InboxDoc } from '../store-documents.js';
+import { type InboxDoc, newInboxDoc } from '../store-documents.js';
 import {
   type DatabaseSync,
   type DocTable,
@@ -75,16 +75,7 @@ export function inboxWritingToLog(
   return {
     ...inbox,
     async add(event, key, receivedAt, expiresAt) {
-      const doc: InboxDoc = {
-        _id: event.id,
-        event,
-        key,
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: receivedAt,
-        receivedAt,
-        expiresAt,
-      };
+      const doc = newInboxDoc(event, key, receivedAt, expiresAt);
       const { changes } = append.run(event.id, toJson(doc));
       if (now() - prunedAt >= PRUNE_INTERVAL_MS) {
         prunedAt = now();

@@ -7,6 +7,7 @@ import {
   inboxFromDoc,
   inboxRedactUpdate,
   NOT_REDACTED,
+  newInboxDoc,
 } from '../store-documents.js';
 import { isDuplicateKey, notExpired } from './mongo-queries.js';
 
@@ -16,16 +17,7 @@ export function mongoInbox(inbox: Collection<InboxDoc>): InboxRepository {
   return {
     async add(event, key, receivedAt, expiresAt) {
       try {
-        await inbox.insertOne({
-          _id: event.id,
-          event,
-          key,
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: receivedAt,
-          receivedAt,
-          expiresAt,
-        });
+        await inbox.insertOne(newInboxDoc(event, key, receivedAt, expiresAt));
         return 'added';
       } catch (error) {
         if (isDuplicateKey(error)) return 'duplicate';

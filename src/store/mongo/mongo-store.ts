@@ -28,7 +28,6 @@ import {
   caseAmendUpdate,
   caseEraseUpdate,
   caseFromDoc,
-  caseToDoc,
   caseTransitionUpdate,
   contactFromDoc,
   contactId,
@@ -36,6 +35,7 @@ import {
   type InboxDoc,
   isLinkedResidentKey,
   type LeaseDoc,
+  newCaseDoc,
   type OutboxDoc,
   type SeenDoc,
   type SessionDoc,
@@ -247,15 +247,7 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
       async create(input) {
         const year = caseYear(input.createdAt);
         const seq = await nextCaseSeq(year);
-        const doc = caseToDoc({
-          ...input,
-          number: formatCaseNumber(year, seq),
-          status: 'pending',
-          version: 1,
-          updatedAt: input.createdAt,
-          rerouteCount: 0,
-          reopenCount: 0,
-        });
+        const doc = newCaseDoc(input, formatCaseNumber(year, seq));
         await cases.insertOne(doc);
         return caseFromDoc(doc);
       },
