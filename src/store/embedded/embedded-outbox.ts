@@ -127,17 +127,19 @@ export function embeddedOutbox(outbox: DocTable<OutboxDoc>): OutboxRepository {
     },
     async markReplyAttempted(id, at) {
       // The first attempt's time is kept: a later call changes nothing but still reports true.
-      const found = outbox
-        .statement(
-          `SELECT json_type(doc, '$.replyAttemptedAt') AS attempted FROM outbox WHERE id = ? AND status = 'pending'`,
-        )
-        .get(id) as { attempted: string | null } | undefined;
-      if (!found) return false;
-      if (found.attempted === null)
-        outbox
-          .statement(`UPDATE outbox SET doc = json_set(doc, '$.replyAttemptedAt', json(?)) WHERE id = ?`)
-          .run(dateJson(at), id);
-      return true;
+      return transaction(outbox.db, () => {
+        const found = outbox
+          .statement(
+            `SELECT json_type(doc, '$.replyAttemptedAt') AS attempted FROM outbox WHERE id = ? AND status = 'pending'`,
+          )
+          .get(id) as { attempted: string | null } | undefined;
+        if (!found) return false;
+        if (found.attempted === null)
+          outbox
+            .statement(`UPDATE outbox SET doc = json_set(doc, '$.replyAttemptedAt', json(?)) WHERE id = ?`)
+            .run(dateJson(at), id);
+        return true;
+      });
     },
     async markReplyTokenSpent(id) {
       return pendingById(id, (d) => ({ ...d, replyTokenSpent: true }));

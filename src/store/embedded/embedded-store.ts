@@ -1,9 +1,9 @@
 /**
  * The single-process backend: one SQLite database file in DATA_DIR (write-ahead log), a table per
- * repository. SQLite calls are synchronous and this process holds the only connection that writes,
- * so a conditional change (a read and a write with no `await` between them) is an atomic
- * check-and-set, the role a conditional `updateOne` plays in MongoDB. It is therefore only correct
- * for a single instance. Nothing is cached: every read is a query on an index.
+ * repository. A conditional change (a read and a write) runs in one transaction that takes the
+ * write lock before it reads, so it is an atomic check-and-set even with a second connection (the
+ * processing thread's), the role a conditional `updateOne` plays in MongoDB. One process only: the
+ * leases live in each connection's memory. Nothing is cached: every read is a query on an index.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -297,23 +297,26 @@ function embeddedStore(
           updatedAt: now,
           expiresAt,
         });
-        // The version and expiry columns decide; the stored state need not be read.
-        const stored = statement('SELECT version, expires_at AS expiresAt FROM sessions WHERE id = ?').get(
-          key,
-        ) as { version: number; expiresAt: number } | undefined;
-        const live = stored !== undefined && stored.expiresAt > now.getTime();
-        if (expectedVersion !== null) {
-          if (!stored || !live || stored.version !== expectedVersion) return 'conflict';
-          const doc = next(stored.version + 1);
-          sessions.replace(doc);
+        // The version and expiry columns decide; the stored state need not be read. Read and
+        // written under the write lock, so another thread's connection cannot write in between.
+        return transaction(db, () => {
+          const stored = statement('SELECT version, expires_at AS expiresAt FROM sessions WHERE id = ?').get(
+            key,
+          ) as { version: number; expiresAt: number } | undefined;
+          const live = stored !== undefined && stored.expiresAt > now.getTime();
+          if (expectedVersion !== null) {
+            if (!stored || !live || stored.version !== expectedVersion) return 'conflict';
+            const doc = next(stored.version + 1);
+            sessions.replace(doc);
+            return sessionFromDoc(doc);
+          }
+          // "No session yet" also covers an expired one that is still stored: it is overwritten, and
+          // its version keeps counting up so a writer still holding an old version cannot match it.
+          if (live) return 'conflict';
+          const doc = next((stored?.version ?? 0) + 1);
+          sessions.put(doc);
           return sessionFromDoc(doc);
-        }
-        // "No session yet" also covers an expired one that is still stored: it is overwritten, and
-        // its version keeps counting up so a writer still holding an old version cannot match it.
-        if (live) return 'conflict';
-        const doc = next((stored?.version ?? 0) + 1);
-        sessions.put(doc);
-        return sessionFromDoc(doc);
+        });
       },
       async delete(key) {
         sessions.remove('id = ?', key);

@@ -96,8 +96,13 @@ export function completeCreation(db: DatabaseSync): void {
   db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
 }
 
-/** Runs `work` in one transaction: all of its writes, or (when it throws) none. */
+/**
+ * Runs `work` in one transaction: all of its writes, or (when it throws) none. The write lock is
+ * taken first (IMMEDIATE), so what `work` reads cannot change under it from another connection.
+ * Inside a transaction already, `work` simply joins it.
+ */
 export function transaction<T>(db: DatabaseSync, work: () => T): T {
+  if (db.isTransaction) return work();
   db.exec('BEGIN IMMEDIATE');
   try {
     const result = work();
@@ -369,18 +374,18 @@ export class DocTable<D extends Doc> {
    * several) and returns the documents as written. `change` may return null to leave one as it is.
    */
   update(where: string, params: SqlValue[], change: (doc: D) => D | null): D[] {
-    const found = this.many(where, ...params);
-    const apply = () => {
+    // Read and written under the write lock: with a processing thread, another connection to the
+    // file could otherwise write between this read and this write, and one change would be lost.
+    return transaction(this.db, () => {
       const written: D[] = [];
-      for (const doc of found) {
+      for (const doc of this.many(where, ...params)) {
         const next = change(doc);
         if (!next) continue;
         this.replace(next, doc);
         written.push(next);
       }
       return written;
-    };
-    return found.length > 1 ? transaction(this.db, apply) : apply();
+    });
   }
 
   /** update() of the one document with this id that also matches `where` (when given). */
