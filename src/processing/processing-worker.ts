@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../logger.js';
 import { processorCounts } from '../metrics.js';
@@ -14,6 +16,22 @@ if (!port) throw new Error('processing-worker.ts runs as a worker thread (see pr
 const { config, instanceId } = workerData as ProcessingWorkerData;
 const logger = createLogger(config.logLevel).child({ thread: 'processing' });
 const say = (message: FromProcessor) => port.postMessage(message);
+
+/**
+ * The HTTP thread acknowledges webhooks; when the machine is short of CPU, it goes first: this
+ * thread runs at a lower priority (nice 10). On Linux a thread is a task with an id of its own
+ * (/proc/thread-self), and setpriority on that id applies to this thread alone. Elsewhere both
+ * threads keep the process's priority.
+ */
+function yieldCpuToTheHttpThread(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch (err) {
+    logger.debug({ err }, 'the processing thread keeps the process priority');
+  }
+}
+yieldCpuToTheHttpThread();
 
 try {
   const service = await createService({ config, logger, instanceId, role: 'processor' });
