@@ -55,6 +55,10 @@ export const SPEAKER_IDS = ['someone_else'] as const;
  * - `fiction_news`: a drama, film, book or the news;
  * - `question`: a question about a word, a law or how the service works;
  * - `negated`: the danger is denied (暴力はない, he never hit me, I'm not in danger);
+ * - `safe_now`: said plainly to be safe now, or that a relationship's violence is over (今は安全です,
+ *   別居して, he never hit me): lowers only a partner's or family member's harm;
+ * - `recent`: what happened is fresh (昨日, ゆうべ, last night): a relationship's violence told as
+ *   "safe now" the day after is still alerted;
  * - `present`: the danger is now or again (また, 今も, 今夜, again, still).
  */
 export const FRAME_IDS = [
@@ -63,6 +67,7 @@ export const FRAME_IDS = [
   'question',
   'negated',
   'safe_now',
+  'recent',
   'present',
 ] as const;
 

@@ -39,23 +39,25 @@ const RELATIONSHIP_HARMS: ReadonlySet<CrisisCategory> = new Set(['domestic_viole
  * The explicit excludes of the dictionaries' frames (frames.yaml): history that is over and fiction
  * or news are not danger now; a question about a word or a denied danger is at most worth asking
  * about. Any sign that the danger is now (`present`: また, 今も, again) keeps the tier as it is.
- * A partner's or family member's control told with an explicit "no danger / no violence / safe now"
- * (`safe_now`) is not asked the safety question: it goes to the consultation window.
- * `safe_now` never lowers anything else ("死にたい、今は大丈夫" is still asked).
+ *
+ * Harm within a relationship (a partner's or family member's violence or control) told with a plain
+ * "safe now" (`safe_now`: 今は安全です, we live apart now, he never hit me) goes to the consultation
+ * window, not to the safety question or a staff alert, unless the harm is fresh (`recent`: 昨日,
+ * last night) - then only an explicit question, denial or history frame lowers it, as for any tier.
+ * `safe_now` never lowers anything else ("死にたい、今は大丈夫" is still a crisis).
  */
 function lowerForFrames(tier: RiskTier, frames: FrameId[], categories: CrisisCategory[]): RiskTier {
   if (frames.length === 0 || frames.includes('present')) return tier;
   let lowered = tier;
-  if (frames.some((frame) => frame !== 'safe_now')) {
+  if (frames.some((frame) => frame !== 'safe_now' && frame !== 'recent')) {
     const ceiling: RiskTier =
       frames.includes('resolved_past') || frames.includes('fiction_news') ? 'none' : 'concern';
     if (tierRank(lowered) > tierRank(ceiling)) lowered = ceiling;
   }
-  const saysNoDanger = frames.includes('safe_now');
+  const saysSafeNow = frames.includes('safe_now') && !frames.includes('recent');
   const onlyRelationshipHarm =
     categories.length > 0 && categories.every((category) => RELATIONSHIP_HARMS.has(category));
-  if (tier === 'concern' && lowered === 'concern' && saysNoDanger && onlyRelationshipHarm) return 'none';
-  return lowered;
+  return saysSafeNow && onlyRelationshipHarm ? 'none' : lowered;
 }
 
 /**

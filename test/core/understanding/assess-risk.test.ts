@@ -80,9 +80,30 @@ describe('createRiskAssessor', () => {
     expect(tierWith({ concern: ['domestic_violence'], frames: ['safe_now', 'present'] })).toBe('concern');
     expect(tierWith({ concern: ['suicide'], frames: ['safe_now'] })).toBe('concern');
     expect(tierWith({ concern: ['domestic_violence', 'suicide'], frames: ['safe_now'] })).toBe('concern');
-    // a crisis is never lowered by "safe now" alone, and a denied crisis is still asked
-    expect(tierWith({ crisis: ['domestic_violence'], frames: ['safe_now'] })).toBe('crisis');
+    // a denied crisis is still asked
     expect(tierWith({ crisis: ['domestic_violence'], frames: ['negated'] })).toBe('concern');
+  });
+
+  it("sends a relationship's violence said to be safe now to the window, unless it is fresh or now", () => {
+    const tierWith = (risk: Partial<LexiconRisk>) =>
+      createRiskAssessor({ classifier: classifierSaying(risk) }).assessLocally('x').tier;
+    expect(tierWith({ crisis: ['domestic_violence'], frames: ['safe_now'] })).toBe('none');
+    expect(tierWith({ crisis: ['domestic_violence', 'violence'], frames: ['question', 'safe_now'] })).toBe(
+      'none',
+    );
+    // fresh (昨日, last night): alerted as before, and only a question or denial lowers it, to asking
+    expect(tierWith({ crisis: ['domestic_violence'], frames: ['safe_now', 'recent'] })).toBe('crisis');
+    expect(tierWith({ crisis: ['domestic_violence'], frames: ['negated', 'safe_now', 'recent'] })).toBe(
+      'concern',
+    );
+    expect(tierWith({ concern: ['domestic_violence'], frames: ['safe_now', 'recent'] })).toBe('concern');
+    // the danger said to be now, or a crisis that is not only a relationship's, stays a crisis
+    expect(tierWith({ crisis: ['domestic_violence'], frames: ['safe_now', 'present'] })).toBe('crisis');
+    expect(tierWith({ crisis: ['suicide'], frames: ['safe_now'] })).toBe('crisis');
+    expect(tierWith({ crisis: ['domestic_violence', 'suicide'], frames: ['safe_now'] })).toBe('crisis');
+    expect(tierWith({ crisis: ['child_abuse'], frames: ['question', 'safe_now'] })).toBe('concern');
+    // `recent` alone lowers nothing
+    expect(tierWith({ crisis: ['domestic_violence'], frames: ['recent'] })).toBe('crisis');
   });
 
   it('asks the second opinion only below crisis, and lets it raise but never lower', async () => {

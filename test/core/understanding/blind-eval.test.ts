@@ -148,6 +148,29 @@ describe('blind development set 6 (routing in every language; trained on: a regr
   });
 });
 
+describe('blind development set 7 (false alarms near real danger; tuned on: a regression floor)', () => {
+  const items = readBlindSet('test/fixtures/eval/blind-dev-7.yaml');
+
+  it('is the size and spread the round asks for', () => {
+    expect(items.length).toBe(240);
+    expect(items.filter((i) => i.risk === 'crisis').length).toBe(60);
+    expect(items.filter((i) => i.risk === 'none' && i.field === 'violence').length).toBe(40);
+  });
+
+  // Before round 7: ordinary→alert 0.119 (violence worries 14 of 40), crisis→alert 0.933, window 0.958.
+  it('keeps the figures reached after tuning', () => {
+    holdsTo(evaluate(understanding, config, items), {
+      crisisReachNumbers: 0.99,
+      crisisReachCrisis: 0.93,
+      concernReachNumbers: 0.89,
+      ordinaryConcern: 0.08,
+      ordinaryCrisis: 0.015,
+      windowAccuracy: 0.95,
+      windowAccuracyPerLanguage: 0.84,
+    });
+  });
+});
+
 describe('sealed set, round 6 (routing in every language; measured once after the field model)', () => {
   it('keeps at least what its first sight gave (window 0.957, every language 0.900 or over)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-6.yaml')), {
