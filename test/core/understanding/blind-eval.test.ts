@@ -171,6 +171,20 @@ describe('blind development set 7 (false alarms near real danger; tuned on: a re
   });
 });
 
+describe('sealed set, round 7 (false alarms near real danger; measured once after round 7)', () => {
+  it('keeps at least what its first sight gave (every crisis alerted; ordinary alerts 0.125)', () => {
+    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-7.yaml')), {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.11,
+      ordinaryCrisis: 0.13,
+      windowAccuracy: 0.92,
+      windowAccuracyPerLanguage: 0.9,
+    });
+  });
+});
+
 describe('sealed set, round 6 (routing in every language; measured once after the field model)', () => {
   it('keeps at least what its first sight gave (window 0.957, every language 0.900 or over)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-6.yaml')), {
