@@ -252,11 +252,14 @@ async function measureStart(lineApiPort: number, dataDir: string, residents: num
   });
   try {
     await openLoop({ port: server.port, rate: 1, seconds: 1, residents: 1, firstResident: 7 });
-    while (
-      (await lineStats(lineApiPort)).replyLatenciesMs.length + (await lineStats(lineApiPort)).pushes ===
-      0
-    )
+    // The first answer, or a failure after a minute (the bench must end even when the service does not answer).
+    for (;;) {
+      const line = await lineStats(lineApiPort);
+      if (line.replyLatenciesMs.length + line.pushes > 0) break;
+      if (performance.now() - t0 > 60_000)
+        throw new Error(`no answer within 60 s from the service on ${residents} residents' data`);
       await sleep(20);
+    }
     const startSeconds = (performance.now() - t0) / 1000;
     await drain(server, 60);
     return { residents, startSeconds, rssMb: (await server.stats()).rssBytes / 1e6 };

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingEvent } from '../../src/core/ports/incoming-event.js';
@@ -86,5 +86,22 @@ describe('the embedded store shared by an HTTP thread and a processing thread', 
       type: 'text',
       text: 'still here?',
     });
+  });
+
+  it('takes the events of a log made anew (deleted, or a database restored without it)', async () => {
+    const edge = await openAs('write');
+    const processor = await openAs('read');
+    expect(await add(edge, textEvent('e1', 'Ud', 'first', new Date()))).toBe('added');
+    expect(await processor.inbox.dueKeys(new Date(), 10)).toEqual(['line:Ud']);
+    await processor.inbox.markDone('e1', new Date());
+    for (const store of open.splice(0)) await store.close();
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(path.join(data.dir, `${INCOMING_FILE}${suffix}`), { force: true });
+
+    // The new log counts from 1 again: the cursor, past 1 in the old one, must not skip it.
+    const edgeAgain = await openAs('write');
+    const processorAgain = await openAs('read');
+    expect(await add(edgeAgain, textEvent('e2', 'Ud', 'second', new Date()))).toBe('added');
+    expect((await processorAgain.inbox.oldestPending('line:Ud'))?.id).toBe('e2');
   });
 });

@@ -121,7 +121,7 @@ function withIncomingLog(
   log: DatabaseSync,
   mode: IncomingLogMode,
 ): Store {
-  prepareIncomingCursor(db);
+  prepareIncomingCursor(db, log);
   return {
     ...store,
     inbox:

@@ -9,6 +9,7 @@
  * deletes what the cursor has passed. An event is thus always in one file or the other, and a
  * redelivered one is dropped by the inbox's own id, as without the log.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { InboxRepository } from '../../core/ports/store.js';
 import { type InboxDoc, newInboxDoc } from '../store-documents.js';
@@ -35,23 +36,40 @@ const PRUNE_INTERVAL_MS = 1_000;
 const LOG_SCHEMA = `
 CREATE TABLE IF NOT EXISTS incoming (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL
-) STRICT;`;
+) STRICT;
+CREATE TABLE IF NOT EXISTS incoming_identity (id INTEGER PRIMARY KEY CHECK (id = 1), log_id TEXT NOT NULL) STRICT;`;
 
-/** The cursor lives in the main database, so taking events and moving it is one transaction. */
+/**
+ * The cursor lives in the main database, so taking events and moving it is one transaction. It
+ * names the log it counts in: a log file made anew (deleted, or a database restored without it)
+ * starts counting from 1 again, and a cursor left at a higher number would skip its events.
+ */
 const CURSOR_SCHEMA = `
 CREATE TABLE IF NOT EXISTS incoming_cursor (
-  id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL
-) STRICT;
-INSERT OR IGNORE INTO incoming_cursor (id, seq) VALUES (1, 0);`;
+  id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, log_id TEXT NOT NULL
+) STRICT;`;
 
 export function openIncomingLog(dataDir: string, synchronous: EmbeddedSynchronous): DatabaseSync {
   const log = openDatabaseFile(path.join(dataDir, INCOMING_FILE), synchronous);
-  log.exec(LOG_SCHEMA);
+  transaction(log, () => {
+    log.exec(LOG_SCHEMA);
+    log.prepare('INSERT OR IGNORE INTO incoming_identity (id, log_id) VALUES (1, ?)').run(randomUUID());
+  });
   return log;
 }
 
-export function prepareIncomingCursor(db: DatabaseSync): void {
-  transaction(db, () => db.exec(CURSOR_SCHEMA));
+/** The cursor, counting in this log: back to its start when it counted in another one. */
+export function prepareIncomingCursor(db: DatabaseSync, log: DatabaseSync): void {
+  const { log_id: logId } = log.prepare('SELECT log_id FROM incoming_identity WHERE id = 1').get() as {
+    log_id: string;
+  };
+  transaction(db, () => {
+    db.exec(CURSOR_SCHEMA);
+    db.prepare(
+      `INSERT INTO incoming_cursor (id, seq, log_id) VALUES (1, 0, ?)
+       ON CONFLICT (id) DO UPDATE SET seq = 0, log_id = excluded.log_id WHERE log_id <> excluded.log_id`,
+    ).run(logId);
+  });
 }
 
 function cursorOf(db: DatabaseSync): number {
