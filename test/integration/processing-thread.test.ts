@@ -87,11 +87,15 @@ describe.each(backends)('the processing thread, on $name', ({ skip, env: backend
     expect(line.deliveredTo(USER_B)).toHaveLength(1);
     expect(line.deliveries.every((d) => d.via === 'reply')).toBe(true);
 
-    // The edge's /metrics adds the processing thread's counts to its own.
-    const metrics = await (await fetch(new URL('/metrics', url))).text();
+    // The edge's /metrics adds the processing thread's counts to its own. A delivery is counted
+    // once LINE has answered it, a moment after LINE has it: the scrape is repeated until then.
+    const scrape = async () => (await fetch(new URL('/metrics', url))).text();
+    await expect
+      .poll(scrape)
+      .toMatch(/^madoguchi_outbox_attempts_total\{channel="line",outcome="sent"\} 2$/m);
+    const metrics = await scrape();
     expect(metrics).toMatch(/^madoguchi_webhook_requests_total\{channel="line",status="200"\} 3$/m);
     expect(metrics).toMatch(/^madoguchi_inbox_lag_seconds_count 2$/m);
-    expect(metrics).toMatch(/^madoguchi_outbox_attempts_total\{channel="line",outcome="sent"\} 2$/m);
 
     expect(await proc.kill('SIGTERM')).toBe(0);
     expect(proc.output().out).toContain('stopped cleanly');

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CodedError } from '../coded-error.js';
 import { KNOWN_FIELD_IDS, type KnownFieldId } from '../vocabulary.js';
+import { readModelFile } from './model-file.js';
 import { linearScores, softmax } from './risk-model.js';
 
 /**
@@ -89,22 +89,13 @@ export class FieldModelError extends CodedError {
 }
 
 export function loadFieldModel(filePath: string): FieldModel {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(filePath, 'utf8'));
-  } catch (cause) {
-    throw new FieldModelError(filePath, `cannot read: ${(cause as Error).message} (run npm run train)`, {
-      cause,
-    });
-  }
-  const parsed = fieldModelFileSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new FieldModelError(filePath, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, {
-      cause: parsed.error,
-    });
-  }
-  return createFieldModel(parsed.data);
+  return createFieldModel(
+    readModelFile(
+      filePath,
+      fieldModelFileSchema,
+      (message, cause) => new FieldModelError(filePath, message, { cause }),
+    ),
+  );
 }
 
 export { FIELD_CLASSES };

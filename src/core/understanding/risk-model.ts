@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CodedError } from '../coded-error.js';
 import { CRISIS_CATEGORIES, type CrisisCategory } from '../vocabulary.js';
+import { readModelFile } from './model-file.js';
 import { RISK_TIERS, type RiskTier } from './risk-assessment.js';
 
 /**
@@ -92,22 +92,13 @@ export class RiskModelError extends CodedError {
 }
 
 export function loadRiskModel(filePath: string): RiskModel {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(filePath, 'utf8'));
-  } catch (cause) {
-    throw new RiskModelError(filePath, `cannot read: ${(cause as Error).message} (run npm run train)`, {
-      cause,
-    });
-  }
-  const parsed = riskModelFileSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new RiskModelError(filePath, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, {
-      cause: parsed.error,
-    });
-  }
-  return createRiskModel(parsed.data);
+  return createRiskModel(
+    readModelFile(
+      filePath,
+      riskModelFileSchema,
+      (message, cause) => new RiskModelError(filePath, message, { cause }),
+    ),
+  );
 }
 
 export { RISK_TIERS };
