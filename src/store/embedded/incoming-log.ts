@@ -72,8 +72,10 @@ export function prepareIncomingCursor(db: DatabaseSync, log: DatabaseSync): void
   });
 }
 
-function cursorOf(db: DatabaseSync): number {
-  return (db.prepare('SELECT seq FROM incoming_cursor WHERE id = 1').get() as { seq: number }).seq;
+/** Reads the cursor; the statement is prepared once per connection (it runs on every inbox read). */
+function cursorReader(db: DatabaseSync): () => number {
+  const read = db.prepare('SELECT seq FROM incoming_cursor WHERE id = 1');
+  return () => (read.get() as { seq: number }).seq;
 }
 
 /**
@@ -84,8 +86,8 @@ export function inboxWritingToLog(
   inbox: InboxRepository,
   db: DatabaseSync,
   log: DatabaseSync,
-  now: () => number = Date.now,
 ): InboxRepository {
+  const cursorOf = cursorReader(db);
   const append = log.prepare('INSERT INTO incoming (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
   const waitingAfter = log.prepare('SELECT count(*) AS n FROM incoming WHERE seq > ?');
   const prune = log.prepare('DELETE FROM incoming WHERE seq <= ?');
@@ -95,16 +97,16 @@ export function inboxWritingToLog(
     async add(event, key, receivedAt, expiresAt) {
       const doc = newInboxDoc(event, key, receivedAt, expiresAt);
       const { changes } = append.run(event.id, toJson(doc));
-      if (now() - prunedAt >= PRUNE_INTERVAL_MS) {
-        prunedAt = now();
-        prune.run(cursorOf(db));
+      if (Date.now() - prunedAt >= PRUNE_INTERVAL_MS) {
+        prunedAt = Date.now();
+        prune.run(cursorOf());
       }
       // A duplicate here is one still in the log; an older one is dropped when the inbox takes it.
       return changes === 1 ? 'added' : 'duplicate';
     },
     async countByStatus() {
       const counts = await inbox.countByStatus();
-      counts.pending += (waitingAfter.get(cursorOf(db)) as { n: number }).n;
+      counts.pending += (waitingAfter.get(cursorOf()) as { n: number }).n;
       return counts;
     },
   };
@@ -119,26 +121,24 @@ export function inboxReadingLog(
   table: DocTable<InboxDoc>,
   db: DatabaseSync,
   log: DatabaseSync,
-): InboxRepository & { takeIncoming(): number } {
+): InboxRepository {
+  const cursorOf = cursorReader(db);
   const after = log.prepare('SELECT seq, doc FROM incoming WHERE seq > ? ORDER BY seq LIMIT ?');
   const moveCursor = db.prepare('UPDATE incoming_cursor SET seq = ? WHERE id = 1');
-  function takeIncoming(): number {
-    let taken = 0;
+  function takeIncoming(): void {
     for (;;) {
-      const rows = after.all(cursorOf(db), TRANSFER_BATCH) as Array<{ seq: number; doc: string }>;
+      const rows = after.all(cursorOf(), TRANSFER_BATCH) as Array<{ seq: number; doc: string }>;
       const last = rows.at(-1);
-      if (!last) return taken;
+      if (!last) return;
       transaction(db, () => {
         for (const row of rows) table.insert(fromJson<InboxDoc>(row.doc));
         moveCursor.run(last.seq);
       });
-      taken += rows.length;
-      if (rows.length < TRANSFER_BATCH) return taken;
+      if (rows.length < TRANSFER_BATCH) return;
     }
   }
   return {
     ...inbox,
-    takeIncoming,
     async get(id) {
       takeIncoming();
       return inbox.get(id);
