@@ -49,7 +49,8 @@ export function loadUnderstandingContent(root: string): UnderstandingContent {
 
 /**
  * What conversations are made of, read and checked together: locales (complete in every language),
- * the city's config, flows and command words (the dictionaries and models: loadUnderstandingContent). A city's
+ * the city's config, flows and command words (the dictionaries and models come from
+ * loadUnderstandingContent, loaded only by the thread that works conversations out). A city's
  * mistake in any of them throws with the file and the path inside it named, before the service
  * opens its store.
  */
