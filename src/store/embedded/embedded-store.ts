@@ -94,7 +94,9 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
   const synchronous = 'dataDir' in opts ? (opts.synchronous ?? 'normal') : 'normal';
   const { db, created } = openDatabase(file, synchronous);
   try {
-    const store = embeddedStore(db, 'dataDir' in opts);
+    // With a processing thread, that thread's store sweeps expired records; the HTTP thread's need not too.
+    const durable = 'dataDir' in opts;
+    const store = embeddedStore(db, durable, durable && opts.incoming !== 'write');
     if (created) {
       if ('dataDir' in opts) await importNedbData(db, opts.dataDir, store.tables);
       else completeCreation(db);
@@ -173,6 +175,8 @@ export function snapshotEmbeddedStore(dataDir: string, toFile: string): void {
 function embeddedStore(
   db: DatabaseSync,
   durable: boolean,
+  /** Whether this connection deletes expired records every TTL_SWEEP_INTERVAL_MS. */
+  sweeps: boolean,
 ): { store: Store; tables: ImportTargets; inbox: DocTable<InboxDoc> } {
   const inbox = inboxTable(db);
   const outbox = outboxTable(db);
@@ -218,7 +222,7 @@ function embeddedStore(
     statement('DELETE FROM temp.leases WHERE until <= ?').run(now);
   }
   let sweeping: Promise<void> | undefined;
-  const sweep = durable
+  const sweep = sweeps
     ? setInterval(() => {
         // A failed sweep (e.g. a full disk) is tried again next time; reads filter on expiresAt anyway.
         sweeping ??= sweepExpired(Date.now())
