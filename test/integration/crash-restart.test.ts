@@ -60,14 +60,14 @@ describe('kill -9 and restart', () => {
     });
     expect(res.status).toBe(200);
     // LINE has the reply (the token is used) but has not answered when the process dies.
-    await line.until(() => line.deliveredTo(USER_A).length === 1, 20_000, 'the reply to reach LINE');
+    await line.until(() => line.deliveredTo(USER_A).length === 1, 45_000, 'the reply to reach LINE');
     await first.kill('SIGKILL');
     line.behaviour = {};
 
     const second = start();
     await second.url();
     // The restarted service tries the reply again while the token lives; LINE says it is used.
-    await line.until(() => line.refusedReplies.length === 1, 20_000, 'the reply to be retried');
+    await line.until(() => line.refusedReplies.length === 1, 45_000, 'the reply to be retried');
     expect(await second.kill('SIGTERM')).toBe(0);
 
     expect(line.refusedReplies).toEqual([event.replyToken]);
@@ -79,5 +79,5 @@ describe('kill -9 and restart', () => {
     } finally {
       await store.close();
     }
-  }, 60_000);
+  }, 150_000);
 });

@@ -99,7 +99,7 @@ describe.each(backends)('the processing thread, on $name', ({ skip, env: backend
 
     expect(await proc.kill('SIGTERM')).toBe(0);
     expect(proc.output().out).toContain('stopped cleanly');
-  }, 60_000);
+  }, 120_000);
 
   it('with PROCESSING=inline, does the same work on one thread', async () => {
     const proc = start({ PROCESSING: 'inline' });
@@ -110,5 +110,5 @@ describe.each(backends)('the processing thread, on $name', ({ skip, env: backend
     expect(await post(url, [a])).toBe(200);
     await line.until(() => line.deliveredTo(USER_A).length === 1);
     expect(await proc.kill('SIGTERM')).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });

@@ -11,6 +11,9 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...fs, default: { ...fs, readFileSync }, readFileSync };
 });
 
+// Test files share a module cache: import the trainer's reader afresh so that it reads through the
+// stand-in above, not through a copy another file imported before.
+vi.resetModules();
 const { developmentSets, isDevelopmentSet, readFieldExamples } = await import(
   '../../scripts/train/field-examples.js'
 );

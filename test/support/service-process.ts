@@ -32,7 +32,7 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
     exited,
     output,
     async url() {
-      await waitFor(() => out.includes('madoguchi is listening') || child.exitCode !== null, 30_000);
+      await waitFor(() => out.includes('madoguchi is listening') || child.exitCode !== null, 60_000);
       const url = /"url":"(http:[^"]+)"/.exec(out)?.[1];
       if (!url) throw new Error(`the service did not start:\n${out}\n${err}`);
       return url;
@@ -44,7 +44,7 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
   };
 }
 
-export async function waitFor(predicate: () => boolean, ms = 15_000): Promise<void> {
+export async function waitFor(predicate: () => boolean, ms = 45_000): Promise<void> {
   const until = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > until) throw new Error(`timed out after ${ms} ms`);
