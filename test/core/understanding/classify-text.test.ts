@@ -213,6 +213,21 @@ describe('round 8 frames and words in flows/lexicon (ordinary worries that sound
     expect(tier('別居中の夫から「家はわかってる」と連絡が来て、前は殴られていました')).toBe('crisis');
   });
 
+  it('reads a blow that has not happened since as safe_now in every language, unless it was fresh', () => {
+    for (const text of [
+      '数年前に夫に叩かれたことがあるけど、それ以来ありません',
+      '남편이 전에 때렸는데 그 이후로는 없어요',
+      'My partner pushed me once, it has not happened since',
+      'Chồng từng tát em, giờ thì không còn nữa',
+      '他以前打过我一次，后来再也没打过',
+      'Meu marido me bateu uma vez, nunca mais aconteceu',
+    ])
+      expect(frames(text), text).toContain('safe_now');
+    expect(tier('My partner pushed me once, it has not happened since')).toBe('none');
+    expect(tier('My partner hit me last night, it has not happened again')).toBe('crisis');
+    expect(frames("I'm not safe right now")).not.toContain('safe_now');
+  });
+
   it('keeps a struggle that lingers from reading as danger now, but not a danger that is still going on', () => {
     expect(
       frames('I got out of an abusive marriage years ago and am safe now, but I still have nightmares'),
