@@ -171,6 +171,36 @@ describe('blind development set 7 (false alarms near real danger; tuned on: a re
   });
 });
 
+describe("blind development set 8 (a city's ordinary week; tuned on: a regression floor)", () => {
+  const items = readBlindSet('test/fixtures/eval/blind-dev-8.yaml');
+
+  it('is the size and spread the round asks for', () => {
+    expect(items.length).toBe(300);
+    expect(items.filter((i) => i.risk === 'crisis').length).toBe(100);
+    expect(items.filter((i) => i.risk === 'concern').length).toBe(25);
+    expect(items.filter((i) => i.risk === 'none').length).toBe(175);
+    for (const language of LOCALES)
+      expect(
+        items.filter((i) => i.lang === language && i.risk === 'none').length,
+        language,
+      ).toBeGreaterThanOrEqual(19);
+  });
+
+  // Before round 8: crisis→numbers 0.990, crisis→alert 0.960, concern→numbers 0.840, ordinary→ask
+  // 0.029, ordinary→alert 0.080 (14/175: history told as over, questions, news, an idiom), window 0.972.
+  it('keeps the figures reached after tuning', () => {
+    holdsTo(evaluate(understanding, config, items), {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 0.84,
+      ordinaryConcern: 0.03,
+      ordinaryCrisis: 0,
+      windowAccuracy: 0.97,
+      windowAccuracyPerLanguage: 0.93,
+    });
+  });
+});
+
 describe('sealed set, round 7 (false alarms near real danger; measured once after round 7)', () => {
   it('keeps at least what its first sight gave (every crisis alerted; ordinary alerts 0.125)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-7.yaml')), {

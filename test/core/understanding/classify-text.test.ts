@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createRiskAssessor } from '../../../src/core/understanding/assess-risk.js';
 import { createTextClassifier, type Lexicons } from '../../../src/core/understanding/classify-text.js';
 import { lexiconFileSchema } from '../../../src/core/understanding/lexicon-schema.js';
 import { loadUnderstanding } from '../../../src/core/understanding/load-understanding.js';
+import { sharedLinderaMorphAnalyzer } from '../../../src/understanding/lindera-morph-analyzer.js';
 
 /** A small hand-made lexicon, so each behaviour is tested independently of the shipped words. */
 function tinyLexicons(): Lexicons {
@@ -160,5 +162,102 @@ describe('loadUnderstanding', () => {
     expect(messages.map((text) => [understanding.classify(text), understanding.readRisk(text)])).toEqual(
       first,
     );
+  });
+});
+
+describe('round 8 frames and words in flows/lexicon (ordinary worries that sounded like danger)', () => {
+  const understanding = loadUnderstanding(undefined, sharedLinderaMorphAnalyzer());
+  // The dictionaries alone: the statistical detector is tested on the blind sets.
+  const risk = createRiskAssessor({ classifier: understanding });
+  const frames = (text: string) => understanding.readRisk(text).frames;
+  const tier = (text: string) => risk.assessLocally(text).tier;
+
+  it('reads an attempt or violence long ago, told as over, as resolved_past in every language', () => {
+    for (const text of [
+      '20年前に死のうとしたけど、今は元気にやってます',
+      'Ages ago I tried to kill myself but I have been doing well for years',
+      'Faz 12 anos que tentei me matar, hoje estou bem',
+      'Sofri agressão do meu ex no passado, já estou segura',
+      '昔、兄から暴力を受けていました。今は離れて暮らしています',
+    ])
+      expect(frames(text), text).toContain('resolved_past');
+    expect(tier('Ages ago I tried to kill myself but I have been doing well for years')).toBe('none');
+    expect(tier('Faz 12 anos que tentei me matar, hoje estou bem')).toBe('none');
+  });
+
+  it('reads news, a report or a poster seen as fiction_news', () => {
+    for (const text of [
+      'テレビ の ニュース で じさつ の ことを みました',
+      '驿站的海报上写着自杀预防，我看到了',
+      '我刷到一篇关于家暴的报道',
+      'Vi um cartaz sobre suicídio no metrô',
+      'I saw a poster about suicide prevention at the station',
+      '뉴스에서 가정폭력 기사를 봤어요',
+    ])
+      expect(frames(text), text).toContain('fiction_news');
+  });
+
+  it('lowers "is this DV?" about control to no alert, and keeps a blow told with it', () => {
+    expect(tier('夫が私の財布を毎日見る。これってDVですか')).not.toBe('crisis');
+    expect(tier('老公不让我用手机，这算家暴吗')).not.toBe('crisis');
+    expect(tier('My boyfriend reads all my messages. Is this abuse?')).not.toBe('crisis');
+    expect(tier('夫に毎晩殴られています。これってDVですか')).toBe('crisis');
+  });
+
+  it('reads a separation or "safe" said plainly as safe_now, but not a separated partner named as a threat', () => {
+    expect(frames('전에 남편한테 맞았어요. 지금은 이혼해서 안전한데 이야기하고 싶어요')).toContain(
+      'safe_now',
+    );
+    expect(tier('전에 남편한테 맞았어요. 지금은 이혼해서 안전한데 이야기하고 싶어요')).toBe('none');
+    expect(frames('DVで今は別居中です。保険証の手続きをしたい')).toContain('safe_now');
+    expect(tier('別居中の夫から「家はわかってる」と連絡が来て、前は殴られていました')).toBe('crisis');
+  });
+
+  it('reads a blow that has not happened since as safe_now in every language, unless it was fresh', () => {
+    for (const text of [
+      '数年前に夫に叩かれたことがあるけど、それ以来ありません',
+      '남편이 전에 때렸는데 그 이후로는 없어요',
+      'My partner pushed me once, it has not happened since',
+      'Chồng từng tát em, giờ thì không còn nữa',
+      '他以前打过我一次，后来再也没打过',
+      'Meu marido me bateu uma vez, nunca mais aconteceu',
+    ])
+      expect(frames(text), text).toContain('safe_now');
+    expect(tier('My partner pushed me once, it has not happened since')).toBe('none');
+    expect(tier('My partner hit me last night, it has not happened again')).toBe('crisis');
+    expect(frames("I'm not safe right now")).not.toContain('safe_now');
+  });
+
+  it('keeps a struggle that lingers from reading as danger now, but not a danger that is still going on', () => {
+    expect(
+      frames('I got out of an abusive marriage years ago and am safe now, but I still have nightmares'),
+    ).not.toContain('present');
+    expect(frames('He still hits me')).toContain('present');
+  });
+
+  it('does not alert on an imagined collapse, a toddler who hits, an idiom or a campaign name', () => {
+    expect(tier('一人暮らしなので、もし家で倒れたらと思うと不安です')).not.toBe('crisis');
+    expect(tier('2歳の息子がイヤイヤ期で叩いてくるので疲れます')).not.toBe('crisis');
+    expect(tier('Bài tập nhiều quá, khó muốn chết luôn haha')).toBe('none');
+    expect(tier('自殺予防週間のポスターの意味を教えて')).not.toBe('crisis');
+  });
+
+  it('alerts on a carer ending it together with the person cared for, and on a threat to come tonight', () => {
+    for (const text of [
+      '치매 아빠 간병에 지쳤어요. 아빠랑 같이 세상을 떠나려고 해요',
+      '照顾老年痴呆的爸爸太累了，熬不下去了，想带着爸爸一起走',
+      'Caring for my mum with dementia, I want to end it together tonight',
+      '認知症の母の介護に疲れました。今夜母と一緒に終わりにします',
+      'Bọn cho vay nói đêm nay sẽ đến nhà xử lý em',
+      'The loan sharks said they are coming for me tonight, they know where I live',
+      'O agiota disse que hoje à noite vem me pegar, sabe onde eu moro',
+      '讨债的说今晚来找我，知道我住哪',
+      '사채업자가 오늘 밤 집으로 찾아온다고 했어요',
+    ])
+      expect(tier(text), text).toBe('crisis');
+  });
+
+  it('alerts on an old person hit in a care home, written in hiragana', () => {
+    expect(tier('しせつ の ひと が おばあさん を たたいて いました')).toBe('crisis');
   });
 });
