@@ -201,6 +201,20 @@ describe("blind development set 8 (a city's ordinary week; tuned on: a regressio
   });
 });
 
+describe("sealed set, round 8 (a city's ordinary week; measured once after round 8)", () => {
+  it('keeps at least what its first sight gave (ordinary alerts 0.029, crisis alerted 0.970)', () => {
+    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-8.yaml')), {
+      crisisReachNumbers: 0.99,
+      crisisReachCrisis: 0.97,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.023,
+      ordinaryCrisis: 0.029,
+      windowAccuracy: 0.93,
+      windowAccuracyPerLanguage: 0.82,
+    });
+  });
+});
+
 describe('sealed set, round 7 (false alarms near real danger; measured once after round 7)', () => {
   it('keeps at least what its first sight gave (every crisis alerted; ordinary alerts 0.125)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-7.yaml')), {
