@@ -59,6 +59,22 @@ describe('the embedded store shared by an HTTP thread and a processing thread', 
     expect(await processor.inbox.countByStatus()).toMatchObject({ pending: 1, done: 1 });
   });
 
+  it('takes events that arrive after a read that found the log empty or taken', async () => {
+    const edge = await openAs('write');
+    const processor = await openAs('read');
+    const t0 = new Date('2026-11-30T10:00:00Z');
+    // Nothing yet: the processor reads the log and finds nothing (then skips it while it stands still).
+    expect(await processor.inbox.oldestPending('line:Ua')).toBeNull();
+    expect(await processor.inbox.oldestPending('line:Ua')).toBeNull();
+    await add(edge, textEvent('e1', 'Ua', 'one', t0));
+    expect((await processor.inbox.oldestPending('line:Ua'))?.id).toBe('e1');
+    await processor.inbox.markDone('e1', new Date());
+    expect(await processor.inbox.oldestPending('line:Ua')).toBeNull();
+    await add(edge, textEvent('e2', 'Ua', 'two', new Date(t0.getTime() + 1)));
+    expect(await processor.inbox.dueKeys(new Date(Date.now() + 60_000), 10)).toEqual(['line:Ua']);
+    expect((await processor.inbox.oldestPending('line:Ua'))?.id).toBe('e2');
+  });
+
   it('drops a redelivery of an event already taken into the inbox', async () => {
     const edge = await openAs('write');
     const processor = await openAs('read');

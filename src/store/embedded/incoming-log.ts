@@ -125,17 +125,24 @@ export function inboxReadingLog(
   const cursorOf = cursorReader(db);
   const after = log.prepare('SELECT seq, doc FROM incoming WHERE seq > ? ORDER BY seq LIMIT ?');
   const moveCursor = db.prepare('UPDATE incoming_cursor SET seq = ? WHERE id = 1');
+  // SQLite counts the commits other connections make to the log: while the count stands still,
+  // nothing new has come in since everything was taken, and the log is not read at all.
+  const logVersion = log.prepare('PRAGMA data_version');
+  let takenUpTo: unknown;
   function takeIncoming(): void {
+    const version = (logVersion.get() as { data_version: number }).data_version;
+    if (version === takenUpTo) return;
     for (;;) {
       const rows = after.all(cursorOf(), TRANSFER_BATCH) as Array<{ seq: number; doc: string }>;
       const last = rows.at(-1);
-      if (!last) return;
-      transaction(db, () => {
-        for (const row of rows) table.insert(fromJson<InboxDoc>(row.doc));
-        moveCursor.run(last.seq);
-      });
-      if (rows.length < TRANSFER_BATCH) return;
+      if (last)
+        transaction(db, () => {
+          for (const row of rows) table.insert(fromJson<InboxDoc>(row.doc));
+          moveCursor.run(last.seq);
+        });
+      if (rows.length < TRANSFER_BATCH) break;
     }
+    takenUpTo = version;
   }
   return {
     ...inbox,
