@@ -46,25 +46,24 @@ export function embeddedInbox(inbox: DocTable<InboxDoc>): InboxRepository {
       return doc && inboxFromDoc(doc);
     },
     async dueKeys(now, limit) {
-      // The due pending events, straight from the partial index of pending events (the planner is
-      // told, since `IS NOT NULL` alone does not make it pick a partial index), then each
-      // conversation's oldest one in one pass: cheaper than SQLite's sort of a handful of rows.
+      // The due pending events in inbox order, straight from the partial index that keeps them in
+      // that order (the planner is told: `IS NOT NULL` alone does not make it pick a partial index);
+      // a conversation's first row is its oldest due event. Reading stops at `limit` conversations,
+      // so a poll costs what it returns, not the backlog behind it.
+      const keys = new Set<string>();
+      if (limit <= 0) return [];
       const due = inbox
         .statement(
-          `SELECT pending_key AS key, occurred_at AS occurredAt, sequence, received_at AS receivedAt
-           FROM inbox INDEXED BY inbox_pending
-           WHERE pending_key IS NOT NULL AND next_attempt_at <= ? AND expires_at > ?`,
+          `SELECT pending_key AS key FROM inbox INDEXED BY inbox_pending_order
+           WHERE pending_key IS NOT NULL AND next_attempt_at <= ? AND expires_at > ?
+           ORDER BY ${INBOX_ORDER}`,
         )
-        .all(now.getTime(), now.getTime()) as InboxOrderFields[];
-      const oldest = new Map<string, InboxOrderFields>();
+        .iterate(now.getTime(), now.getTime()) as IterableIterator<{ key: string }>;
       for (const row of due) {
-        const seen = oldest.get(row.key);
-        if (!seen || compareInboxOrder(row, seen) < 0) oldest.set(row.key, row);
+        keys.add(row.key);
+        if (keys.size === limit) break;
       }
-      return [...oldest.values()]
-        .sort(compareInboxOrder)
-        .slice(0, limit)
-        .map((r) => r.key);
+      return [...keys];
     },
     async oldestPending(key) {
       const doc = inbox.one(
@@ -116,16 +115,4 @@ export function embeddedInbox(inbox: DocTable<InboxDoc>): InboxRepository {
       return counts;
     },
   };
-}
-
-interface InboxOrderFields {
-  key: string;
-  occurredAt: number;
-  sequence: number;
-  receivedAt: number;
-}
-
-/** The inbox order (occurredAt, then sequence, then receivedAt), as INBOX_ORDER sorts. */
-function compareInboxOrder(a: InboxOrderFields, b: InboxOrderFields): number {
-  return a.occurredAt - b.occurredAt || a.sequence - b.sequence || a.receivedAt - b.receivedAt;
 }

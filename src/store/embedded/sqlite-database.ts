@@ -130,6 +130,7 @@ CREATE TABLE IF NOT EXISTS inbox (
   received_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, redacted INTEGER NOT NULL, doc TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS inbox_pending ON inbox (pending_key, occurred_at, sequence, received_at) WHERE pending_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS inbox_pending_order ON inbox (occurred_at, sequence, received_at) WHERE pending_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS inbox_key ON inbox (key, occurred_at);
 CREATE INDEX IF NOT EXISTS inbox_status ON inbox (status, expires_at);
 CREATE INDEX IF NOT EXISTS inbox_expires ON inbox (expires_at);
