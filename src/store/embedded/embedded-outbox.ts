@@ -74,11 +74,12 @@ export function embeddedOutbox(outbox: DocTable<OutboxDoc>): OutboxRepository {
       return doc && outboxFromDoc(doc);
     },
     async dueAddresses(now, limit) {
-      // The due pending items in sequence order, from the partial index of pending items; the
-      // first `limit` recipients met are the ones whose first due item is oldest.
+      // The due pending items in sequence order, from the partial index that keeps pending items in
+      // that order (no sort of the whole backlog); the first `limit` recipients met are the ones
+      // whose first due item is oldest, and reading stops there.
       const due = outbox
         .statement(
-          `SELECT channel, address, sequence FROM outbox INDEXED BY outbox_pending
+          `SELECT channel, address, sequence FROM outbox INDEXED BY outbox_pending_order
            WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY sequence`,
         )
         .iterate(now.getTime()) as Iterable<{ channel: ChannelName; address: string }>;

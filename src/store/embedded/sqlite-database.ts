@@ -140,6 +140,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   sequence INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, expires_at INTEGER, doc TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (channel, address, sequence, next_attempt_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS outbox_pending_order ON outbox (sequence, next_attempt_at, channel, address) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS outbox_address ON outbox (address);
 CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status);
 CREATE INDEX IF NOT EXISTS outbox_expires ON outbox (expires_at) WHERE expires_at IS NOT NULL;
