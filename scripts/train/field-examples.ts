@@ -34,8 +34,7 @@ export const EVAL_DIR = 'test/fixtures/eval';
 export const LEXICON_DIR = 'flows/lexicon';
 
 /**
- * The development sets the committed field model learnt from (rounds 1–6, 8 and 9; set 7 was written
- * for risk). Named, not globbed, so
+ * The development sets the committed field model learnt from (rounds 1–6). Named, not globbed, so
  * that `npm run train:fields` gives the committed model byte for byte; a round that retrains the
  * field model adds its set here.
  */
@@ -46,8 +45,6 @@ export const FIELD_DEVELOPMENT_SETS = [
   'blind-dev-4.yaml',
   'blind-dev-5.yaml',
   'blind-dev-6.yaml',
-  'blind-dev-8.yaml',
-  'blind-dev-9.yaml',
 ];
 
 /** A file the trainers may learn from: a development set, never a sealed one. */
