@@ -201,6 +201,38 @@ describe("blind development set 8 (a city's ordinary week; tuned on: a regressio
   });
 });
 
+describe('blind development set 9 (situations told without naming the service; tuned on: a regression floor)', () => {
+  const items = readBlindSet('test/fixtures/eval/blind-dev-9.yaml');
+
+  it('is the size and spread the round asks for', () => {
+    expect(items.length).toBe(280);
+    expect(items.filter((i) => i.risk === 'crisis').length).toBe(30);
+    expect(items.filter((i) => i.risk === 'concern').length).toBe(15);
+    expect(items.filter((i) => i.risk === 'none').length).toBe(235);
+    for (const language of LOCALES)
+      expect(
+        items.filter((i) => i.lang === language && i.risk === 'none' && i.field !== undefined).length,
+        language,
+      ).toBeGreaterThanOrEqual(30);
+  });
+
+  // Before round 9: crisis→numbers 1.000, crisis→alert 1.000, concern→numbers 1.000, ordinary→ask
+  // 0.119, ordinary→alert 0.060, window 0.834 (en 0.733, ja-easy 0.767, ja 0.806, pt-BR 0.833; elderly
+  // 0.611). With the field model trained without it (held out): window 0.839. A field model trained
+  // with sets 8 and 9 reached 1.000 here but lost two sealed floors, so it was not kept.
+  it('keeps the figures reached after tuning', () => {
+    holdsTo(evaluate(understanding, config, items), {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.12,
+      ordinaryCrisis: 0.043,
+      windowAccuracy: 0.97,
+      windowAccuracyPerLanguage: 0.86,
+    });
+  });
+});
+
 describe("sealed set, round 8 (a city's ordinary week; measured once after round 8)", () => {
   it('keeps at least what its first sight gave (ordinary alerts 0.029, crisis alerted 0.970)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-8.yaml')), {

@@ -261,3 +261,65 @@ describe('round 8 frames and words in flows/lexicon (ordinary worries that sound
     expect(tier('しせつ の ひと が おばあさん を たたいて いました')).toBe('crisis');
   });
 });
+
+describe('round 9 words in flows/lexicon (situations told without naming the service)', () => {
+  // The dictionaries alone, by field (each field is one window) and by tier.
+  const understanding = loadUnderstanding(undefined, sharedLinderaMorphAnalyzer());
+  const risk = createRiskAssessor({ classifier: understanding });
+  const fields = (text: string) => understanding.classify(text).fields;
+  const tier = (text: string) => risk.assessLocally(text).tier;
+
+  it.each([
+    ['祖父が散歩に出ると道がわからなくなって帰ってこられない', 'elderly'],
+    ['湯船から一人で出るのが大変になってきました', 'elderly'],
+    ['My mother left the stove on again yesterday and I worry about her', 'elderly'],
+    ['i am 83 and the stairs and the bathtub are getting hard', 'elderly'],
+    ['我妈最近经常忘关火，还迷路过一次', 'elderly'],
+    ['어머니가 가스불을 켜 놓고 자꾸 잊으세요', 'elderly'],
+    ['Bố tôi hay quên, hôm qua bị lạc đường', 'elderly'],
+    ['Minha avó se perdeu no mercado semana passada', 'elderly'],
+    ['うつ病で休職していましたが、少しずつ働ける場所を探しています', 'disability'],
+    ['I have bipolar disorder and want to go back to work slowly', 'disability'],
+    ['My sister uses a wheelchair and there is no elevator in our building', 'disability'],
+    ['儿子坐不住，老师说可能是多动，去哪里检查好', 'disability'],
+    ['우울증이 있는데 다시 일하고 싶어요', 'disability'],
+    ['Em bị trầm cảm, muốn tìm việc làm lại', 'disability'],
+    ['Tenho depressão e quero voltar a trabalhar', 'disability'],
+    ['Since I retired I have nobody to talk to', 'isolation'],
+    ['Desde que me aposentei fico em casa sem falar com ninguem', 'isolation'],
+    ['引っ越してきて友達もいなくて、毎日一人きりです', 'isolation'],
+    ['公司裁员了，积蓄只够两个月', 'livelihood'],
+  ])('reads %s as %s first', (text, field) => {
+    expect(fields(text)[0]).toBe(field);
+  });
+
+  it('does not read a parent raising a child alone, or a partner out of reach, as a neighbour observation', () => {
+    expect(
+      understanding.classify('ひとりで子どもを育てています。仕事の間、子どもを見てくれる人がいません')
+        .observations,
+    ).toEqual([]);
+    expect(understanding.classify('妊娠しました。彼と連絡が取れなくなりました').observations).toEqual([]);
+    expect(understanding.classify('近所の子が一人で夜遅くまで外にいる').observations).toContain(
+      'child_alone',
+    );
+  });
+
+  it('reads violence that has stopped as safe_now in every language, and keeps it fresh or going on a crisis', () => {
+    for (const text of [
+      '예전에 남편이 때렸는데 지금은 안 때리지만 말이 심해요',
+      'Chồng em từng đánh em, giờ thì không nữa',
+      'Ele me empurrou uma vez, agora parou',
+      '他以前打过我，现在不打了',
+      'He hit me a few times years ago. It stopped after counselling.',
+    ])
+      expect(understanding.readRisk(text).frames, text).toContain('safe_now');
+    expect(tier('Chồng em từng đánh em, giờ thì không nữa')).toBe('none');
+    expect(tier('He used to hit me. It stopped for a while but last night he hit me again.')).toBe('crisis');
+    expect(tier('Ele parou um tempo mas ontem me bateu de novo')).toBe('crisis');
+  });
+
+  it('does not read not wanting to go to school or work, in hiragana, as not wanting to live', () => {
+    expect(tier('むすめ が がっこう に いきたくない と いいます')).not.toBe('crisis');
+    expect(tier('もう いきたくない。 しにたい')).toBe('crisis');
+  });
+});
