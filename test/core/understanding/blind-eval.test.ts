@@ -233,6 +233,20 @@ describe('blind development set 9 (situations told without naming the service; t
   });
 });
 
+describe('sealed set, round 9 (routing told as situations; measured once after round 9)', () => {
+  it('keeps at least what its first sight gave (window 0.886, pt-BR 0.800; ordinary alerts 0.064)', () => {
+    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-9.yaml')), {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 0.96,
+      concernReachNumbers: 0.93,
+      ordinaryConcern: 0.09,
+      ordinaryCrisis: 0.064,
+      windowAccuracy: 0.88,
+      windowAccuracyPerLanguage: 0.8,
+    });
+  });
+});
+
 describe("sealed set, round 8 (a city's ordinary week; measured once after round 8)", () => {
   it('keeps at least what its first sight gave (ordinary alerts 0.029, crisis alerted 0.970)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-8.yaml')), {
