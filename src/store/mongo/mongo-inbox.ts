@@ -29,25 +29,24 @@ export function mongoInbox(inbox: Collection<InboxDoc>): InboxRepository {
       return doc && inboxFromDoc(doc);
     },
     async dueKeys(now, limit) {
-      const rows = await inbox
-        .aggregate<{ _id: string }>([
-          {
-            $match: { status: 'pending', nextAttemptAt: { $lte: now }, ...NOT_REDACTED, ...notExpired(now) },
-          },
-          { $sort: inboxOrder },
-          {
-            $group: {
-              _id: '$key',
-              occurredAt: { $first: '$event.occurredAt' },
-              sequence: { $first: '$event.sequence' },
-              receivedAt: { $first: '$receivedAt' },
-            },
-          },
-          { $sort: { occurredAt: 1, sequence: 1, receivedAt: 1, _id: 1 } },
-          { $limit: limit },
-        ])
-        .toArray();
-      return rows.map((r) => r._id);
+      // The due pending events in inbox order, read from the index that keeps pending events in that
+      // order; a conversation's first event is its oldest due one. Reading stops at `limit`
+      // conversations, so a poll costs what it returns, not the backlog behind it.
+      const keys = new Set<string>();
+      if (limit <= 0) return [];
+      const due = inbox.find(
+        { status: 'pending', nextAttemptAt: { $lte: now }, ...NOT_REDACTED, ...notExpired(now) },
+        { sort: { ...inboxOrder, key: 1 }, projection: { key: 1 }, batchSize: Math.max(limit * 4, 16) },
+      );
+      try {
+        for await (const doc of due) {
+          keys.add(doc.key);
+          if (keys.size === limit) break;
+        }
+      } finally {
+        await due.close();
+      }
+      return [...keys];
     },
     async oldestPending(key) {
       const doc = await inbox.findOne(

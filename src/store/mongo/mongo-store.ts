@@ -61,16 +61,18 @@ const ttl = { expiresAt: 1 } as const;
 
 async function createIndexes(db: Db): Promise<void> {
   await Promise.all([
-    db
-      .collection('inbox')
-      .createIndexes([
-        { key: { key: 1, status: 1, 'event.occurredAt': 1, 'event.sequence': 1, receivedAt: 1 } },
-        { key: { status: 1, nextAttemptAt: 1 } },
-        { key: ttl, expireAfterSeconds: 0 },
-      ]),
+    db.collection('inbox').createIndexes([
+      { key: { key: 1, status: 1, 'event.occurredAt': 1, 'event.sequence': 1, receivedAt: 1 } },
+      { key: { status: 1, nextAttemptAt: 1 } },
+      // Due conversations in inbox order: a poll walks this index and stops at its limit.
+      { key: { status: 1, 'event.occurredAt': 1, 'event.sequence': 1, receivedAt: 1, key: 1 } },
+      { key: ttl, expireAfterSeconds: 0 },
+    ]),
     db.collection('outbox').createIndexes([
       { key: { channel: 1, address: 1, status: 1, sequence: 1 } },
       { key: { status: 1, nextAttemptAt: 1 } },
+      // Due recipients in sequence order: a poll walks this index and stops at its limit.
+      { key: { status: 1, sequence: 1 } },
       // Only done items carry expiresAt; pending ones are never removed.
       { key: ttl, expireAfterSeconds: 0 },
     ]),
