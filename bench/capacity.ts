@@ -387,3 +387,46 @@ export async function runCapacity(o: CapacityOptions): Promise<void> {
     await lineApi.stop();
   }
 }
+
+/**
+ * Memory and start time alone (`npm run bench -- --only=memory`): the service started on data
+ * directories of each size, with the goals the capacity issue sets (10,000 residents in < 300 MB;
+ * 100,000 start in < 10 s with memory that does not grow with them).
+ */
+export async function runMemory(memoryResidents: number[]): Promise<void> {
+  const lineApi = await startServerProcess('fake-line-api');
+  try {
+    const memory = await measureMemory(lineApi.port, {
+      rounds: 0,
+      phaseSeconds: 0,
+      residents: 0,
+      burstSeconds: 0,
+      burstRate: 0,
+      burstResidents: 0,
+      memoryResidents,
+    });
+    console.log('\nMemory and start time: the service started on a data directory of each size');
+    console.log('| residents | start until the first answer (s) | RSS after it (MB) |');
+    console.log('| --- | --- | --- |');
+    for (const mem of memory)
+      console.log(
+        `| ${mem.residents.toLocaleString('en-US')} | ${f(mem.startSeconds, 2)} | ${f(mem.rssMb, 0)} |`,
+      );
+    const at = (n: number) => memory.find((m) => m.residents === n);
+    const smallest = memory[0];
+    const largest = memory.at(-1);
+    const goals: string[] = [];
+    const tenThousand = at(10_000);
+    if (tenThousand) goals.push(`10,000 residents < 300 MB (${tenThousand.rssMb < 300 ? 'met' : 'NOT met'})`);
+    const hundredThousand = at(100_000);
+    if (hundredThousand)
+      goals.push(`100,000 residents start < 10 s (${hundredThousand.startSeconds < 10 ? 'met' : 'NOT met'})`);
+    if (smallest && largest && largest !== smallest)
+      goals.push(
+        `RSS from ${smallest.residents.toLocaleString('en-US')} to ${largest.residents.toLocaleString('en-US')} residents: ${f(largest.rssMb - smallest.rssMb, 0)} MB more`,
+      );
+    console.log(`\ngoals: ${goals.join('; ')}`);
+  } finally {
+    await lineApi.stop();
+  }
+}

@@ -1,9 +1,10 @@
 /**
  * npm run bench [-- --quick]: the understanding step, the capacity of the LINE path (madoguchi
  * against a bare HMAC-verifying Express app, alternating rounds, medians), and the Slack handoff.
+ * `-- --only=understanding|capacity|memory|handoff` runs one part (memory: start time and RSS alone).
  * --quick: fewer and shorter rounds and a shorter burst (a few minutes); the full run takes longer.
  */
-import { runCapacity } from './capacity.js';
+import { runCapacity, runMemory } from './capacity.js';
 import { measureHandoff } from './handoff.js';
 import { measureUnderstanding, printUnderstanding } from './understanding.js';
 
@@ -35,6 +36,9 @@ if (!only || only === 'capacity')
           memoryResidents: [1_000, 10_000, 100_000],
         },
   );
+
+// Memory and start time alone, at the full bench's sizes (the capacity run measures them too).
+if (only === 'memory') await runMemory(quick ? [1_000, 10_000] : [1_000, 10_000, 100_000]);
 
 if (!only || only === 'handoff') {
   const fmt = (n: number, digits = 1) => n.toFixed(digits);
