@@ -195,7 +195,7 @@ interface MemoryFigures {
  * Grows a data directory recorded with `seeded` residents to `residents` by copying each record
  * under new resident ids, the way residents' conversations would pile up over months.
  */
-function growDataDir(from: string, to: string, seeded: number, residents: number): void {
+export function growDataDir(from: string, to: string, seeded: number, residents: number): void {
   mkdirSync(to, { recursive: true });
   const file = path.join(to, DATABASE_FILE);
   const source = new DatabaseSync(path.join(from, DATABASE_FILE), { readOnly: true });
