@@ -78,6 +78,10 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
     await quickReply(page, '近所・知人の心配').click();
     await quickReply(page, 'ごみがたまっている').click();
     await quickReply(page, '✓ ごみがたまっている').waitFor();
+    // The quick replies shorten the chat log; the newest message is still scrolled fully into view.
+    await expect
+      .poll(() => chat(page).evaluate((log) => log.scrollHeight - log.scrollTop - log.clientHeight))
+      .toBeLessThanOrEqual(1);
     await quickReply(page, 'これで決定').click();
     await chat(page).getByText('気づいたことを', { exact: false }).waitFor();
     await page.fill('#composer-input', OBSERVATION);

@@ -136,9 +136,10 @@ export class ResidentPane {
     if (nodes.length === 0)
       nodes.push(el('p', { className: 'chat-empty', text: t('playground.resident.empty') }));
     this.log.replaceChildren(...nodes);
-    this.log.scrollTop = this.log.scrollHeight;
     const last = entries.at(-1);
     this.renderQuickReplies(last?.from === 'bot' ? last.quickReplies : []);
+    // After the quick replies: showing them shortens the log, and the newest message must stay in view.
+    this.log.scrollTop = this.log.scrollHeight;
   }
 
   renderQuickReplies(replies) {
