@@ -365,7 +365,9 @@ describe('round 10 words in flows/lexicon (disability told as daily life; calm q
   });
 
   it('reads past blows with insults said daily as over, and a blow tonight still as a crisis', () => {
-    expect(tier('以前は殴られたこともあったけど、今はないです。毎日「のろま」と言われるのがつらい')).toBe('none');
+    expect(tier('以前は殴られたこともあったけど、今はないです。毎日「のろま」と言われるのがつらい')).toBe(
+      'none',
+    );
     expect(tier('夫に今夜も殴られました')).toBe('crisis');
     expect(tier('He hit me again tonight, I am not safe')).toBe('crisis');
   });
