@@ -351,6 +351,16 @@ describe('round 10 words in flows/lexicon (disability told as daily life; calm q
     ['Depois do AVC minha mão esquerda não mexe, quero voltar a trabalhar', 'disability'],
     ['車椅子で、玄関に段差があって一人で外に出られません', 'disability'],
     ['Uso cadeira de rodas e no prédio não tem rampa', 'disability'],
+    ['おとうさんが よる そとに でて、 いえに かえれなく なります', 'elderly'],
+    ['おばあちゃんは もう ひとりで あるけません', 'elderly'],
+    ['にほんに きて、 ずっと ひとり です。 はなす ひとが いません', 'isolation'],
+    ["I haven't talked to anyone in days since I moved here", 'isolation'],
+    ["My sister's husband took her passport and will not let her see her friends", 'violence'],
+    ['爸爸退休后整天躺着，想找个白天能去的地方', 'elderly'],
+    ['시댁 식구들이 저한테 폭언을 하고 못 나가게 해요', 'violence'],
+    ['쌀이 다 떨어졌어요, 월급날까지 아직 멀었어요', 'livelihood'],
+    ['Tôi nợ thẻ tín dụng, tháng này không trả nổi', 'livelihood'],
+    ['我妈出门老是走丢，邻居送回来好几次了', 'elderly'],
   ])('reads %s as %s first', (text, field) => {
     expect(fields(text)[0]).toBe(field);
   });
