@@ -226,9 +226,43 @@ describe('blind development set 9 (situations told without naming the service; t
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
       ordinaryConcern: 0.12,
-      ordinaryCrisis: 0.043,
+      // 0.043 after round 9; 0.038 (9 of 235) after round 10 (a shelter question with danger denied)
+      ordinaryCrisis: 0.039,
       windowAccuracy: 0.97,
       windowAccuracyPerLanguage: 0.86,
+    });
+  });
+});
+
+describe('blind development set 10 (disability and calm partner control told as situations; tuned on: a regression floor)', () => {
+  const items = readBlindSet('test/fixtures/eval/blind-dev-10.yaml');
+
+  it('is the size and spread the round asks for', () => {
+    expect(items.length).toBe(280);
+    expect(items.filter((i) => i.risk === 'crisis').length).toBe(30);
+    expect(items.filter((i) => i.risk === 'concern').length).toBe(15);
+    expect(items.filter((i) => i.risk === 'none').length).toBe(235);
+    for (const language of LOCALES) {
+      const routed = items.filter((i) => i.lang === language && i.risk === 'none' && i.field !== undefined);
+      expect(routed.length, language).toBeGreaterThanOrEqual(30);
+      expect(routed.filter((i) => i.field === 'disability').length, language).toBeGreaterThanOrEqual(7);
+      expect(routed.filter((i) => i.field === 'violence').length, language).toBeGreaterThanOrEqual(7);
+    }
+  });
+
+  // Before round 10: crisis→numbers 1.000, crisis→alert 1.000, concern→numbers 0.933, ordinary→ask
+  // 0.111, ordinary→alert 0.064, window 0.881 (en 0.833, ja-easy 0.833, ko 0.867, zh 0.867; disability
+  // 0.694). Held out (field model trained on sets 1-9 without set 10, before the round's words): window
+  // 0.986, ordinary→alert 0.043. After, committed field model: window 1.000 in every language. The committed field model was kept (not retrained this round).
+  it('keeps the figures reached after tuning', () => {
+    holdsTo(evaluate(understanding, config, items), {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 0.93,
+      ordinaryConcern: 0.103,
+      ordinaryCrisis: 0.043,
+      windowAccuracy: 1,
+      windowAccuracyPerLanguage: 1,
     });
   });
 });

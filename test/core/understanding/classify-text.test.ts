@@ -323,3 +323,69 @@ describe('round 9 words in flows/lexicon (situations told without naming the ser
     expect(tier('もう いきたくない。 しにたい')).toBe('crisis');
   });
 });
+
+describe('round 10 words in flows/lexicon (disability told as daily life; calm questions about shelters)', () => {
+  const understanding = loadUnderstanding(undefined, sharedLinderaMorphAnalyzer());
+  const risk = createRiskAssessor({ classifier: understanding });
+  const fields = (text: string) => understanding.classify(text).fields;
+  const tier = (text: string) => risk.assessLocally(text).tier;
+
+  it.each([
+    ['人混みに行くとパニックになって、どの仕事も長続きしません', 'disability'],
+    ['He gets panic attacks in crowds and cannot keep a job for long', 'disability'],
+    ['사람이 많은 곳에서 공황이 와서 직장을 못 다녀요', 'disability'],
+    ['一到人多的地方就恐慌，工作干不长', 'disability'],
+    ['Cứ chỗ đông là hoảng, bỏ việc mấy lần rồi', 'disability'],
+    ['Tenho crise de ansiedade com muita gente e não consigo manter um emprego', 'disability'],
+    ['兄が誰もいないのに悪口を言われていると言い、病院は嫌がります', 'disability'],
+    ['My brother hears voices but refuses any treatment', 'disability'],
+    ['엄마가 환청이 있는데 정신과는 싫대요', 'disability'],
+    ['我爸总说有人要害他，又不肯去医院', 'disability'],
+    ['Anh tôi bị ảo giác mà không chịu đi khám', 'disability'],
+    ['Meu pai ouve vozes e não aceita tratamento', 'disability'],
+    ['脳梗塞のあと左手が動かなくなり、仕事に戻れるか不安です', 'disability'],
+    ['After a stroke my left hand is weak and I cannot use it, I want to get back to work', 'disability'],
+    ['뇌경색 후 왼손 마비가 와서 취업이 걱정이에요', 'disability'],
+    ['中风以后左手动不了，还想找工作', 'disability'],
+    ['Sau tai biến chân tay bị liệt, muốn tìm việc làm', 'disability'],
+    ['Depois do AVC minha mão esquerda não mexe, quero voltar a trabalhar', 'disability'],
+    ['車椅子で、玄関に段差があって一人で外に出られません', 'disability'],
+    ['Uso cadeira de rodas e no prédio não tem rampa', 'disability'],
+    ['おとうさんが よる そとに でて、 いえに かえれなく なります', 'elderly'],
+    ['おばあちゃんは もう ひとりで あるけません', 'elderly'],
+    ['にほんに きて、 ずっと ひとり です。 はなす ひとが いません', 'isolation'],
+    ["I haven't talked to anyone in days since I moved here", 'isolation'],
+    ["My sister's husband took her passport and will not let her see her friends", 'violence'],
+    ['爸爸退休后整天躺着，想找个白天能去的地方', 'elderly'],
+    ['시댁 식구들이 저한테 폭언을 하고 못 나가게 해요', 'violence'],
+    ['쌀이 다 떨어졌어요, 월급날까지 아직 멀었어요', 'livelihood'],
+    ['Tôi nợ thẻ tín dụng, tháng này không trả nổi', 'livelihood'],
+    ['我妈出门老是走丢，邻居送回来好几次了', 'elderly'],
+  ])('reads %s as %s first', (text, field) => {
+    expect(fields(text)[0]).toBe(field);
+  });
+
+  it.each([
+    'What is a shelter like? Asking in general, I am not in danger right now.',
+    '쉼터는 어떤 곳인가요? 지금 위험한 건 아니에요',
+    'Nhà tạm lánh như thế nào ạ? Em không bị nguy hiểm',
+    'Como funciona o abrigo? Só quero saber, não estou em perigo',
+  ])('does not alert staff for a calm question about shelters: %s', (text) => {
+    expect(tier(text)).toBe('none');
+  });
+
+  it('reads past blows with insults said daily as over, and a blow tonight still as a crisis', () => {
+    expect(tier('以前は殴られたこともあったけど、今はないです。毎日「のろま」と言われるのがつらい')).toBe(
+      'none',
+    );
+    expect(tier('夫に今夜も殴られました')).toBe('crisis');
+    expect(tier('He hit me again tonight, I am not safe')).toBe('crisis');
+  });
+
+  it('keeps a stroke happening now a medical crisis while a stroke told as before is not', () => {
+    expect(tier('아버지가 뇌졸중으로 지금 쓰러졌어요')).toBe('crisis');
+    expect(tier('뇌졸중 후에 손을 못 써요. 일하고 싶어요')).not.toBe('crisis');
+    expect(tier('Bố tôi đang bị đột quỵ')).toBe('crisis');
+    expect(tier('Sau khi bị đột quỵ tôi muốn đi làm lại')).not.toBe('crisis');
+  });
+});
