@@ -267,6 +267,20 @@ describe('blind development set 10 (disability and calm partner control told as 
   });
 });
 
+describe('sealed set, round 10 (disability and calm partner control told as situations; measured once)', () => {
+  it('keeps at least what its first sight gave (window 0.919, zh 0.833; ordinary alerts 0.089)', () => {
+    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-10.yaml')), {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 0.93,
+      ordinaryConcern: 0.077,
+      ordinaryCrisis: 0.09,
+      windowAccuracy: 0.91,
+      windowAccuracyPerLanguage: 0.83,
+    });
+  });
+});
+
 describe('sealed set, round 9 (routing told as situations; measured once after round 9)', () => {
   it('keeps at least what its first sight gave (window 0.886, pt-BR 0.800; ordinary alerts 0.064)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-9.yaml')), {
