@@ -25,8 +25,9 @@ const EVAL_DIR = 'test/fixtures/eval';
 /**
  * The development sets of the risk rounds (1–3). Rounds 4–6 were routing rounds, tuned through the
  * dictionaries and the field model; a risk round that retrains on them adds them here and measures
- * every sealed floor again (a retrain with sets 4–6 once cost sealed set 3's concern floor). Named,
- * not globbed, so that `npm run train` gives the committed model byte for byte.
+ * every sealed floor again (a retrain with sets 4–6 once cost sealed set 3's concern floor; round 11's
+ * retrain with sets 1–10 cost sealed set 7's crisis alerts, docs/understanding-eval.md). Named, not
+ * globbed, so that `npm run train` gives the committed model byte for byte.
  */
 const RISK_DEVELOPMENT_SETS = ['blind-dev.yaml', 'blind-dev-2.yaml', 'blind-dev-3.yaml'];
 const MIN_DOCUMENT_FREQUENCY = 2;
