@@ -267,6 +267,20 @@ describe('blind development set 10 (disability and calm partner control told as 
   });
 });
 
+describe('sealed set, round 11 (false alarms near real danger; measured once, nothing tuned)', () => {
+  it('keeps at least what its first sight gave (every crisis alerted; ordinary alerts 0.069)', () => {
+    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-11.yaml')), {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 0.8,
+      ordinaryConcern: 0.094,
+      ordinaryCrisis: 0.069,
+      windowAccuracy: 0.95,
+      windowAccuracyPerLanguage: 0.84,
+    });
+  });
+});
+
 describe('sealed set, round 10 (disability and calm partner control told as situations; measured once)', () => {
   it('keeps at least what its first sight gave (window 0.919, zh 0.833; ordinary alerts 0.089)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-10.yaml')), {
