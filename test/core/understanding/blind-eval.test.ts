@@ -267,6 +267,29 @@ describe('blind development set 10 (disability and calm partner control told as 
   });
 });
 
+describe('blind development set 11 (false alarms near real danger; a held-out check, then read in round 12)', () => {
+  const items = readBlindSet('test/fixtures/eval/blind-dev-11.yaml');
+
+  it('is the size and spread the round asks for', () => {
+    expect(items.length).toBe(240);
+    expect(items.filter((i) => i.risk === 'crisis').length).toBe(60);
+    expect(items.filter((i) => i.risk === 'none' && i.field === 'violence').length).toBe(40);
+  });
+
+  // Nothing was tuned on it yet: these are the figures of the system as rounds 8–10 left it.
+  it('keeps the figures it gave when it was first measured', () => {
+    holdsTo(evaluate(understanding, config, items), {
+      crisisReachNumbers: 0.98,
+      crisisReachCrisis: 0.98,
+      concernReachNumbers: 0.95,
+      ordinaryConcern: 0.125,
+      ordinaryCrisis: 0.107,
+      windowAccuracy: 0.91,
+      windowAccuracyPerLanguage: 0.85,
+    });
+  });
+});
+
 describe('sealed set, round 11 (false alarms near real danger; measured once, nothing tuned)', () => {
   it('keeps at least what its first sight gave (every crisis alerted; ordinary alerts 0.069)', () => {
     holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-11.yaml')), {
