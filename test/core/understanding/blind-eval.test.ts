@@ -66,9 +66,21 @@ describe('blind development set (tuned on: a regression floor)', () => {
   });
 });
 
-describe('blind development set 2 (tuned and trained on: a regression floor)', () => {
-  it('keeps the figures reached after tuning', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/blind-dev-2.yaml')), {
+/** One blind set's floors, for the sets whose test is only that: the figures they must keep. */
+interface FloorsOfSet {
+  file: string;
+  title: string;
+  test: string;
+  floors: Floors;
+}
+
+/** Development sets 2–5: tuned (and, for 2 and 3, trained) on, so these only keep later work from undoing theirs. */
+const DEVELOPMENT_SETS_2_TO_5: FloorsOfSet[] = [
+  {
+    file: 'test/fixtures/eval/blind-dev-2.yaml',
+    title: 'blind development set 2 (tuned and trained on: a regression floor)',
+    test: 'keeps the figures reached after tuning',
+    floors: {
       crisisReachNumbers: 0.99,
       crisisReachCrisis: 0.98,
       concernReachNumbers: 0.95,
@@ -76,13 +88,13 @@ describe('blind development set 2 (tuned and trained on: a regression floor)', (
       ordinaryCrisis: 0.02,
       windowAccuracy: 0.95,
       windowAccuracyPerLanguage: 0.8,
-    });
-  });
-});
-
-describe('blind development set 3 (tuned and trained on: a regression floor)', () => {
-  it('keeps the figures reached after tuning', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/blind-dev-3.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/blind-dev-3.yaml',
+    title: 'blind development set 3 (tuned and trained on: a regression floor)',
+    test: 'keeps the figures reached after tuning',
+    floors: {
       crisisReachNumbers: 0.99,
       crisisReachCrisis: 0.98,
       concernReachNumbers: 0.95,
@@ -90,13 +102,13 @@ describe('blind development set 3 (tuned and trained on: a regression floor)', (
       ordinaryCrisis: 0.015,
       windowAccuracy: 0.97,
       windowAccuracyPerLanguage: 0.9,
-    });
-  });
-});
-
-describe('blind development set 4 (routing; tuned on: a regression floor)', () => {
-  it('keeps the figures reached after tuning', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/blind-dev-4.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/blind-dev-4.yaml',
+    title: 'blind development set 4 (routing; tuned on: a regression floor)',
+    test: 'keeps the figures reached after tuning',
+    floors: {
       crisisReachNumbers: 0.99,
       crisisReachCrisis: 0.98,
       concernReachNumbers: 0.95,
@@ -104,13 +116,13 @@ describe('blind development set 4 (routing; tuned on: a regression floor)', () =
       ordinaryCrisis: 0.02,
       windowAccuracy: 0.98,
       windowAccuracyPerLanguage: 0.95,
-    });
-  });
-});
-
-describe('blind development set 5 (Chinese routing; tuned on: a regression floor)', () => {
-  it('keeps the figures reached after tuning', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/blind-dev-5.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/blind-dev-5.yaml',
+    title: 'blind development set 5 (Chinese routing; tuned on: a regression floor)',
+    test: 'keeps the figures reached after tuning',
+    floors: {
       crisisReachNumbers: 0.99,
       crisisReachCrisis: 0.99,
       concernReachNumbers: 0.99,
@@ -118,9 +130,14 @@ describe('blind development set 5 (Chinese routing; tuned on: a regression floor
       ordinaryCrisis: 0.06,
       windowAccuracy: 0.98,
       windowAccuracyPerLanguage: 0.98,
-    });
+    },
+  },
+];
+
+for (const set of DEVELOPMENT_SETS_2_TO_5)
+  describe(set.title, () => {
+    it(set.test, () => holdsTo(evaluate(understanding, config, readBlindSet(set.file)), set.floors));
   });
-});
 
 describe('blind development set 6 (routing in every language; trained on: a regression floor)', () => {
   const items = readBlindSet('test/fixtures/eval/blind-dev-6.yaml');
@@ -290,9 +307,13 @@ describe('blind development set 11 (false alarms near real danger; a held-out ch
   });
 });
 
-describe('sealed set, round 11 (false alarms near real danger; measured once, nothing tuned)', () => {
-  it('keeps at least what its first sight gave (every crisis alerted; ordinary alerts 0.069)', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-11.yaml')), {
+/** Sealed sets 2–11, newest first: each measured once, its floors just under that first sight. */
+const SEALED_SETS: FloorsOfSet[] = [
+  {
+    file: 'test/fixtures/eval/sealed-11.yaml',
+    title: 'sealed set, round 11 (false alarms near real danger; measured once, nothing tuned)',
+    test: 'keeps at least what its first sight gave (every crisis alerted; ordinary alerts 0.069)',
+    floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 0.8,
@@ -300,13 +321,13 @@ describe('sealed set, round 11 (false alarms near real danger; measured once, no
       ordinaryCrisis: 0.069,
       windowAccuracy: 0.95,
       windowAccuracyPerLanguage: 0.84,
-    });
-  });
-});
-
-describe('sealed set, round 10 (disability and calm partner control told as situations; measured once)', () => {
-  it('keeps at least what its first sight gave (window 0.919, zh 0.833; ordinary alerts 0.089)', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-10.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-10.yaml',
+    title: 'sealed set, round 10 (disability and calm partner control told as situations; measured once)',
+    test: 'keeps at least what its first sight gave (window 0.919, zh 0.833; ordinary alerts 0.089)',
+    floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 0.93,
@@ -314,13 +335,13 @@ describe('sealed set, round 10 (disability and calm partner control told as situ
       ordinaryCrisis: 0.09,
       windowAccuracy: 0.91,
       windowAccuracyPerLanguage: 0.83,
-    });
-  });
-});
-
-describe('sealed set, round 9 (routing told as situations; measured once after round 9)', () => {
-  it('keeps at least what its first sight gave (window 0.886, pt-BR 0.800; ordinary alerts 0.064)', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-9.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-9.yaml',
+    title: 'sealed set, round 9 (routing told as situations; measured once after round 9)',
+    test: 'keeps at least what its first sight gave (window 0.886, pt-BR 0.800; ordinary alerts 0.064)',
+    floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 0.96,
       concernReachNumbers: 0.93,
@@ -328,13 +349,13 @@ describe('sealed set, round 9 (routing told as situations; measured once after r
       ordinaryCrisis: 0.064,
       windowAccuracy: 0.88,
       windowAccuracyPerLanguage: 0.8,
-    });
-  });
-});
-
-describe("sealed set, round 8 (a city's ordinary week; measured once after round 8)", () => {
-  it('keeps at least what its first sight gave (ordinary alerts 0.029, crisis alerted 0.970)', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-8.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-8.yaml',
+    title: "sealed set, round 8 (a city's ordinary week; measured once after round 8)",
+    test: 'keeps at least what its first sight gave (ordinary alerts 0.029, crisis alerted 0.970)',
+    floors: {
       crisisReachNumbers: 0.99,
       crisisReachCrisis: 0.97,
       concernReachNumbers: 1,
@@ -342,13 +363,13 @@ describe("sealed set, round 8 (a city's ordinary week; measured once after round
       ordinaryCrisis: 0.029,
       windowAccuracy: 0.93,
       windowAccuracyPerLanguage: 0.82,
-    });
-  });
-});
-
-describe('sealed set, round 7 (false alarms near real danger; measured once after round 7)', () => {
-  it('keeps at least what its first sight gave (every crisis alerted; ordinary alerts 0.125)', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-7.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-7.yaml',
+    title: 'sealed set, round 7 (false alarms near real danger; measured once after round 7)',
+    test: 'keeps at least what its first sight gave (every crisis alerted; ordinary alerts 0.125)',
+    floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
@@ -356,13 +377,13 @@ describe('sealed set, round 7 (false alarms near real danger; measured once afte
       ordinaryCrisis: 0.13,
       windowAccuracy: 0.92,
       windowAccuracyPerLanguage: 0.9,
-    });
-  });
-});
-
-describe('sealed set, round 6 (routing in every language; measured once after the field model)', () => {
-  it('keeps at least what its first sight gave (window 0.957, every language 0.900 or over)', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-6.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-6.yaml',
+    title: 'sealed set, round 6 (routing in every language; measured once after the field model)',
+    test: 'keeps at least what its first sight gave (window 0.957, every language 0.900 or over)',
+    floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
@@ -370,13 +391,13 @@ describe('sealed set, round 6 (routing in every language; measured once after th
       ordinaryCrisis: 0.056,
       windowAccuracy: 0.95,
       windowAccuracyPerLanguage: 0.9,
-    });
-  });
-});
-
-describe('sealed set, round 5 (Chinese routing; measured once after tuning on development set 5)', () => {
-  it('keeps at least what its first sight gave (window 0.800, isolation 0.650)', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-5.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-5.yaml',
+    title: 'sealed set, round 5 (Chinese routing; measured once after tuning on development set 5)',
+    test: 'keeps at least what its first sight gave (window 0.800, isolation 0.650)',
+    floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
@@ -384,13 +405,13 @@ describe('sealed set, round 5 (Chinese routing; measured once after tuning on de
       ordinaryCrisis: 0.045,
       windowAccuracy: 0.8,
       windowAccuracyPerLanguage: 0.8,
-    });
-  });
-});
-
-describe('sealed set, round 4 (routing; measured once after tuning on development set 4)', () => {
-  it('keeps at least what its first sight gave (window 0.934, zh 0.833; crisis→numbers 0.967)', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-4.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-4.yaml',
+    title: 'sealed set, round 4 (routing; measured once after tuning on development set 4)',
+    test: 'keeps at least what its first sight gave (window 0.934, zh 0.833; crisis→numbers 0.967)',
+    floors: {
       crisisReachNumbers: 0.96,
       crisisReachCrisis: 0.93,
       concernReachNumbers: 0.8,
@@ -398,13 +419,13 @@ describe('sealed set, round 4 (routing; measured once after tuning on developmen
       ordinaryCrisis: 0.05,
       windowAccuracy: 0.93,
       windowAccuracyPerLanguage: 0.83,
-    });
-  });
-});
-
-describe('sealed set, round 3 (measured once after tuning on development set 3)', () => {
-  it('keeps at least what its first sight gave (crisis→numbers 0.970, →alert 0.930, window 0.933)', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-3.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-3.yaml',
+    title: 'sealed set, round 3 (measured once after tuning on development set 3)',
+    test: 'keeps at least what its first sight gave (crisis→numbers 0.970, →alert 0.930, window 0.933)',
+    floors: {
       crisisReachNumbers: 0.97,
       crisisReachCrisis: 0.93,
       concernReachNumbers: 0.92,
@@ -412,13 +433,13 @@ describe('sealed set, round 3 (measured once after tuning on development set 3)'
       ordinaryCrisis: 0.045,
       windowAccuracy: 0.93,
       windowAccuracyPerLanguage: 0.77,
-    });
-  });
-});
-
-describe('sealed set, round 2 (measured once after tuning on development set 2)', () => {
-  it('keeps at least what its first sight gave (crisis→numbers 0.900, →alert 0.870, window 0.857)', () => {
-    holdsTo(evaluate(understanding, config, readBlindSet('test/fixtures/eval/sealed-2.yaml')), {
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-2.yaml',
+    title: 'sealed set, round 2 (measured once after tuning on development set 2)',
+    test: 'keeps at least what its first sight gave (crisis→numbers 0.900, →alert 0.870, window 0.857)',
+    floors: {
       crisisReachNumbers: 0.89,
       crisisReachCrisis: 0.86,
       concernReachNumbers: 0.95,
@@ -426,9 +447,14 @@ describe('sealed set, round 2 (measured once after tuning on development set 2)'
       ordinaryCrisis: 0.075,
       windowAccuracy: 0.85,
       windowAccuracyPerLanguage: 0.74,
-    });
+    },
+  },
+];
+
+for (const set of SEALED_SETS)
+  describe(set.title, () => {
+    it(set.test, () => holdsTo(evaluate(understanding, config, readBlindSet(set.file)), set.floors));
   });
-});
 
 describe('sealed set, round 1 (measured once after tuning on the development set)', () => {
   const items = readBlindSet('test/fixtures/eval/sealed.yaml');
