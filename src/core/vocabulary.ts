@@ -54,6 +54,8 @@ export const SPEAKER_IDS = ['someone_else'] as const;
  * - `resolved_past`: told as history that is over (10年前に…今は元気, back in college… doing great now);
  * - `fiction_news`: a drama, film, book or the news;
  * - `question`: a question about a word, a law or how the service works;
+ * - `consultation`: asks where to consult or what a place is like (どこに相談すれば, is there a shelter,
+ *   有中文吗): lowers only a partner's or family member's harm worth the safety question, never a crisis;
  * - `negated`: the danger is denied (暴力はない, he never hit me, I'm not in danger);
  * - `safe_now`: said plainly to be safe now, or that a relationship's violence is over (今は安全です,
  *   別居して, he never hit me): lowers only a partner's or family member's harm;
@@ -65,6 +67,7 @@ export const FRAME_IDS = [
   'resolved_past',
   'fiction_news',
   'question',
+  'consultation',
   'negated',
   'safe_now',
   'recent',

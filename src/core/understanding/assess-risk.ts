@@ -44,12 +44,16 @@ const RELATIONSHIP_HARMS: ReadonlySet<CrisisCategory> = new Set(['domestic_viole
  * "safe now" (`safe_now`: 今は安全です, we live apart now, he never hit me) goes to the consultation
  * window, not to the safety question or a staff alert, unless the harm is fresh (`recent`: 昨日,
  * last night) - then only an explicit question, denial or history frame lowers it, as for any tier.
+ * The same harm worth only the safety question (no crisis phrase, nothing fresh) told with a question
+ * or with a request for where to consult (`consultation`: どこに相談すれば, is there a shelter, 有中文吗)
+ * goes to the consultation window too; `consultation` lowers nothing else (a crisis asking where to
+ * get help is still a crisis).
  * `safe_now` never lowers anything else ("死にたい、今は大丈夫" is still a crisis).
  */
 function lowerForFrames(tier: RiskTier, frames: FrameId[], categories: CrisisCategory[]): RiskTier {
   if (frames.length === 0 || frames.includes('present')) return tier;
   let lowered = tier;
-  if (frames.some((frame) => frame !== 'safe_now' && frame !== 'recent')) {
+  if (frames.some((frame) => frame !== 'safe_now' && frame !== 'recent' && frame !== 'consultation')) {
     const ceiling: RiskTier =
       frames.includes('resolved_past') || frames.includes('fiction_news') ? 'none' : 'concern';
     if (tierRank(lowered) > tierRank(ceiling)) lowered = ceiling;
@@ -57,7 +61,11 @@ function lowerForFrames(tier: RiskTier, frames: FrameId[], categories: CrisisCat
   const saysSafeNow = frames.includes('safe_now') && !frames.includes('recent');
   const onlyRelationshipHarm =
     categories.length > 0 && categories.every((category) => RELATIONSHIP_HARMS.has(category));
-  return saysSafeNow && onlyRelationshipHarm ? 'none' : lowered;
+  const asksWhereToConsult =
+    (frames.includes('question') || frames.includes('consultation')) &&
+    !frames.includes('recent') &&
+    tier === 'concern';
+  return (saysSafeNow || asksWhereToConsult) && onlyRelationshipHarm ? 'none' : lowered;
 }
 
 /**
@@ -84,7 +92,19 @@ export function createRiskAssessor(deps: RiskAssessorDeps): RiskAssessor {
         categories = unique([...categories, prediction.category]);
       }
     }
-    tier = lowerForFrames(tier, lexicon.frames, categories);
+    // The detector alone names no harm the frames can weigh; a concern it raises over a message the
+    // dictionaries route to the violence field (a partner's violence named without a sign of danger)
+    // is weighed as that harm, so "safe now" or a consultation question lowers it as it would the
+    // dictionaries' own.
+    const detectorOnlyConcern =
+      tier === 'concern' && lexicon.crisis.length === 0 && lexicon.concern.length === 0;
+    const weighedAs =
+      detectorOnlyConcern &&
+      lexicon.frames.length > 0 &&
+      deps.classifier.classify(text).fields[0] === 'violence'
+        ? (['violence'] as CrisisCategory[])
+        : categories;
+    tier = lowerForFrames(tier, lexicon.frames, weighedAs);
     return {
       tier,
       categories: tier === 'none' ? [] : categories,

@@ -84,6 +84,32 @@ describe('createRiskAssessor', () => {
     expect(tierWith({ crisis: ['domestic_violence'], frames: ['negated'] })).toBe('concern');
   });
 
+  it("sends a consultation question over a relationship's harm worth asking to the window, never a crisis", () => {
+    const tierWith = (risk: Partial<LexiconRisk>) =>
+      createRiskAssessor({ classifier: classifierSaying(risk) }).assessLocally('x').tier;
+    expect(tierWith({ concern: ['domestic_violence'], frames: ['consultation'] })).toBe('none');
+    expect(tierWith({ concern: ['domestic_violence'], frames: ['question'] })).toBe('none');
+    // a crisis asking where to get help, a fresh or present harm, or another worry is left as it is
+    expect(tierWith({ crisis: ['domestic_violence'], frames: ['consultation'] })).toBe('crisis');
+    expect(tierWith({ concern: ['domestic_violence'], frames: ['consultation', 'recent'] })).toBe('concern');
+    expect(tierWith({ concern: ['domestic_violence'], frames: ['consultation', 'present'] })).toBe('concern');
+    expect(tierWith({ concern: ['suicide'], frames: ['consultation'] })).toBe('concern');
+  });
+
+  it("weighs the detector's concern over a message routed to violence as that harm", () => {
+    const classifier = (field: 'violence' | 'isolation'): TextClassifier => ({
+      ...classifierSaying({ frames: ['safe_now'] }),
+      classify: () => ({ fields: [field], fieldScores: {}, patterns: [], observations: [] }),
+    });
+    const model = modelSaying({ tier: 'concern', category: 'suicide' });
+    expect(createRiskAssessor({ classifier: classifier('violence'), model }).assessLocally('x').tier).toBe(
+      'none',
+    );
+    expect(createRiskAssessor({ classifier: classifier('isolation'), model }).assessLocally('x').tier).toBe(
+      'concern',
+    );
+  });
+
   it("sends a relationship's violence said to be safe now to the window, unless it is fresh or now", () => {
     const tierWith = (risk: Partial<LexiconRisk>) =>
       createRiskAssessor({ classifier: classifierSaying(risk) }).assessLocally('x').tier;
