@@ -293,16 +293,18 @@ describe('blind development set 11 (false alarms near real danger; a held-out ch
     expect(items.filter((i) => i.risk === 'none' && i.field === 'violence').length).toBe(40);
   });
 
-  // Nothing was tuned on it yet: these are the figures of the system as rounds 8–10 left it.
-  it('keeps the figures it gave when it was first measured', () => {
+  // First measured (rounds 8–10): crisis→numbers and →alert 0.983, concern→numbers 0.950, ordinary→ask
+  // 0.125, ordinary→alert 0.106 (17/160), window 0.917. Round 12 gated the partner-violence names on a
+  // sign of danger and let a consultation question over a partner's harm go to the consultation window.
+  it('keeps the figures reached after round 12', () => {
     holdsTo(evaluate(understanding, config, items), {
       crisisReachNumbers: 0.98,
       crisisReachCrisis: 0.98,
       concernReachNumbers: 0.95,
-      ordinaryConcern: 0.125,
-      ordinaryCrisis: 0.107,
-      windowAccuracy: 0.91,
-      windowAccuracyPerLanguage: 0.85,
+      ordinaryConcern: 0.088,
+      ordinaryCrisis: 0.038,
+      windowAccuracy: 0.916,
+      windowAccuracyPerLanguage: 0.857,
     });
   });
 });

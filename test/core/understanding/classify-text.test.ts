@@ -389,3 +389,43 @@ describe('round 10 words in flows/lexicon (disability told as daily life; calm q
     expect(tier('Sau khi bị đột quỵ tôi muốn đi làm lại')).not.toBe('crisis');
   });
 });
+
+describe('round 12 words in flows/lexicon (partner-violence names gated on a sign of danger)', () => {
+  const understanding = loadUnderstanding(undefined, sharedLinderaMorphAnalyzer());
+  const risk = createRiskAssessor({ classifier: understanding });
+  const fields = (text: string) => understanding.classify(text).fields;
+  const tier = (text: string) => risk.assessLocally(text).tier;
+
+  it.each([
+    'DVについて',
+    '保護命令について',
+    '家暴',
+    '我想了解家暴',
+    'domestic violence',
+    '가정폭력',
+    'bạo lực gia đình',
+    'violência doméstica',
+  ])('does not alert on a name of partner violence alone, and routes it to violence: %s', (text) => {
+    expect(tier(text)).not.toBe('crisis');
+    expect(fields(text)[0]).toBe('violence');
+  });
+
+  it.each([
+    'DVです。今夜も殴られました',
+    '家暴，他今晚又打我了',
+    'Domestic violence. He hit me tonight',
+    '가정폭력이에요. 오늘 밤에도 맞았어요',
+    'Bạo lực gia đình, tối nay chồng lại đánh tôi',
+    'Violência doméstica, ele me bateu hoje à noite',
+    '命が危ない、DVです',
+  ])('alerts on a name of partner violence with a sign of danger now: %s', (text) => {
+    expect(tier(text)).toBe('crisis');
+  });
+
+  it('sends a consultation question over a partner’s harm to the consultation window, never a crisis', () => {
+    expect(tier('夫がこわいです。どこに相談すればいいですか')).toBe('none');
+    expect(tier('老公骂我，可以咨询吗')).toBe('none');
+    expect(tier('死にたい。どこに相談すればいいですか')).toBe('crisis');
+    expect(tier('夫に殴られて血が出てる、どこに相談すれば')).toBe('crisis');
+  });
+});
