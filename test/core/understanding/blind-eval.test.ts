@@ -309,8 +309,25 @@ describe('blind development set 11 (false alarms near real danger; a held-out ch
   });
 });
 
-/** Sealed sets 2–11, newest first: each measured once, its floors just under that first sight. */
+/**
+ * Sealed sets 2–12, newest first: each measured once, its floors just under that first sight; the
+ * ceilings on ordinary worries of sets 8–11 follow round 12, which lowered them (seen again, not tuned on).
+ */
 const SEALED_SETS: FloorsOfSet[] = [
+  {
+    file: 'test/fixtures/eval/sealed-12.yaml',
+    title: 'sealed set, round 12 (false alarms near real danger; measured once after round 12)',
+    test: 'keeps at least what its first sight gave (ordinary alerts 0.037, every language routed 0.923 or over)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 0.96,
+      concernReachNumbers: 0.95,
+      ordinaryConcern: 0.032,
+      ordinaryCrisis: 0.038,
+      windowAccuracy: 0.95,
+      windowAccuracyPerLanguage: 0.92,
+    },
+  },
   {
     file: 'test/fixtures/eval/sealed-11.yaml',
     title: 'sealed set, round 11 (false alarms near real danger; measured once, nothing tuned)',
@@ -319,8 +336,8 @@ const SEALED_SETS: FloorsOfSet[] = [
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 0.8,
-      ordinaryConcern: 0.094,
-      ordinaryCrisis: 0.069,
+      ordinaryConcern: 0.044,
+      ordinaryCrisis: 0.032,
       windowAccuracy: 0.95,
       windowAccuracyPerLanguage: 0.84,
     },
@@ -333,8 +350,8 @@ const SEALED_SETS: FloorsOfSet[] = [
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 0.93,
-      ordinaryConcern: 0.077,
-      ordinaryCrisis: 0.09,
+      ordinaryConcern: 0.073,
+      ordinaryCrisis: 0.047,
       windowAccuracy: 0.91,
       windowAccuracyPerLanguage: 0.83,
     },
@@ -347,8 +364,8 @@ const SEALED_SETS: FloorsOfSet[] = [
       crisisReachNumbers: 1,
       crisisReachCrisis: 0.96,
       concernReachNumbers: 0.93,
-      ordinaryConcern: 0.09,
-      ordinaryCrisis: 0.064,
+      ordinaryConcern: 0.077,
+      ordinaryCrisis: 0.043,
       windowAccuracy: 0.88,
       windowAccuracyPerLanguage: 0.8,
     },
@@ -361,8 +378,8 @@ const SEALED_SETS: FloorsOfSet[] = [
       crisisReachNumbers: 0.99,
       crisisReachCrisis: 0.97,
       concernReachNumbers: 1,
-      ordinaryConcern: 0.023,
-      ordinaryCrisis: 0.029,
+      ordinaryConcern: 0.018,
+      ordinaryCrisis: 0.023,
       windowAccuracy: 0.93,
       windowAccuracyPerLanguage: 0.82,
     },
