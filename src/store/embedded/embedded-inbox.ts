@@ -1,4 +1,5 @@
 import type { InboxRepository } from '../../core/ports/store.js';
+import { firstDistinct } from '../first-distinct.js';
 import {
   emptyCounts,
   INBOX_STATUSES,
@@ -50,8 +51,6 @@ export function embeddedInbox(inbox: DocTable<InboxDoc>): InboxRepository {
       // that order (the planner is told: `IS NOT NULL` alone does not make it pick a partial index);
       // a conversation's first row is its oldest due event. Reading stops at `limit` conversations,
       // so a poll costs what it returns, not the backlog behind it.
-      const keys = new Set<string>();
-      if (limit <= 0) return [];
       const due = inbox
         .statement(
           `SELECT pending_key AS key FROM inbox INDEXED BY inbox_pending_order
@@ -59,11 +58,7 @@ export function embeddedInbox(inbox: DocTable<InboxDoc>): InboxRepository {
            ORDER BY ${INBOX_ORDER}`,
         )
         .iterate(now.getTime(), now.getTime()) as IterableIterator<{ key: string }>;
-      for (const row of due) {
-        keys.add(row.key);
-        if (keys.size === limit) break;
-      }
-      return [...keys];
+      return (await firstDistinct(due, (row) => row.key, limit)).map((row) => row.key);
     },
     async oldestPending(key) {
       const doc = inbox.one(

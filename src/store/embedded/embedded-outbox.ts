@@ -1,5 +1,6 @@
 import type { ChannelName } from '../../core/ports/incoming-event.js';
 import type { OutboxRedaction, OutboxRepository } from '../../core/ports/store.js';
+import { firstDistinct } from '../first-distinct.js';
 import { nextOutboxSequence } from '../outbox-sequence.js';
 import {
   contactId,
@@ -83,13 +84,8 @@ export function embeddedOutbox(outbox: DocTable<OutboxDoc>): OutboxRepository {
            WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY sequence`,
         )
         .iterate(now.getTime()) as Iterable<{ channel: ChannelName; address: string }>;
-      const found = new Map<string, { channel: ChannelName; address: string }>();
-      for (const row of due) {
-        const id = contactId(row.channel, row.address);
-        if (!found.has(id)) found.set(id, { channel: row.channel, address: row.address });
-        if (found.size >= limit) break;
-      }
-      return [...found.values()];
+      const first = await firstDistinct(due, (row) => contactId(row.channel, row.address), limit);
+      return first.map((row) => ({ channel: row.channel, address: row.address }));
     },
     async oldestPending(channel, address) {
       const doc = outbox.one(

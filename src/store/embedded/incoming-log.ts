@@ -128,7 +128,7 @@ export function inboxReadingLog(
   // SQLite counts the commits other connections make to the log: while the count stands still,
   // nothing new has come in since everything was taken, and the log is not read at all.
   const logVersion = log.prepare('PRAGMA data_version');
-  let takenUpTo: unknown;
+  let takenUpTo: number | undefined;
   function takeIncoming(): void {
     const version = (logVersion.get() as { data_version: number }).data_version;
     if (version === takenUpTo) return;

@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb';
 import type { InboxRepository, InboxStatus } from '../../core/ports/store.js';
+import { firstDistinct } from '../first-distinct.js';
 import {
   emptyCounts,
   INBOX_STATUSES,
@@ -32,21 +33,15 @@ export function mongoInbox(inbox: Collection<InboxDoc>): InboxRepository {
       // The due pending events in inbox order, read from the index that keeps pending events in that
       // order; a conversation's first event is its oldest due one. Reading stops at `limit`
       // conversations, so a poll costs what it returns, not the backlog behind it.
-      const keys = new Set<string>();
-      if (limit <= 0) return [];
       const due = inbox.find(
         { status: 'pending', nextAttemptAt: { $lte: now }, ...NOT_REDACTED, ...notExpired(now) },
         { sort: { ...inboxOrder, key: 1 }, projection: { key: 1 }, batchSize: Math.max(limit * 4, 16) },
       );
       try {
-        for await (const doc of due) {
-          keys.add(doc.key);
-          if (keys.size === limit) break;
-        }
+        return (await firstDistinct(due, (doc) => doc.key, limit)).map((doc) => doc.key);
       } finally {
         await due.close();
       }
-      return [...keys];
     },
     async oldestPending(key) {
       const doc = await inbox.findOne(

@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb';
-import type { ChannelName } from '../../core/ports/incoming-event.js';
 import type { OutboxRepository, OutboxStatus } from '../../core/ports/store.js';
+import { firstDistinct } from '../first-distinct.js';
 import { nextOutboxSequence } from '../outbox-sequence.js';
 import {
   contactId,
@@ -36,22 +36,16 @@ export function mongoOutbox(outbox: Collection<OutboxDoc>): OutboxRepository {
       // The due pending items in sequence order, from the index that keeps pending items in that
       // order; the first `limit` recipients met are the ones whose first due item is oldest, and
       // reading stops there.
-      const found = new Map<string, { channel: ChannelName; address: string }>();
-      if (limit <= 0) return [];
       const due = outbox.find(
         { status: 'pending', nextAttemptAt: { $lte: now } },
         { sort: { sequence: 1 }, projection: { channel: 1, address: 1 }, batchSize: Math.max(limit * 4, 16) },
       );
       try {
-        for await (const doc of due) {
-          const id = contactId(doc.channel, doc.address);
-          if (!found.has(id)) found.set(id, { channel: doc.channel, address: doc.address });
-          if (found.size === limit) break;
-        }
+        const first = await firstDistinct(due, (doc) => contactId(doc.channel, doc.address), limit);
+        return first.map((doc) => ({ channel: doc.channel, address: doc.address }));
       } finally {
         await due.close();
       }
-      return [...found.values()];
     },
     async oldestPending(channel, address) {
       const doc = await outbox.findOne({ channel, address, status: 'pending' }, { sort: { sequence: 1 } });
