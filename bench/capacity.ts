@@ -268,10 +268,10 @@ async function measureStart(lineApiPort: number, dataDir: string, residents: num
   }
 }
 
-async function measureMemory(lineApiPort: number, o: CapacityOptions): Promise<MemoryFigures[]> {
+async function measureMemory(lineApiPort: number, memoryResidents: number[]): Promise<MemoryFigures[]> {
   const root = mkdtempSync(path.join(tmpdir(), 'madoguchi-bench-memory-'));
   try {
-    const seeded = Math.min(...o.memoryResidents);
+    const seeded = Math.min(...memoryResidents);
     const seedDir = path.join(root, String(seeded));
     // Each resident writes three messages, like the start of a consultation.
     const server = await startServerProcess('madoguchi', {
@@ -282,7 +282,7 @@ async function measureMemory(lineApiPort: number, o: CapacityOptions): Promise<M
     await drain(server, 300);
     await server.stop();
     const figures: MemoryFigures[] = [];
-    for (const residents of o.memoryResidents) {
+    for (const residents of memoryResidents) {
       const dir = path.join(root, String(residents));
       if (residents !== seeded) growDataDir(seedDir, dir, seeded, residents);
       const copy = path.join(root, `${residents}-run`);
@@ -327,7 +327,7 @@ export async function runCapacity(o: CapacityOptions): Promise<void> {
     }
     const burst = await measureBurst(lineApi.port, o);
     console.error(`burst: ${JSON.stringify(burst)}`);
-    const memory = await measureMemory(lineApi.port, o);
+    const memory = await measureMemory(lineApi.port, o.memoryResidents);
     console.error(`memory: ${JSON.stringify(memory)}`);
 
     const m = rounds.madoguchi;
@@ -396,15 +396,7 @@ export async function runCapacity(o: CapacityOptions): Promise<void> {
 export async function runMemory(memoryResidents: number[]): Promise<void> {
   const lineApi = await startServerProcess('fake-line-api');
   try {
-    const memory = await measureMemory(lineApi.port, {
-      rounds: 0,
-      phaseSeconds: 0,
-      residents: 0,
-      burstSeconds: 0,
-      burstRate: 0,
-      burstResidents: 0,
-      memoryResidents,
-    });
+    const memory = await measureMemory(lineApi.port, memoryResidents);
     console.log('\nMemory and start time: the service started on a data directory of each size');
     console.log('| residents | start until the first answer (s) | RSS after it (MB) |');
     console.log('| --- | --- | --- |');
