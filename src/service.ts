@@ -9,10 +9,6 @@ import { createRichMenuLinker } from './channels/line/rich-menu/line-rich-menu-l
 import { LocalSender } from './channels/local/local-sender.js';
 import { createPlaygroundRouter } from './channels/local/playground-router.js';
 import { PracticeClock } from './channels/local/practice-clock.js';
-import { mountSlackApp } from './channels/slack/slack-app.js';
-import { SlackSender } from './channels/slack/slack-sender.js';
-import { createSlackWebClient } from './channels/slack/slack-web-client.js';
-import { SlackStaffAuthorizer } from './channels/slack/staff-authorizer.js';
 import { StaffText } from './channels/slack/staff-text.js';
 import { type Config, projectRoot } from './config.js';
 import { CaseActions } from './core/cases/case-actions.js';
@@ -142,18 +138,20 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   if (localSender) senders.set('local', localSender);
   const staffText = new StaffText(translator, municipality);
   const slackLogger = logger.child({ component: 'slack' });
-  const slackClient = config.slack
-    ? createSlackWebClient({
-        botToken: config.slack.botToken,
-        apiUrl: config.slack.apiUrl,
-        timeoutMs: config.deadlines.apiCallMs,
-        logger: slackLogger,
-      })
-    : undefined;
-  if (config.slack && slackClient) {
+  const slack = config.slack ? await import('./channels/slack/slack-channel.js') : undefined;
+  const slackClient =
+    config.slack && slack
+      ? slack.createSlackWebClient({
+          botToken: config.slack.botToken,
+          apiUrl: config.slack.apiUrl,
+          timeoutMs: config.deadlines.apiCallMs,
+          logger: slackLogger,
+        })
+      : undefined;
+  if (config.slack && slack && slackClient) {
     senders.set(
       'slack',
-      new SlackSender({
+      new slack.SlackSender({
         client: slackClient,
         cases: store.cases,
         config: municipality,
@@ -405,9 +403,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       // A processor serves no requests: its edge, on the other thread, does.
       if (role === 'processor') return;
       // Bolt reads its own raw body to check Slack's signature: nothing parses bodies before it.
-      if (config.slack && slackClient && caseActions) {
+      if (config.slack && slack && slackClient && caseActions) {
         http.use('/slack/events', webhookMetrics(metrics, 'slack'));
-        mountSlackApp({
+        slack.mountSlackApp({
           app: http,
           signingSecret: config.slack.signingSecret,
           botToken: config.slack.botToken,
@@ -417,7 +415,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           cases: store.cases,
           seen: store.seen,
           config: municipality,
-          authorizer: new SlackStaffAuthorizer({
+          authorizer: new slack.SlackStaffAuthorizer({
             client: slackClient,
             config: municipality,
             fallbackChannel: config.slack.handoffChannel,
