@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import { pino } from 'pino';
-import { loadConfig } from '../src/config.js';
-import { startService } from '../src/processing/start-service.js';
+import type { loadConfig as LoadConfig } from '../src/config.js';
+import type { startService as StartService } from '../src/processing/start-service.js';
 import { startFakeLineApi } from './fake-line-api.js';
 import { BENCH_LINE_SECRET } from './signed-line-webhook.js';
 
@@ -51,7 +51,24 @@ export interface ServerStats {
 
 let pending: () => Promise<{ events: number; messages: number }> = async () => ({ events: 0, messages: 0 });
 
+/**
+ * The service as `npm start` and the Docker image run it: the build in dist/ (`npm run bench` builds
+ * it first), not the sources through tsx, whose loader and source maps cost each thread about 30 MB.
+ */
+async function loadBuiltService(): Promise<{
+  loadConfig: typeof LoadConfig;
+  startService: typeof StartService;
+}> {
+  const dist = new URL('../dist/', import.meta.url);
+  const [config, start] = await Promise.all([
+    import(new URL('config.js', dist).href),
+    import(new URL('processing/start-service.js', dist).href),
+  ]);
+  return { loadConfig: config.loadConfig, startService: start.startService };
+}
+
 async function serveMadoguchi(): Promise<{ server: Server; cleanup: () => Promise<void> }> {
+  const { loadConfig, startService } = await loadBuiltService();
   const keepData = process.env.BENCH_DATA_DIR;
   const dataDir = keepData ?? mkdtempSync(path.join(tmpdir(), 'madoguchi-bench-'));
   const config = loadConfig({
