@@ -318,11 +318,12 @@ const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
       'blind development set 14 (worries told as situations in every language; tuned on: a regression floor)',
     // Before round 14: crisis→numbers 1.000, crisis→alert 0.967, concern→numbers 1.000, ordinary→ask
     // 0.072, ordinary→alert 0.036, window 0.933 (vi 0.889, en and zh 0.917; elderly 0.881). After, with
-    // the committed field model (which never learnt from it): window 0.964, every language 0.917 or over.
+    // the committed field model (which never learnt from it): window 0.964, every language 0.917 or over,
+    // every crisis alerted (a pt-BR one on a bridge had been only asked).
     test: 'keeps the figures reached after tuning (window 0.964, every language 0.917 or over)',
     floors: {
       crisisReachNumbers: 1,
-      crisisReachCrisis: 0.966,
+      crisisReachCrisis: 1,
       concernReachNumbers: 1,
       ordinaryConcern: 0.066,
       ordinaryCrisis: 0.03,

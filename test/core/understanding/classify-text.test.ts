@@ -479,6 +479,11 @@ describe('round 14 words in flows/lexicon (worries told as situations, in every 
     expect(tier('Em muốn chết')).toBe('crisis');
   });
 
+  it('alerts on jumping told in the first person on a bridge, not on skipping rope there', () => {
+    expect(tier('Estou em cima da ponte. Hoje eu pulo')).toBe('crisis');
+    expect(tier('Na ponte, eu pulo corda com minha filha')).not.toBe('crisis');
+  });
+
   it('keeps a person with dementia who has not come back in the cold a crisis however it is said', () => {
     expect(tier('認知症の母が昼から戻りません。外は雨で寒いです')).toBe('crisis');
   });
