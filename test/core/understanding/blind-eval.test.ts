@@ -337,16 +337,16 @@ const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
       'blind development set 15 (worries told as situations in every language; tuned on: a regression floor)',
     // Before round 14: crisis→numbers and →alert 0.967 (a ja item missed), concern→numbers 1.000,
     // ordinary→ask 0.076, ordinary→alert 0.029 (violence worries 6 of 42), window 0.869 (ko 0.722,
-    // pt-BR 0.833; elderly 0.738). After, committed field model: window 0.952, every language 0.917 or
+    // pt-BR 0.833; elderly 0.738). After, committed field model: window 0.956, every language 0.917 or
     // over, every crisis alerted, ordinary→alert 0.014.
-    test: 'keeps the figures reached after tuning (window 0.952, every language 0.917 or over)',
+    test: 'keeps the figures reached after tuning (window 0.956, every language 0.917 or over)',
     floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
       ordinaryConcern: 0.08,
       ordinaryCrisis: 0.015,
-      windowAccuracy: 0.952,
+      windowAccuracy: 0.956,
       windowAccuracyPerLanguage: 0.916,
     },
   },

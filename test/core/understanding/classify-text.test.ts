@@ -460,6 +460,15 @@ describe('round 14 words in flows/lexicon (worries told as situations, in every 
     expect(top(text)).toBe(field);
   });
 
+  it('does not take the writer alone, with a child far away, for a child left alone', () => {
+    expect(
+      understanding.classify('こども は ブラジル です。 わたし は ひとり で すんで います').observations,
+    ).toEqual([]);
+    expect(understanding.classify('隣の子どもが一人で夜遅くまで外にいます').observations).toContain(
+      'child_alone',
+    );
+  });
+
   it('reads a partner’s violence said to have stopped as safe now, and a blow tonight still as a crisis', () => {
     expect(tier('He used to hit me, but he stopped a year ago. Where can I get advice?')).toBe('none');
     expect(tier('以前被老公打过，现在没有了，我想离婚')).toBe('none');
