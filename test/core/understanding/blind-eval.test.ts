@@ -155,7 +155,8 @@ describe('blind development set 6 (routing in every language; trained on: a regr
   it('keeps the figures reached after training the field model on it', () => {
     holdsTo(evaluate(understanding, config, items), {
       crisisReachNumbers: 0.99,
-      crisisReachCrisis: 0.93,
+      // 0.933 until round 14, 0.967 after it
+      crisisReachCrisis: 0.966,
       concernReachNumbers: 0.99,
       ordinaryConcern: 0.07,
       ordinaryCrisis: 0.06,
@@ -318,17 +319,17 @@ const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
       'blind development set 14 (worries told as situations in every language; tuned on: a regression floor)',
     // Before round 14: crisis→numbers 1.000, crisis→alert 0.967, concern→numbers 1.000, ordinary→ask
     // 0.072, ordinary→alert 0.036, window 0.933 (vi 0.889, en and zh 0.917; elderly 0.881). After, with
-    // the committed field model (which never learnt from it): window 0.964, every language 0.917 or over,
+    // the committed field model (which never learnt from it): window 0.968, every language 0.944 or over,
     // every crisis alerted (a pt-BR one on a bridge had been only asked).
-    test: 'keeps the figures reached after tuning (window 0.964, every language 0.917 or over)',
+    test: 'keeps the figures reached after tuning (window 0.968, every language 0.944 or over)',
     floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
       ordinaryConcern: 0.066,
       ordinaryCrisis: 0.03,
-      windowAccuracy: 0.963,
-      windowAccuracyPerLanguage: 0.916,
+      windowAccuracy: 0.968,
+      windowAccuracyPerLanguage: 0.944,
     },
   },
   {
