@@ -155,7 +155,8 @@ describe('blind development set 6 (routing in every language; trained on: a regr
   it('keeps the figures reached after training the field model on it', () => {
     holdsTo(evaluate(understanding, config, items), {
       crisisReachNumbers: 0.99,
-      crisisReachCrisis: 0.93,
+      // 0.933 until round 14, 0.967 after it
+      crisisReachCrisis: 0.966,
       concernReachNumbers: 0.99,
       ordinaryConcern: 0.07,
       ordinaryCrisis: 0.06,
@@ -212,7 +213,8 @@ describe("blind development set 8 (a city's ordinary week; tuned on: a regressio
       concernReachNumbers: 0.84,
       ordinaryConcern: 0.03,
       ordinaryCrisis: 0,
-      windowAccuracy: 0.97,
+      // 0.972 until round 14, 0.979 after it (ko 0.938 → 1.000)
+      windowAccuracy: 0.978,
       windowAccuracyPerLanguage: 0.93,
     });
   });
@@ -308,6 +310,68 @@ describe('blind development set 11 (false alarms near real danger; a held-out ch
     });
   });
 });
+
+/** Development sets 14 and 15 (round 14): 36 worries per language told as situations, 6 per field. */
+const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
+  {
+    file: 'test/fixtures/eval/blind-dev-14.yaml',
+    title:
+      'blind development set 14 (worries told as situations in every language; tuned on: a regression floor)',
+    // Before round 14: crisis→numbers 1.000, crisis→alert 0.967, concern→numbers 1.000, ordinary→ask
+    // 0.072, ordinary→alert 0.036, window 0.933 (vi 0.889, en and zh 0.917; elderly 0.881). After, with
+    // the committed field model (which never learnt from it): window 0.968, every language 0.944 or over,
+    // every crisis alerted (a pt-BR one on a bridge had been only asked).
+    test: 'keeps the figures reached after tuning (window 0.968, every language 0.944 or over)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.066,
+      ordinaryCrisis: 0.03,
+      windowAccuracy: 0.968,
+      windowAccuracyPerLanguage: 0.944,
+    },
+  },
+  {
+    file: 'test/fixtures/eval/blind-dev-15.yaml',
+    title:
+      'blind development set 15 (worries told as situations in every language; tuned on: a regression floor)',
+    // Before round 14: crisis→numbers and →alert 0.967 (a ja item missed), concern→numbers 1.000,
+    // ordinary→ask 0.076, ordinary→alert 0.029 (violence worries 6 of 42), window 0.869 (ko 0.722,
+    // pt-BR 0.833; elderly 0.738). After, committed field model: window 0.956, every language 0.917 or
+    // over, every crisis alerted, ordinary→alert 0.014.
+    test: 'keeps the figures reached after tuning (window 0.956, every language 0.917 or over)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.08,
+      ordinaryCrisis: 0.015,
+      windowAccuracy: 0.956,
+      windowAccuracyPerLanguage: 0.916,
+    },
+  },
+];
+
+for (const set of DEVELOPMENT_SETS_14_AND_15)
+  describe(set.title, () => {
+    const items = readBlindSet(set.file);
+
+    it('is the size and spread the round asks for', () => {
+      expect(items.length).toBe(322);
+      expect(items.filter((i) => i.risk === 'crisis').length).toBe(30);
+      expect(items.filter((i) => i.risk === 'concern').length).toBe(15);
+      expect(items.filter((i) => i.risk === 'none').length).toBe(277);
+      for (const language of LOCALES) {
+        const routed = items.filter((i) => i.lang === language && i.risk === 'none' && i.field !== undefined);
+        expect(routed.length, language).toBe(36);
+        for (const field of new Set(routed.map((i) => i.field)))
+          expect(routed.filter((i) => i.field === field).length, `${language} ${field}`).toBe(6);
+      }
+    });
+
+    it(set.test, () => holdsTo(evaluate(understanding, config, items), set.floors));
+  });
 
 /**
  * Sealed sets 2–13, newest first: each measured once, its floors just under that first sight; the

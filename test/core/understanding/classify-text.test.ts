@@ -429,3 +429,71 @@ describe('round 12 words in flows/lexicon (partner-violence names gated on a sig
     expect(tier('夫に殴られて血が出てる、どこに相談すれば')).toBe('crisis');
   });
 });
+
+describe('round 14 words in flows/lexicon (worries told as situations, in every language)', () => {
+  const understanding = loadUnderstanding(undefined, sharedLinderaMorphAnalyzer());
+  const risk = createRiskAssessor({ classifier: understanding });
+  const top = (text: string) => understanding.classify(text).fields[0];
+  const tier = (text: string) => risk.assessLocally(text).tier;
+
+  it.each([
+    ['elderly', '이모가 혼자 계신데 요즘 거동이 불편하세요'],
+    ['elderly', '母が同じことを何度も聞いてきて、夜中に外に出ようとします'],
+    ['elderly', '我妈卧床在家，有没有上门照顾的服务'],
+    ['elderly', 'Mẹ em sống một mình, dạo này bỏ bữa, nhà cửa bừa bộn'],
+    ['elderly', 'Minha mãe parou de cozinhar e tá com dificuldade pra andar'],
+    ['isolation', '퇴직하고 나서 주말엔 누구랑도 말을 안 해요'],
+    ['isolation', 'Não tenho com quem conversar desde que me mudei'],
+    ['isolation', 'Em không có bạn bè, chẳng nói chuyện với ai'],
+    ['isolation', 'I eat alone every day and have nobody irl'],
+    ['isolation', 'やすみ の ひ は だれ とも あいません'],
+    ['disability', '사고로 손가락을 잃었어요'],
+    ['disability', '我爸脑梗以后左手不能动了'],
+    ['disability', '夫が脳出血のあと左手が使えなくなりました'],
+    ['children', '호이쿠엔에 언제 들어갈 수 있을까요'],
+    ['children', 'Como matriculo minha filha no shougakkou?'],
+    ['children', 'Bé nhà em bú kém, không tăng cân'],
+    ['livelihood', '전기 끊긴다고 독촉장이 왔어요'],
+    ['livelihood', '借了高利贷，利息还不上'],
+    ['livelihood', 'Is there a food bank near me? Nothing in the fridge'],
+  ])('routes to %s a worry told as a situation: %s', (field, text) => {
+    expect(top(text)).toBe(field);
+  });
+
+  it('does not take the writer alone, with a child far away, for a child left alone', () => {
+    expect(
+      understanding.classify('こども は ブラジル です。 わたし は ひとり で すんで います').observations,
+    ).toEqual([]);
+    expect(understanding.classify('隣の子どもが一人で夜遅くまで外にいます').observations).toContain(
+      'child_alone',
+    );
+  });
+
+  it('reads a partner’s violence said to have stopped as safe now, and a blow tonight still as a crisis', () => {
+    expect(tier('He used to hit me, but he stopped a year ago. Where can I get advice?')).toBe('none');
+    expect(tier('以前被老公打过，现在没有了，我想离婚')).toBe('none');
+    expect(tier('まえ に おっと に たたかれました。 いま は たたきません。')).toBe('none');
+    expect(tier('He stopped for a while but tonight he hit me again')).toBe('crisis');
+  });
+
+  it('does not make a question whether insults count as abuse a crisis because children are there', () => {
+    expect(tier('My husband calls me stupid in front of the kids. Does this count as abuse?')).not.toBe(
+      'crisis',
+    );
+    expect(tier('My husband beats the kids every night. Is this abuse?')).toBe('crisis');
+  });
+
+  it('reads "so angry I could die" in Vietnamese as an intensifier, and a wish to die still as a crisis', () => {
+    expect(tier('Chơi game thua hoài, tức muốn chết')).not.toBe('crisis');
+    expect(tier('Em muốn chết')).toBe('crisis');
+  });
+
+  it('alerts on jumping told in the first person on a bridge, not on skipping rope there', () => {
+    expect(tier('Estou em cima da ponte. Hoje eu pulo')).toBe('crisis');
+    expect(tier('Na ponte, eu pulo corda com minha filha')).not.toBe('crisis');
+  });
+
+  it('keeps a person with dementia who has not come back in the cold a crisis however it is said', () => {
+    expect(tier('認知症の母が昼から戻りません。外は雨で寒いです')).toBe('crisis');
+  });
+});
