@@ -12,6 +12,7 @@ import type { CaseRecord, ContactRepository, OutboxRepository, SessionRepository
 import type { Translator } from '../ports/translator.js';
 import type { RiskAssessor } from '../understanding/assess-risk.js';
 import type { TextClassifier } from '../understanding/classify-text.js';
+import { unmistakableLanguage } from '../understanding/detect-language.js';
 import type { RiskAssessment } from '../understanding/risk-assessment.js';
 import type { CrisisCategory } from '../vocabulary.js';
 import type { WatchConversation } from '../watch/watch-conversation.js';
@@ -186,6 +187,9 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
         askSafetyQuestion(turn, deps.config, risk, content.text, !known);
         return;
       }
+      // A worry written in a language of its own is answered in it (a Korean resident whose phone
+      // is set to Japanese), from the first message or from the menu; a form's answers never switch.
+      if (!command && (!known || atMenu(turn.state))) adoptWrittenLanguage(turn, content.text);
     }
     if (choice?.kind === 'safety') return answerSafetyQuestion(turn, choice.answer);
     await respond(turn, known, choice);
@@ -330,7 +334,21 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
    * follows it unless the resident chose a language themselves.
    */
   function adoptLanguage(turn: Turn, risk: RiskAssessment): void {
-    const detected = risk.language;
+    useDetectedLanguage(turn, risk.language);
+  }
+
+  /** Nowhere in a form: no step on screen, or the welcome menu. */
+  function atMenu(state: SessionState): boolean {
+    const { flowId, stepId } = state.position ?? {};
+    return !flowId || (flowId === ENTRY_POINTS.menu.flow && stepId === ENTRY_POINTS.menu.step);
+  }
+
+  /** Ordinary words switch the language only when the text leaves no doubt about it. */
+  function adoptWrittenLanguage(turn: Turn, text: string): void {
+    useDetectedLanguage(turn, unmistakableLanguage(text));
+  }
+
+  function useDetectedLanguage(turn: Turn, detected: string | undefined): void {
     if (!detected || turn.state.languageSource === 'chosen') return;
     const sameFamily = detected.startsWith('ja') && turn.language.startsWith('ja');
     if (sameFamily || detected === turn.language) return;

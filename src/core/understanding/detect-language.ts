@@ -28,6 +28,27 @@ const HINT_WORDS: Record<'en' | 'pt-BR' | 'vi', Set<string>> = {
   vi: new Set('toi khong muon ban cua duoc nguoi minh em anh chi la co va cho roi nha oi giup'.split(' ')),
 };
 
+/**
+ * The language the text itself leaves no doubt about, with no profile to lean on: a script only one
+ * supported language writes (Hangul, kana, Vietnamese letters, Chinese function characters), or at
+ * least two common words of one Latin-script language and fewer of any other. A term alone ("介護保険",
+ * "OK", "help") says nothing: a resident may write it in any language.
+ */
+export function unmistakableLanguage(text: string): Locale | undefined {
+  const nfkc = text.normalize('NFKC');
+  if (HANGUL.test(nfkc)) return 'ko';
+  if (KANA.test(nfkc)) return 'ja';
+  if (HAN.test(nfkc)) return CHINESE_CHARACTERS.test(nfkc) ? 'zh' : undefined;
+  if (!LATIN.test(nfkc)) return undefined;
+  if (VIETNAMESE_LETTERS.test(nfkc)) return 'vi';
+  const words = normalizeText(nfkc).split(' ');
+  const hits = (Object.entries(HINT_WORDS) as [Locale, Set<string>][])
+    .map(([language, hints]) => ({ language, n: words.filter((w) => hints.has(w)).length }))
+    .sort((a, b) => b.n - a.n);
+  const [best, next] = hits;
+  return best && best.n >= 2 && best.n > (next?.n ?? 0) ? best.language : undefined;
+}
+
 export function detectLanguage(text: string, profileLanguage?: string): Locale | undefined {
   const nfkc = text.normalize('NFKC');
   if (HANGUL.test(nfkc)) return 'ko';

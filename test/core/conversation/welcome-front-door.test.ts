@@ -41,3 +41,40 @@ describe('the front door in the city config', () => {
     expect(() => parseMunicipalityConfig(config, 'city.yaml')).toThrow(/frontDoor\.termsUrl/);
   });
 });
+
+describe('the language a worry is written in', () => {
+  let h: ConversationHarness;
+  beforeEach(async () => {
+    h = await ConversationHarness.create();
+  });
+  afterEach(() => h.close());
+
+  const language = async (address: string) =>
+    (await h.store.sessions.get(`line:${address}`, h.clock.now()))?.state;
+
+  it('answers a first worry in the language it is written in, whatever the phone is set to', async () => {
+    const r = h.resident();
+    h.profileLanguages.set(r.address, 'ja-JP');
+    await r.say('남편이 일본 사람인데 저는 일본에 친구가 한 명도 없어요. 하루 종일 아무하고도 말을 안 해요');
+    expect(r.said('welcome.notice.front-door', undefined, 'ko')).toBe(true);
+    expect(await language(r.address)).toMatchObject({ language: 'ko', languageSource: 'detected' });
+    expect(h.languageChanges).toContainEqual({ address: r.address, language: 'ko' });
+  });
+
+  it('switches from the menu too, but not for a term any language may use, nor for a choice the resident made', async () => {
+    const r = h.resident();
+    h.profileLanguages.set(r.address, 'pt-BR');
+    await r.follow();
+    await r.say('介護保険');
+    expect(await language(r.address)).toMatchObject({ language: 'pt-BR', languageSource: 'profile' });
+    await r.say('My mother lives alone and she keeps forgetting to eat. Is there any help for her?');
+    expect(await language(r.address)).toMatchObject({ language: 'en', languageSource: 'detected' });
+
+    const chose = h.resident();
+    await chose.follow();
+    await chose.tapOption('welcome', 'menu', 'language');
+    await chose.tapOption('language', 'pick', 'en');
+    await chose.say('介護保険のことを聞きたいです');
+    expect(await language(chose.address)).toMatchObject({ language: 'en', languageSource: 'chosen' });
+  });
+});

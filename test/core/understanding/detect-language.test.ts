@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLanguage } from '../../../src/core/understanding/detect-language.js';
+import { detectLanguage, unmistakableLanguage } from '../../../src/core/understanding/detect-language.js';
 
 describe('detectLanguage', () => {
   it('tells scripts apart', () => {
@@ -26,5 +26,22 @@ describe('detectLanguage', () => {
     expect(detectLanguage('kms', 'pt-BR')).toBe('pt-BR');
     expect(detectLanguage('kms', 'ja')).toBe('en');
     expect(detectLanguage('😢😢')).toBeUndefined();
+  });
+});
+
+describe('unmistakableLanguage', () => {
+  it('names a language its script or two of its common words leave no doubt about', () => {
+    expect(unmistakableLanguage('하루 종일 아무하고도 말을 안 해요')).toBe('ko');
+    expect(unmistakableLanguage('かいごほけん の こと')).toBe('ja');
+    expect(unmistakableLanguage('我妈妈一个人在家')).toBe('zh');
+    expect(unmistakableLanguage('mẹ tôi sống một mình')).toBe('vi');
+    expect(unmistakableLanguage('my mother lives alone and she is not eating')).toBe('en');
+    expect(unmistakableLanguage('eu nao tenho dinheiro para o aluguel')).toBe('pt-BR');
+  });
+
+  it('names none for a term or a word any resident may write', () => {
+    for (const text of ['介護保険', '生活保護', 'OK', 'help', 'kaigo hoken', '👍', '']) {
+      expect(unmistakableLanguage(text)).toBeUndefined();
+    }
   });
 });
