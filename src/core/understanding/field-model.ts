@@ -11,7 +11,8 @@ import { linearScores, softmax } from './risk-model.js';
  * field at all. Trained by `npm run train` (scripts/train-field-model.ts) from the labelled fixtures.
  * The dictionaries stay first: the model's probabilities are added to their scores (classify-text.ts
  * through `withFieldModel`), so it decides where they are silent or split and lets wording no
- * dictionary lists ("每天都没人说话") still reach its window. It never reads or changes risk.
+ * dictionary lists ("每天都没人说话") still reach its window; where they name one field clearly ahead
+ * of the others (`combine.dictionaryLead`), it adds nothing. It never reads or changes risk.
  */
 const FIELD_CLASSES = [...KNOWN_FIELD_IDS, 'none'] as const;
 
@@ -36,6 +37,15 @@ export const fieldModelFileSchema = z.strictObject({
     minProbability: z.number().min(0).max(1),
     /** What a probability of 1 is worth against the dictionaries' weights. */
     weight: z.number().min(0),
+    /**
+     * When the dictionaries' top field scores at least this much over their runner-up (or over
+     * nothing, when it is the only one), the model adds nothing: the dictionaries named the field and
+     * a confident model may not outvote them ("chồng" in a care-insurance question, a dorm in a rent
+     * question). Silent or split dictionaries are decided with the model as before. Chosen on wording
+     * the dictionaries had not been tuned on (docs/understanding-eval.md, round 15); absent, the model
+     * adds wherever it is confident enough, whatever the dictionaries' lead (the rule until round 14).
+     */
+    dictionaryLead: z.number().positive().optional(),
   }),
   trainedOn: z.strictObject({
     items: z.number().int(),
@@ -59,10 +69,17 @@ export function createFieldModel(file: FieldModelFile): FieldModel {
   };
 }
 
+/** How far the dictionaries' top field scores over their runner-up (0 when they are silent). */
+export function dictionaryLead(scores: Map<KnownFieldId, number>): number {
+  const [top = 0, second = 0] = [...scores.values()].sort((a, b) => b - a);
+  return Math.max(top, 0) - Math.max(second, 0);
+}
+
 /**
  * The dictionaries' field scores with the model's probabilities added: a field the model holds
  * likely enough gains `weight × probability`, so the model chooses among fields the dictionaries
- * scored alike, and proposes one alone where they found none.
+ * scored alike, and proposes one alone where they found none. Where the dictionaries lead by
+ * `combine.dictionaryLead` or more, their scores stand as they are.
  */
 export function withFieldModel(
   scores: Map<KnownFieldId, number>,
@@ -70,6 +87,8 @@ export function withFieldModel(
   combine: FieldModelFile['combine'],
 ): Map<KnownFieldId, number> {
   const combined = new Map(scores);
+  if (combine.dictionaryLead !== undefined && dictionaryLead(scores) >= combine.dictionaryLead)
+    return combined;
   KNOWN_FIELD_IDS.forEach((field, i) => {
     const p = probabilities[i] ?? 0;
     if (combine.weight > 0 && p >= combine.minProbability)

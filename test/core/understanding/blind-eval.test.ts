@@ -247,8 +247,9 @@ describe('blind development set 9 (situations told without naming the service; t
       ordinaryConcern: 0.12,
       // 0.043 after round 9; 0.038 (9 of 235) after round 10 (a shelter question with danger denied)
       ordinaryCrisis: 0.039,
-      windowAccuracy: 0.97,
-      windowAccuracyPerLanguage: 0.86,
+      // 0.976 (lowest language 0.900) until round 15; 0.991 (0.933) with the dictionary lead kept.
+      windowAccuracy: 0.99,
+      windowAccuracyPerLanguage: 0.93,
     });
   });
 });
@@ -320,16 +321,17 @@ const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
     // Before round 14: crisis→numbers 1.000, crisis→alert 0.967, concern→numbers 1.000, ordinary→ask
     // 0.072, ordinary→alert 0.036, window 0.933 (vi 0.889, en and zh 0.917; elderly 0.881). After, with
     // the committed field model (which never learnt from it): window 0.968, every language 0.944 or over,
-    // every crisis alerted (a pt-BR one on a bridge had been only asked).
-    test: 'keeps the figures reached after tuning (window 0.968, every language 0.944 or over)',
+    // every crisis alerted (a pt-BR one on a bridge had been only asked). After round 15 (the model adds
+    // at most 3 and nothing where the dictionaries lead by 4): window 0.984, every language 0.972.
+    test: 'keeps the figures reached after round 15 (window 0.984, every language 0.972 or over)',
     floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
       ordinaryConcern: 0.066,
       ordinaryCrisis: 0.03,
-      windowAccuracy: 0.968,
-      windowAccuracyPerLanguage: 0.944,
+      windowAccuracy: 0.984,
+      windowAccuracyPerLanguage: 0.972,
     },
   },
   {
@@ -339,16 +341,17 @@ const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
     // Before round 14: crisis→numbers and →alert 0.967 (a ja item missed), concern→numbers 1.000,
     // ordinary→ask 0.076, ordinary→alert 0.029 (violence worries 6 of 42), window 0.869 (ko 0.722,
     // pt-BR 0.833; elderly 0.738). After, committed field model: window 0.956, every language 0.917 or
-    // over, every crisis alerted, ordinary→alert 0.014.
-    test: 'keeps the figures reached after tuning (window 0.956, every language 0.917 or over)',
+    // over, every crisis alerted, ordinary→alert 0.014. After round 15's combine: window 0.980, every
+    // language 0.944 or over.
+    test: 'keeps the figures reached after round 15 (window 0.980, every language 0.944 or over)',
     floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
       ordinaryConcern: 0.08,
       ordinaryCrisis: 0.015,
-      windowAccuracy: 0.956,
-      windowAccuracyPerLanguage: 0.916,
+      windowAccuracy: 0.98,
+      windowAccuracyPerLanguage: 0.944,
     },
   },
 ];
