@@ -382,6 +382,34 @@ for (const set of DEVELOPMENT_SETS_14_AND_15)
  */
 const SEALED_SETS: FloorsOfSet[] = [
   {
+    file: 'test/fixtures/eval/sealed-15.yaml',
+    title: 'sealed set, round 15 (worries told as situations; measured once after round 15)',
+    test: 'keeps at least what its first sight gave (ordinary asked 0.112, alerts 0.032, window 0.921, lowest language 0.833)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.113,
+      ordinaryCrisis: 0.033,
+      windowAccuracy: 0.92,
+      windowAccuracyPerLanguage: 0.83,
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-16.yaml',
+    title: 'sealed set, round 15, second author (worries told as situations; measured once after round 15)',
+    test: 'keeps at least what its first sight gave (crisis alerted 0.933, alerts 0.032, window 0.873, lowest language 0.750)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 0.93,
+      concernReachNumbers: 0.93,
+      ordinaryConcern: 0.08,
+      ordinaryCrisis: 0.033,
+      windowAccuracy: 0.87,
+      windowAccuracyPerLanguage: 0.75,
+    },
+  },
+  {
     file: 'test/fixtures/eval/sealed-14.yaml',
     title: 'sealed set, round 14 (worries told as situations, 36 per language; measured once after round 14)',
     test: 'keeps at least what its first sight gave (ordinary alerts 0.025, crisis alerted 0.967, window 0.909, lowest language 0.889)',
