@@ -415,7 +415,7 @@ export async function runMemory(memoryResidents: number[]): Promise<void> {
       goals.push(`100,000 residents start < 10 s (${hundredThousand.startSeconds < 10 ? 'met' : 'NOT met'})`);
     if (smallest && largest && largest !== smallest)
       goals.push(
-        `RSS from ${smallest.residents.toLocaleString('en-US')} to ${largest.residents.toLocaleString('en-US')} residents: ${f(largest.rssMb - smallest.rssMb, 0)} MB more`,
+        `RSS at ${largest.residents.toLocaleString('en-US')} residents against ${smallest.residents.toLocaleString('en-US')}: ${largest.rssMb >= smallest.rssMb ? '+' : '−'}${f(Math.abs(largest.rssMb - smallest.rssMb), 0)} MB`,
       );
     console.log(`\ngoals: ${goals.join('; ')}`);
   } finally {
