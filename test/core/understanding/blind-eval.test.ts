@@ -354,6 +354,70 @@ const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
       windowAccuracyPerLanguage: 0.944,
     },
   },
+  {
+    file: 'test/fixtures/eval/blind-dev-16.yaml',
+    title:
+      'blind development set 16 (worries told as situations in every language; trained on: a regression floor)',
+    // Before round 17 (read blind by the system of round 16): window 0.925 (ja 30 of 36), ordinary→alert 0.051, crisis alerted 0.967.
+    test: 'keeps the figures reached after round 17 (window 0.976, every language 0.916 or over)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 0.96,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.08,
+      ordinaryCrisis: 0.051,
+      windowAccuracy: 0.976,
+      windowAccuracyPerLanguage: 0.916,
+    },
+  },
+  {
+    file: 'test/fixtures/eval/blind-dev-17.yaml',
+    title:
+      'blind development set 17 (worries told as situations in every language; trained on: a regression floor)',
+    // Before round 17 (read blind by the system of round 16): window 0.933 (ja-easy and vi 32 of 36), every crisis alerted.
+    test: 'keeps the figures reached after round 17 (window 0.980, every language 0.944 or over)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.08,
+      ordinaryCrisis: 0.029,
+      windowAccuracy: 0.98,
+      windowAccuracyPerLanguage: 0.944,
+    },
+  },
+  {
+    file: 'test/fixtures/eval/blind-dev-18.yaml',
+    title:
+      'blind development set 18 (worries told as situations in every language; trained on: a regression floor)',
+    // Before round 17 (read blind by the system of round 16): window 0.937 (ja 31 of 36), every crisis alerted.
+    test: 'keeps the figures reached after round 17 (window 0.992, every language 0.972 or over)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.08,
+      ordinaryCrisis: 0.037,
+      windowAccuracy: 0.992,
+      windowAccuracyPerLanguage: 0.972,
+    },
+  },
+  {
+    file: 'test/fixtures/eval/blind-dev-19.yaml',
+    title:
+      'blind development set 19 (worries told as situations in every language; trained on: a regression floor)',
+    // Before round 17 (read blind by the system of round 16): window 0.937 (zh 31 of 36), crisis reached and alerted 0.967.
+    test: 'keeps the figures reached after round 17 (window 0.996, every language 0.972 or over)',
+    floors: {
+      crisisReachNumbers: 0.96,
+      crisisReachCrisis: 0.96,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.08,
+      ordinaryCrisis: 0.015,
+      windowAccuracy: 0.996,
+      windowAccuracyPerLanguage: 0.972,
+    },
+  },
 ];
 
 for (const set of DEVELOPMENT_SETS_14_AND_15)
@@ -384,35 +448,35 @@ const SEALED_SETS: FloorsOfSet[] = [
   {
     file: 'test/fixtures/eval/sealed-17.yaml',
     title: 'sealed set, round 16 (worries told as situations; measured once after round 16)',
-    test: 'keeps at least what its first sight gave (asked 0.094, alerts 0.025, crisis alerted 0.967, window 0.913, lowest language 0.889)',
+    test: 'keeps at least what its first sight gave (asked 0.094, alerts 0.025, crisis alerted 0.967), the window what round 17 raised it to (0.944, lowest language 0.917)',
     floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 0.96,
       concernReachNumbers: 0.93,
       ordinaryConcern: 0.094,
       ordinaryCrisis: 0.026,
-      windowAccuracy: 0.91,
-      windowAccuracyPerLanguage: 0.88,
+      windowAccuracy: 0.94,
+      windowAccuracyPerLanguage: 0.916,
     },
   },
   {
     file: 'test/fixtures/eval/sealed-15.yaml',
     title: 'sealed set, round 15 (worries told as situations; measured once after round 15)',
-    test: 'keeps at least what its first sight gave (asked 0.112, alerts 0.032), the window what round 16 raised it to (0.940, lowest language 0.889)',
+    test: 'keeps at least what its first sight gave (asked 0.112, alerts 0.032), the window what round 17 raised it to (0.960, lowest language 0.917)',
     floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
       ordinaryConcern: 0.113,
       ordinaryCrisis: 0.033,
-      windowAccuracy: 0.94,
-      windowAccuracyPerLanguage: 0.88,
+      windowAccuracy: 0.96,
+      windowAccuracyPerLanguage: 0.916,
     },
   },
   {
     file: 'test/fixtures/eval/sealed-16.yaml',
     title: 'sealed set, round 15, second author (worries told as situations; measured once after round 15)',
-    test: 'keeps at least what its first sight gave, the window what round 16 raised it to (0.897, lowest language 0.778)',
+    test: 'keeps at least what its first sight gave, the window what round 17 raised it to (0.905, lowest language 0.833)',
     // Asked 0.079 at first sight; the field model of round 16 (every development set) asks one more
     // worry of 277 (0.083) and routes six more right, so the ceiling moved by that one worry.
     floors: {
@@ -421,22 +485,22 @@ const SEALED_SETS: FloorsOfSet[] = [
       concernReachNumbers: 0.93,
       ordinaryConcern: 0.084,
       ordinaryCrisis: 0.033,
-      windowAccuracy: 0.89,
-      windowAccuracyPerLanguage: 0.77,
+      windowAccuracy: 0.9,
+      windowAccuracyPerLanguage: 0.83,
     },
   },
   {
     file: 'test/fixtures/eval/sealed-14.yaml',
     title: 'sealed set, round 14 (worries told as situations, 36 per language; measured once after round 14)',
-    test: 'keeps at least what its first sight gave (alerts 0.025, crisis alerted 0.967), the window what round 16 raised it to (0.929, lowest language 0.892)',
+    test: 'keeps at least what its first sight gave (alerts 0.025, crisis alerted 0.967), the window what round 17 raised it to (0.949, lowest language 0.917)',
     floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 0.96,
       concernReachNumbers: 1,
       ordinaryConcern: 0.062,
       ordinaryCrisis: 0.026,
-      windowAccuracy: 0.92,
-      windowAccuracyPerLanguage: 0.89,
+      windowAccuracy: 0.94,
+      windowAccuracyPerLanguage: 0.916,
     },
   },
   {
