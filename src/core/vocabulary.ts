@@ -64,7 +64,7 @@ export const SPEAKER_IDS = ['someone_else'] as const;
  * - `present`: the danger is now or again (また, 今も, 今夜, again, still);
  * - `care_situation`: the message is about a care or welfare arrangement (a nursing-home waiting
  *   list, a discharge from hospital, day service, a sheltered workshop): a crisis only the
- *   statistical detector saw is asked about instead of alerted, unless what happened is fresh.
+ *   statistical detector alone raised is not kept, unless what happened is fresh.
  */
 export const FRAME_IDS = [
   'resolved_past',

