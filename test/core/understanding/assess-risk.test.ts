@@ -132,6 +132,24 @@ describe('createRiskAssessor', () => {
     expect(tierWith({ crisis: ['domestic_violence'], frames: ['recent'] })).toBe('crisis');
   });
 
+  it('lets a care situation lower only what the detector alone saw, unless it is fresh', () => {
+    const tierOf = (risk: Partial<LexiconRisk>, model: RiskPrediction['tier']) =>
+      createRiskAssessor({
+        classifier: classifierSaying(risk),
+        model: modelSaying({ tier: model }),
+      }).assessLocally('x').tier;
+    expect(tierOf({ frames: ['care_situation'] }, 'crisis')).toBe('none');
+    expect(tierOf({ frames: ['care_situation'] }, 'concern')).toBe('none');
+    expect(tierOf({ frames: ['care_situation', 'present'] }, 'crisis')).toBe('none');
+    // fresh, or seen by the dictionaries: never lowered by it
+    expect(tierOf({ frames: ['care_situation', 'recent'] }, 'crisis')).toBe('crisis');
+    expect(tierOf({ crisis: ['medical'], frames: ['care_situation'] }, 'none')).toBe('crisis');
+    expect(tierOf({ concern: ['elder_abuse'], frames: ['care_situation'] }, 'crisis')).toBe('crisis');
+    expect(tierOf({ concern: ['elder_abuse'], frames: ['care_situation'] }, 'none')).toBe('concern');
+    // it is no frame of its own for the others: it lowers no dictionary crisis to concern
+    expect(tierOf({ crisis: ['suicide'], frames: ['care_situation'] }, 'crisis')).toBe('crisis');
+  });
+
   it('asks the second opinion only below crisis, and lets it raise but never lower', async () => {
     let asked = 0;
     const raising: RiskSecondOpinion = {

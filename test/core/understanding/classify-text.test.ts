@@ -497,3 +497,62 @@ describe('round 14 words in flows/lexicon (worries told as situations, in every 
     expect(tier('認知症の母が昼から戻りません。外は雨で寒いです')).toBe('crisis');
   });
 });
+
+describe('round 18 frames and words in flows/lexicon (ordinary worries near danger, care situations)', () => {
+  const understanding = loadUnderstanding(undefined, sharedLinderaMorphAnalyzer());
+  const risk = createRiskAssessor({ classifier: understanding });
+  const frames = (text: string) => understanding.readRisk(text).frames;
+  const tier = (text: string) => risk.assessLocally(text).tier;
+
+  it('reads a care or welfare arrangement as care_situation in every language', () => {
+    for (const text of [
+      '母の特養の入所待ちがもう一年になります',
+      'We are on the waiting list for a nursing home for my father',
+      '아버지가 다음 달에 퇴원하시는데 주간보호를 알아보고 있어요',
+      'Bố em sắp xuất viện, nhà không ai chăm được',
+      'Meu avô está na fila do tokuyo há meses',
+      '我爸下个月出院，想找日间照料',
+    ])
+      expect(frames(text), text).toContain('care_situation');
+  });
+
+  it('keeps a crisis phrase in a care situation, and asks about an injury seen on someone in care', () => {
+    expect(tier('施設から帰った祖母が倒れて動かない')).toBe('crisis');
+    expect(tier('My grandma in the nursing home fell and cant get up, she is not responding')).toBe('crisis');
+    for (const text of [
+      '요양원에 계신 아버지 팔에 멍이 들어 있어요',
+      'Dad has bruises every time he comes back from the care home',
+      'デイサービスから帰ってきた母の腕にあざがある',
+      'Mẹ tôi ở viện dưỡng lão, tay có vết bầm',
+      'Minha mãe no asilo está com hematoma no braço',
+      '我妈住养老院，手臂上有淤青',
+    ])
+      expect(tier(text), text).not.toBe('none');
+  });
+
+  it('reads violence told as over, or the resident as fine for now, as history or safe_now in every language', () => {
+    expect(frames('Years ago my ex hit me, I have been happily remarried for a long time')).toContain(
+      'resolved_past',
+    );
+    expect(frames('昔は兄とよく殴り合いをしたけど、今は仲良くやってます')).toContain('resolved_past');
+    expect(frames('Hai năm trước em từng muốn tự tử, giờ em ổn rồi, đang đi học lại')).not.toContain(
+      'present',
+    );
+    for (const text of [
+      'Is there a shelter here? Just asking, I am fine right now',
+      '쉼터는 어떤 곳인가요? 지금 급한 건 아니에요',
+      '前に叩かれたことがありますが今はないです',
+      'Ele me bateu uma vez, agora não, mas penso em me separar',
+      '他以前打过我，后来没再打',
+    ])
+      expect(frames(text), text).toContain('safe_now');
+    expect(tier('My husband hit me last night, I am fine right now')).toBe('crisis');
+    expect(tier('Ele me bateu ontem, agora não mas tenho medo')).toBe('crisis');
+  });
+
+  it('does not alert on a collapse told by what it did to the household, and keeps a collapse now', () => {
+    expect(tier('父が倒れて働けなくなり、生活費が足りません')).not.toBe('crisis');
+    expect(tier('夫が倒れて仕事を辞めました。家賃が払えません')).not.toBe('crisis');
+    expect(tier('父が倒れて動かない')).toBe('crisis');
+  });
+});
