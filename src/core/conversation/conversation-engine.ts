@@ -183,13 +183,13 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
         return answerSafetyQuestion(turn, deps.commands.answer(content.text) ?? 'unsure', content.text);
       }
       if (risk.tier === 'concern' && !command) {
-        adoptLanguage(turn, risk);
+        adoptLanguage(turn, risk.language);
         askSafetyQuestion(turn, deps.config, risk, content.text, !known);
         return;
       }
       // A worry written in a language of its own is answered in it (a Korean resident whose phone
       // is set to Japanese), from the first message or from the menu; a form's answers never switch.
-      if (!command && (!known || atMenu(turn.state))) adoptWrittenLanguage(turn, content.text);
+      if (!command && (!known || atMenu(turn.state))) adoptLanguage(turn, unmistakableLanguage(content.text));
     }
     if (choice?.kind === 'safety') return answerSafetyQuestion(turn, choice.answer);
     await respond(turn, known, choice);
@@ -286,7 +286,7 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
 
   /** Danger now: the safety message at once, an urgent case, staff alerted; then the words go on as usual. */
   async function alarm(turn: Turn, risk: RiskAssessment, text: string): Promise<void> {
-    adoptLanguage(turn, risk);
+    adoptLanguage(turn, risk.language);
     const pending = turn.state.safetyCheck;
     turn.state.safetyCheck = undefined;
     const categories = [...new Set([...risk.categories, ...(pending?.categories ?? [])])];
@@ -328,27 +328,20 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     await respond(turn, !check.firstMessage, null);
   }
 
-  /**
-   * A message in another language than the conversation's (a foreign resident whose phone is set
-   * to Japanese) gets the safety reply in the language it was written in, and the conversation
-   * follows it unless the resident chose a language themselves.
-   */
-  function adoptLanguage(turn: Turn, risk: RiskAssessment): void {
-    useDetectedLanguage(turn, risk.language);
-  }
-
   /** Nowhere in a form: no step on screen, or the welcome menu. */
   function atMenu(state: SessionState): boolean {
     const { flowId, stepId } = state.position ?? {};
     return !flowId || (flowId === ENTRY_POINTS.menu.flow && stepId === ENTRY_POINTS.menu.step);
   }
 
-  /** Ordinary words switch the language only when the text leaves no doubt about it. */
-  function adoptWrittenLanguage(turn: Turn, text: string): void {
-    useDetectedLanguage(turn, unmistakableLanguage(text));
-  }
-
-  function useDetectedLanguage(turn: Turn, detected: string | undefined): void {
+  /**
+   * A message in another language than the conversation's (a foreign resident whose phone is set
+   * to Japanese) is answered in the language it was written in, and the conversation follows it
+   * unless the resident chose a language themselves. The safety replies take the risk assessment's
+   * reading of the language; ordinary words switch it only when they leave no doubt
+   * (`unmistakableLanguage`).
+   */
+  function adoptLanguage(turn: Turn, detected: string | undefined): void {
     if (!detected || turn.state.languageSource === 'chosen') return;
     const sameFamily = detected.startsWith('ja') && turn.language.startsWith('ja');
     if (sameFamily || detected === turn.language) return;

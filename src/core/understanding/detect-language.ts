@@ -28,6 +28,14 @@ const HINT_WORDS: Record<'en' | 'pt-BR' | 'vi', Set<string>> = {
   vi: new Set('toi khong muon ban cua duoc nguoi minh em anh chi la co va cho roi nha oi giup'.split(' ')),
 };
 
+/** How many common words of each Latin-script language the text has, most first (ties in HINT_WORDS' order). */
+function hintWordCounts(nfkc: string): Array<{ language: Locale; n: number }> {
+  const words = normalizeText(nfkc).split(' ');
+  return (Object.entries(HINT_WORDS) as [Locale, Set<string>][])
+    .map(([language, hints]) => ({ language, n: words.filter((w) => hints.has(w)).length }))
+    .sort((a, b) => b.n - a.n);
+}
+
 /**
  * The language the text itself leaves no doubt about, with no profile to lean on: a script only one
  * supported language writes (Hangul, kana, Vietnamese letters, Chinese function characters), or at
@@ -41,11 +49,7 @@ export function unmistakableLanguage(text: string): Locale | undefined {
   if (HAN.test(nfkc)) return CHINESE_CHARACTERS.test(nfkc) ? 'zh' : undefined;
   if (!LATIN.test(nfkc)) return undefined;
   if (VIETNAMESE_LETTERS.test(nfkc)) return 'vi';
-  const words = normalizeText(nfkc).split(' ');
-  const hits = (Object.entries(HINT_WORDS) as [Locale, Set<string>][])
-    .map(([language, hints]) => ({ language, n: words.filter((w) => hints.has(w)).length }))
-    .sort((a, b) => b.n - a.n);
-  const [best, next] = hits;
+  const [best, next] = hintWordCounts(nfkc);
   return best && best.n >= 2 && best.n > (next?.n ?? 0) ? best.language : undefined;
 }
 
@@ -60,16 +64,7 @@ export function detectLanguage(text: string, profileLanguage?: string): Locale |
   }
   if (!LATIN.test(nfkc)) return undefined;
   if (VIETNAMESE_LETTERS.test(nfkc)) return 'vi';
-  const words = normalizeText(nfkc).split(' ');
-  let best: Locale | undefined;
-  let bestHits = 0;
-  for (const [language, hints] of Object.entries(HINT_WORDS) as [Locale, Set<string>][]) {
-    const hits = words.filter((w) => hints.has(w)).length;
-    if (hits > bestHits) {
-      best = language;
-      bestHits = hits;
-    }
-  }
-  if (best) return best;
+  const [best] = hintWordCounts(nfkc);
+  if (best && best.n > 0) return best.language;
   return profileLanguage === 'pt-BR' || profileLanguage === 'vi' ? profileLanguage : 'en';
 }
