@@ -96,9 +96,9 @@ export function createRiskAssessor(deps: RiskAssessorDeps): RiskAssessor {
   function assessLocally(text: string, profileLanguage?: string): RiskAssessment {
     const lexicon = deps.classifier.readRisk(text);
     const sources: RiskSource[] = [];
-    let tier: RiskTier =
-      lexicon.crisis.length > 0 ? 'crisis' : lexicon.concern.length > 0 ? 'concern' : 'none';
-    if (tier !== 'none') sources.push('lexicon');
+    const dictionariesSawRisk = lexicon.crisis.length > 0 || lexicon.concern.length > 0;
+    let tier: RiskTier = lexicon.crisis.length > 0 ? 'crisis' : dictionariesSawRisk ? 'concern' : 'none';
+    if (dictionariesSawRisk) sources.push('lexicon');
     let categories: CrisisCategory[] = [...lexicon.crisis, ...lexicon.concern];
     if (deps.model) {
       const prediction = deps.model.predict(deps.classifier.features(text));
@@ -112,8 +112,7 @@ export function createRiskAssessor(deps: RiskAssessorDeps): RiskAssessor {
     // dictionaries route to the violence field (a partner's violence named without a sign of danger)
     // is weighed as that harm, so "safe now" or a consultation question lowers it as it would the
     // dictionaries' own.
-    const detectorOnlyConcern =
-      tier === 'concern' && lexicon.crisis.length === 0 && lexicon.concern.length === 0;
+    const detectorOnlyConcern = tier === 'concern' && !dictionariesSawRisk;
     const weighedAs =
       detectorOnlyConcern &&
       lexicon.frames.length > 0 &&
@@ -121,11 +120,7 @@ export function createRiskAssessor(deps: RiskAssessorDeps): RiskAssessor {
         ? (['violence'] as CrisisCategory[])
         : categories;
     tier = lowerForFrames(tier, lexicon.frames, weighedAs);
-    tier = lowerForCareSituation(
-      tier,
-      lexicon.frames,
-      lexicon.crisis.length > 0 || lexicon.concern.length > 0,
-    );
+    tier = lowerForCareSituation(tier, lexicon.frames, dictionariesSawRisk);
     return {
       tier,
       categories: tier === 'none' ? [] : categories,
