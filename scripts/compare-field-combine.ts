@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadMunicipalityConfig } from '../src/core/municipality/load-municipality-config.js';
 import { routeToWindow } from '../src/core/municipality/route-to-window.js';
-import type { TextClassification } from '../src/core/understanding/classify-text.js';
+import { ranked, type TextClassification } from '../src/core/understanding/classify-text.js';
 import {
   type FieldModelFile,
   loadFieldModel,
@@ -81,12 +81,6 @@ for (const snapshot of values.snapshot) {
   }
 }
 
-const byScore = (scores: Map<KnownFieldId, number>) =>
-  [...scores.keys()].sort(
-    (a, b) =>
-      (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || KNOWN_FIELD_IDS.indexOf(a) - KNOWN_FIELD_IDS.indexOf(b),
-  );
-
 function combined(w: Worry, candidate: Candidate): TextClassification {
   const dictionary = new Map(Object.entries(w.lexicon.fieldScores) as [KnownFieldId, number][]);
   const top = Math.max(0, ...dictionary.values());
@@ -104,7 +98,7 @@ function combined(w: Worry, candidate: Candidate): TextClassification {
         scores.set(field, (dictionary.get(field) ?? 0) + Math.min(combine.weight * p, rule.factor * top));
     });
   } else scores = withFieldModel(dictionary, w.probabilities, combine);
-  return { ...w.lexicon, fields: byScore(scores), fieldScores: Object.fromEntries(scores) };
+  return { ...w.lexicon, fields: ranked(scores, KNOWN_FIELD_IDS), fieldScores: Object.fromEntries(scores) };
 }
 
 const LANGUAGES = [...new Set(worries.map((w) => w.language))].sort();

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { loadMunicipalityConfig } from '../src/core/municipality/load-municipality-config.js';
 import { routeToWindow } from '../src/core/municipality/route-to-window.js';
-import type { TextClassification } from '../src/core/understanding/classify-text.js';
+import { ranked, type TextClassification } from '../src/core/understanding/classify-text.js';
 import { FIELD_CLASSES, type FieldModelFile, withFieldModel } from '../src/core/understanding/field-model.js';
 import { loadUnderstanding } from '../src/core/understanding/load-understanding.js';
 import { KNOWN_FIELD_IDS, type KnownFieldId } from '../src/core/vocabulary.js';
@@ -121,11 +121,7 @@ function combined(lexicon: TextClassification, probabilities: number[], combine:
     probabilities,
     combine,
   );
-  const fields = [...scores.keys()].sort(
-    (a, b) =>
-      (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || KNOWN_FIELD_IDS.indexOf(a) - KNOWN_FIELD_IDS.indexOf(b),
-  );
-  return { ...lexicon, fields, fieldScores: Object.fromEntries(scores) };
+  return { ...lexicon, fields: ranked(scores, KNOWN_FIELD_IDS), fieldScores: Object.fromEntries(scores) };
 }
 
 function accuracy(combine: FieldModelFile['combine']) {

@@ -208,7 +208,8 @@ function scoreAll<Id extends string>(
   return scores;
 }
 
-function ranked<Id extends string>(scores: Map<Id, number>, order: readonly Id[]): Id[] {
+/** Ids by score, highest first (the order a classification lists its fields, patterns and observations in). */
+export function ranked<Id extends string>(scores: Map<Id, number>, order: readonly Id[]): Id[] {
   // Ties keep the vocabulary's order so that the same message always gives the same list.
   return [...scores.keys()].sort(
     (a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || order.indexOf(a) - order.indexOf(b),
