@@ -86,7 +86,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   // If vitest exits without running teardown (an interrupted run), the server must not outlive it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  project.provide('mongoUri', uri);
+  // The driver watches a server by streaming awaitable hellos (the exhaust protocol); this test
+  // server now and then ends such a stream early ("Server ended moreToCome unexpectedly"), and the
+  // driver then clears the pool and fails whatever test was running. Polling watches it without
+  // streams. A real server (MONGODB_URI) keeps the driver's default.
+  const polled = new URL(uri);
+  polled.searchParams.set('serverMonitoringMode', 'poll');
+  project.provide('mongoUri', polled.toString());
   return async () => {
     process.off('exit', killOnExit);
     await stop(child);
