@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js';
 import { processorCounts } from '../metrics.js';
 import { createService } from '../service.js';
 import type { FromProcessor, ProcessingWorkerData, ToProcessor } from './processing-messages.js';
+import { releaseStartMemory } from './release-start-memory.js';
 
 /**
  * The processing thread (PROCESSING=thread): the inbox and outbox queues, the conversation engine and
@@ -56,6 +57,7 @@ try {
         return;
     }
   });
+  releaseStartMemory();
   service.start();
   say({ type: 'ready' });
 } catch (error) {
