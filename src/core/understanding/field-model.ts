@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CodedError } from '../coded-error.js';
 import { KNOWN_FIELD_IDS, type KnownFieldId } from '../vocabulary.js';
 import { readModelFile } from './model-file.js';
-import { linearScores, softmax } from './risk-model.js';
+import { linearScores, softmax, weightTable } from './risk-model.js';
 
 /**
  * The statistical field detector: a small multinomial logistic regression over the features of
@@ -62,10 +62,12 @@ export interface FieldModel {
 }
 
 export function createFieldModel(file: FieldModelFile): FieldModel {
+  // Only the table and the small fields are kept: the file's record becomes garbage.
+  const { bias, combine } = file;
+  const weights = weightTable(file.weights, FIELD_CLASSES.length);
   return {
-    predict: (features) =>
-      softmax(linearScores(file.bias, file.weights, features)).slice(0, KNOWN_FIELD_IDS.length),
-    combine: file.combine,
+    predict: (features) => softmax(linearScores(bias, weights, features)).slice(0, KNOWN_FIELD_IDS.length),
+    combine,
   };
 }
 
