@@ -4,11 +4,15 @@
  * `-- --only=understanding|capacity|memory|handoff` runs one part (memory: start time and RSS alone).
  * --quick: fewer and shorter rounds and a shorter burst (a few minutes); the full run takes longer.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { runCapacity, runMemory } from './capacity.js';
 import { measureHandoff } from './handoff.js';
 import { measureUnderstanding, printUnderstanding } from './understanding.js';
 
 const quick = process.argv.includes('--quick');
+console.log(
+  `madoguchi bench on Node ${process.version} (V8 ${process.versions.v8}), ${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(2)}`,
+);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 // In-process and first, before the servers load the machine.

@@ -2,8 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerStats } from './serve.js';
+import { BENCH_LINE_SECRET } from './signed-line-webhook.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** What the Dockerfile sets for the service's process (beyond NODE_ENV), so the bench runs it alike. */
+const IMAGE_ENVIRONMENT = { MALLOC_ARENA_MAX: '2' };
 
 export interface ServerProcess {
   port: number;
@@ -12,20 +16,29 @@ export interface ServerProcess {
   stop: () => Promise<void>;
 }
 
-/** Starts bench/serve.ts in a child process and resolves with its port once it listens. */
+/**
+ * Starts a server in a child process and resolves with its port once it listens: madoguchi from the
+ * build (serve-built-service.mjs, with the environment the Docker image sets), the others from
+ * serve.ts through tsx.
+ */
 export async function startServerProcess(
   mode: 'baseline' | 'madoguchi' | 'fake-line-api',
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, '--import', 'tsx', path.join(here, 'serve.ts'), mode],
-    {
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-      env: { ...process.env, ...env, NODE_ENV: 'production' },
+  const entry =
+    mode === 'madoguchi'
+      ? [path.join(here, 'serve-built-service.mjs')]
+      : ['--import', 'tsx', path.join(here, 'serve.ts'), mode];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      ...(mode === 'madoguchi' && { ...IMAGE_ENVIRONMENT, BENCH_LINE_SECRET }),
+      ...env,
+      NODE_ENV: 'production',
     },
-  );
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${mode} server did not start within 120 s`)), 120_000);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -35,6 +35,10 @@ describe('Dockerfile', () => {
     for (const stage of stages) expect(stage[0]?.args).toMatch(/^node:24-bookworm-slim\b/);
   });
 
+  it('keeps glibc to two malloc arenas for the service, as the bench runs it', () => {
+    expect(args('ENV').join(' ')).toMatch(/\bMALLOC_ARENA_MAX=2\b/);
+  });
+
   it('installs production dependencies only in the final stage', () => {
     expect(args('RUN').some((a) => /npm ci\b.*--omit=dev/.test(a))).toBe(true);
     expect(args('RUN').some((a) => /npm ci(?!.*--omit=dev)/.test(a))).toBe(false);
