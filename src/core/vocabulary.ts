@@ -45,8 +45,12 @@ export const CRISIS_CATEGORIES = [
   'medical',
 ] as const;
 
-/** Who a message is about, as far as words can tell: `someone_else` makes safety replies speak of that person. */
-export const SPEAKER_IDS = ['someone_else'] as const;
+/**
+ * Who a message is about, as far as words can tell: `someone_else` makes safety replies speak of that
+ * person; `outsider` (a neighbour, a friend, a colleague, a client: someone outside the writer's
+ * family) lets a worry about what was seen be offered the neighbour's report.
+ */
+export const SPEAKER_IDS = ['someone_else', 'outsider'] as const;
 
 /**
  * How a message frames what it says, as far as words can tell; the risk assessor lowers a tier for

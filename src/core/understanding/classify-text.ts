@@ -67,6 +67,8 @@ export interface TextClassification {
   patterns: PatternId[];
   /** Strongest first; never `other`. */
   observations: MatchableObservationId[];
+  /** Names someone outside the writer's family (a neighbour, a friend, a colleague, a client). */
+  namesOutsider: boolean;
 }
 
 /** What the dictionaries alone say of the danger in a message. */
@@ -333,6 +335,7 @@ export function createTextClassifier(
         fieldScores: Object.fromEntries(fieldScores),
         patterns: ranked(patternScores, PATTERN_IDS),
         observations: ranked(scored(observations, text), MATCHABLE_OBSERVATION_IDS),
+        namesOutsider: scored(speaker, text).has('outsider'),
       };
     },
     readRisk(text) {

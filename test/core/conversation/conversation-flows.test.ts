@@ -218,6 +218,19 @@ describe('conversation flows', () => {
     expect(r.buttons().some((b) => b.label === `✓ ${t('field.elderly')}`)).toBe(true);
   });
 
+  it("offers a daughter's worry about her mother's window, and a neighbour's the neighbour's report", async () => {
+    // Getting lost on the way home is a sign a neighbour may notice, but told of one's own mother it
+    // is a consultation about old age, not an anonymous report.
+    const daughter = h.resident();
+    await daughter.say('母が最近物忘れがひどくて、一人で出かけると帰れなくなる');
+    expect(daughter.said('proposal.question', { about: t('field.elderly') })).toBe(true);
+    expect(daughter.said('proposal.question', { about: t('proposal.neighbour') })).toBe(false);
+
+    const neighbour = h.resident();
+    await neighbour.say('隣のおばあちゃん、最近一人で出かけると帰れなくなるみたい');
+    expect(neighbour.said('proposal.question', { about: t('proposal.neighbour') })).toBe(true);
+  });
+
   it('recognises a household pattern in the own words and routes it to coordination', async () => {
     const r = h.resident();
     await r.follow();

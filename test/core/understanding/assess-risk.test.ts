@@ -6,7 +6,7 @@ import type { RiskModel, RiskPrediction } from '../../../src/core/understanding/
 
 function classifierSaying(risk: Partial<LexiconRisk>): TextClassifier {
   return {
-    classify: () => ({ fields: [], fieldScores: {}, patterns: [], observations: [] }),
+    classify: () => ({ fields: [], fieldScores: {}, patterns: [], observations: [], namesOutsider: false }),
     readRisk: () => ({ crisis: [], concern: [], aboutSomeoneElse: false, frames: [], ...risk }),
     riskViews: () => [],
     features: () => [],
@@ -99,7 +99,13 @@ describe('createRiskAssessor', () => {
   it("weighs the detector's concern over a message routed to violence as that harm", () => {
     const classifier = (field: 'violence' | 'isolation'): TextClassifier => ({
       ...classifierSaying({ frames: ['safe_now'] }),
-      classify: () => ({ fields: [field], fieldScores: {}, patterns: [], observations: [] }),
+      classify: () => ({
+        fields: [field],
+        fieldScores: {},
+        patterns: [],
+        observations: [],
+        namesOutsider: false,
+      }),
     });
     const model = modelSaying({ tier: 'concern', category: 'suicide' });
     expect(createRiskAssessor({ classifier: classifier('violence'), model }).assessLocally('x').tier).toBe(

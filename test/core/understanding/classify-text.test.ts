@@ -121,7 +121,13 @@ describe('createTextClassifier', () => {
   });
 
   it('returns empty lists for an empty or unrelated message', () => {
-    expect(classifier.classify('')).toEqual({ fields: [], fieldScores: {}, patterns: [], observations: [] });
+    expect(classifier.classify('')).toEqual({
+      fields: [],
+      fieldScores: {},
+      patterns: [],
+      observations: [],
+      namesOutsider: false,
+    });
     expect(classifier.readRisk('こんにちは')).toEqual({
       crisis: [],
       concern: [],
@@ -142,7 +148,32 @@ describe('loadUnderstanding', () => {
       fieldScores: {},
       patterns: [],
       observations: [],
+      namesOutsider: false,
     });
+  });
+
+  it('tells a neighbour or a friend from the family, in every language', () => {
+    const outsider = (text: string) => understanding.classify(text).namesOutsider;
+    for (const text of [
+      '隣のおばあちゃんを最近見かけない',
+      'となりの いえ から こどもの なきごえ',
+      "my neighbour's kid is left alone at night",
+      '隔壁的老人好几天没出门了',
+      '옆집 아이가 밤마다 울어요',
+      'con nhà hàng xóm khóc suốt đêm',
+      'o filho da vizinha fica sozinho à noite',
+    ])
+      expect(outsider(text), text).toBe(true);
+    for (const text of [
+      '母が最近物忘れがひどくて、一人で出かけると帰れなくなる',
+      'my dad keeps getting lost on his way home',
+      '我妈妈最近总是迷路',
+      '아빠가 자꾸 길을 잃어요',
+      'bố tôi hay bị lạc đường',
+      'meu pai se perde voltando para casa',
+      '友達がいなくて寂しい',
+    ])
+      expect(outsider(text), text).toBe(false);
   });
 
   it('is deterministic: the same message always gives the same reading', () => {
