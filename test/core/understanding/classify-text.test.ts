@@ -642,7 +642,21 @@ describe('round 19 words in flows/lexicon (the window in every language, English
     );
     expect(tier('He used to hit me, that stopped, but he still tells me I am useless')).not.toBe('crisis');
     expect(tier('He hit me again last night and still tells me I am useless')).toBe('crisis');
+    expect(tier('He used to hit me, that stopped, but he still tells me he will kill me')).toBe('crisis');
     expect(tier('my mom is going to kill me, I forgot to call her')).not.toBe('crisis');
     expect(tier('my husband is going to kill me, he has a knife')).toBe('crisis');
+  });
+
+  it('reads no kick in 預けられる or 受けられる, and no child left alone in a parent with nobody to talk to', () => {
+    expect(tier('主人は出張が多くて、昼間に子どもを預けられるところを探しています')).not.toBe('crisis');
+    expect(tier('今、夫にけられた')).toBe('crisis');
+    expect(tier('子どもは小学生になったけど、昼間話す相手が誰もいない毎日です')).not.toBe('crisis');
+    expect(tier('小さい子どもが三日前から一人で、大人が誰もいないみたい')).toBe('crisis');
+  });
+
+  it('reads a parent far away who lives alone as the elderly window, not isolation (en)', () => {
+    expect(
+      startProposal(understanding.classify('My mother who lives alone in Osaka keeps forgetting to eat')),
+    ).toEqual({ kind: 'start-self', values: ['elderly'] });
   });
 });
