@@ -659,4 +659,12 @@ describe('round 19 words in flows/lexicon (the window in every language, English
       startProposal(understanding.classify('My mother who lives alone in Osaka keeps forgetting to eat')),
     ).toEqual({ kind: 'start-self', values: ['elderly'] });
   });
+
+  it('reads a parent alone all day while the family works, or forgetting to eat, as the elderly window', () => {
+    for (const text of [
+      'はは は ひるま ずっと ひとり です。 わたし は しごと に いきます',
+      'My father who lives alone forgets to eat',
+    ])
+      expect(understanding.classify(text).fields[0], text).toBe('elderly');
+  });
 });
