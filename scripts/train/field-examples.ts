@@ -35,7 +35,7 @@ export const LEXICON_DIR = 'flows/lexicon';
 
 /**
  * The development sets the committed field model learnt from: every one there is (rounds 1–11 and
- * 14–19; 12 and 13 had sealed sets only). Named, not globbed, so that a new set changes the model
+ * 14–22; 12 and 13 had sealed sets only). Named, not globbed, so that a new set changes the model
  * only when a round chooses to retrain; `npm run train:fields` gives the committed model byte for
  * byte. Rounds 16 and 17 each chose the retrained model by the window on sealed sets already
  * measured once (docs/understanding-eval.md, rounds 16 and 17).
@@ -58,6 +58,9 @@ export const FIELD_DEVELOPMENT_SETS = [
   'blind-dev-17.yaml',
   'blind-dev-18.yaml',
   'blind-dev-19.yaml',
+  'blind-dev-20.yaml',
+  'blind-dev-21.yaml',
+  'blind-dev-22.yaml',
 ];
 
 /** A file the trainers may learn from: a development set, never a sealed one. */

@@ -360,15 +360,16 @@ const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
       'blind development set 16 (worries told as situations in every language; trained on: a regression floor)',
     // Before round 17 (read blind by the system of round 16): window 0.925 (ja 30 of 36), ordinary→alert 0.051, crisis alerted 0.967.
     // Round 18 (care situations, history and "safe now" as frames): asked 0.079 -> 0.061, alerted 0.051 -> 0.022.
-    test: 'keeps the figures reached after round 18 (window 0.976, every language 0.916 or over)',
+    // Round 19 (observations' false friends, field words, retrained with sets 20-22): window 0.976 -> 0.988.
+    test: 'keeps the figures reached after round 19 (window 0.988, every language 0.972 or over)',
     floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 0.96,
       concernReachNumbers: 1,
       ordinaryConcern: 0.062,
       ordinaryCrisis: 0.022,
-      windowAccuracy: 0.976,
-      windowAccuracyPerLanguage: 0.916,
+      windowAccuracy: 0.988,
+      windowAccuracyPerLanguage: 0.972,
     },
   },
   {
@@ -377,15 +378,16 @@ const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
       'blind development set 17 (worries told as situations in every language; trained on: a regression floor)',
     // Before round 17 (read blind by the system of round 16): window 0.933 (ja-easy and vi 32 of 36), every crisis alerted.
     // Round 18 (care situations, history and "safe now" as frames): asked 0.076 -> 0.054, alerted 0.029 -> 0.011.
-    test: 'keeps the figures reached after round 18 (window 0.980, every language 0.944 or over)',
+    // Round 19 (observations' false friends, field words, retrained with sets 20-22): window 0.980 -> 1.000.
+    test: 'keeps the figures reached after round 19 (window 1.000 in every language)',
     floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
       ordinaryConcern: 0.055,
       ordinaryCrisis: 0.011,
-      windowAccuracy: 0.98,
-      windowAccuracyPerLanguage: 0.944,
+      windowAccuracy: 1,
+      windowAccuracyPerLanguage: 1,
     },
   },
   {
@@ -394,14 +396,15 @@ const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
       'blind development set 18 (worries told as situations in every language; trained on: a regression floor)',
     // Before round 17 (read blind by the system of round 16): window 0.937 (ja 31 of 36), every crisis alerted.
     // Round 18 (care situations, history and "safe now" as frames): asked 0.079 -> 0.065, alerted 0.036 -> 0.014.
-    test: 'keeps the figures reached after round 18 (window 0.992, every language 0.972 or over)',
+    // Round 19 (observations' false friends, field words, retrained with sets 20-22): window 0.992 -> 0.996.
+    test: 'keeps the figures reached after round 19 (window 0.996, every language 0.972 or over)',
     floors: {
       crisisReachNumbers: 1,
       crisisReachCrisis: 1,
       concernReachNumbers: 1,
       ordinaryConcern: 0.066,
       ordinaryCrisis: 0.015,
-      windowAccuracy: 0.992,
+      windowAccuracy: 0.996,
       windowAccuracyPerLanguage: 0.972,
     },
   },
@@ -420,6 +423,57 @@ const DEVELOPMENT_SETS_14_AND_15: FloorsOfSet[] = [
       ordinaryCrisis: 0.015,
       windowAccuracy: 0.996,
       windowAccuracyPerLanguage: 0.972,
+    },
+  },
+  {
+    file: 'test/fixtures/eval/blind-dev-20.yaml',
+    title:
+      'blind development set 20 (worries told as situations in every language; trained on: a regression floor)',
+    // Before round 19 (read blind by the system of round 18): window 0.925 (en, ja, ja-easy 32 of 36), ordinary→alert 0.032 (en 3 of 40).
+    // Round 19 (trained on, observations' false friends, field words, frames): asked 0.094, alerted 0.032 -> 0.007 (2 of 277), window 0.992.
+    test: 'keeps the figures reached after round 19 (window 0.992, every language 0.972 or over)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 0.93,
+      ordinaryConcern: 0.095,
+      ordinaryCrisis: 0.008,
+      windowAccuracy: 0.992,
+      windowAccuracyPerLanguage: 0.972,
+    },
+  },
+  {
+    file: 'test/fixtures/eval/blind-dev-21.yaml',
+    title:
+      'blind development set 21 (worries told as situations in every language; trained on: a regression floor)',
+    // Before round 19 (read blind by the system of round 18): window 0.905 (pt-BR 30 of 36, en 32), ordinary→alert 0.040 (en 5 of 40).
+    // Round 19 (trained on, observations' false friends, field words, frames): asked 0.069, alerted 0.040 -> 0.025 (7 of 277), window 1.000.
+    test: 'keeps the figures reached after round 19 (window 1.000 in every language)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 0.93,
+      ordinaryConcern: 0.069,
+      ordinaryCrisis: 0.026,
+      windowAccuracy: 1,
+      windowAccuracyPerLanguage: 1,
+    },
+  },
+  {
+    file: 'test/fixtures/eval/blind-dev-22.yaml',
+    title:
+      'blind development set 22 (worries told as situations in every language; trained on: a regression floor)',
+    // Before round 19 (read blind by the system of round 18): window 0.944 (ko 32 of 36), ordinary→alert 0.018, a ko farewell crisis not alerted.
+    // Round 19 (trained on, observations' false friends, field words, frames): asked 0.079 -> 0.076, alerted 0.018 -> 0.011 (3 of 277), window 1.000.
+    test: 'keeps the figures reached after round 19 (window 1.000 in every language)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 0.96,
+      concernReachNumbers: 0.93,
+      ordinaryConcern: 0.076,
+      ordinaryCrisis: 0.011,
+      windowAccuracy: 1,
+      windowAccuracyPerLanguage: 1,
     },
   },
 ];

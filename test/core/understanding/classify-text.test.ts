@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startProposal } from '../../../src/core/conversation/start-proposal.js';
 import { createRiskAssessor } from '../../../src/core/understanding/assess-risk.js';
 import { createTextClassifier, type Lexicons } from '../../../src/core/understanding/classify-text.js';
 import { lexiconFileSchema } from '../../../src/core/understanding/lexicon-schema.js';
@@ -585,5 +586,116 @@ describe('round 18 frames and words in flows/lexicon (ordinary worries near dang
     expect(tier('父が倒れて働けなくなり、生活費が足りません')).not.toBe('crisis');
     expect(tier('夫が倒れて仕事を辞めました。家賃が払えません')).not.toBe('crisis');
     expect(tier('父が倒れて動かない')).toBe('crisis');
+  });
+});
+
+describe('round 19 words in flows/lexicon (the window in every language, English false alarms)', () => {
+  const understanding = loadUnderstanding(undefined, sharedLinderaMorphAnalyzer());
+  const risk = createRiskAssessor({ classifier: understanding });
+  const frames = (text: string) => understanding.readRisk(text).frames;
+  const observations = (text: string) => understanding.classify(text).observations;
+  const tier = (text: string) => risk.assessLocally(text).tier;
+
+  it('reads no neighbour observation in a resident telling their own worry (words read inside other words)', () => {
+    for (const text of [
+      '二十五の娘が部屋から出てこなくなって三年です',
+      'はは が まいにち ひとり です。 いえ に おいておけない',
+      'みみ が きこえにくい です。 しゅうろう の そうだん を したい',
+      'きゅうりょう は らいしゅう です。 おかね が ない',
+      '家賃を払うだけで精一杯で、貯金も使ってしまいました',
+      '子どもが学校に行ってる間ずっと一人で、話す人がいません',
+      '父が倒れて収入が半分になりました',
+      'My dad sits at home alone all day while we work',
+    ])
+      expect(observations(text), text).toEqual([]);
+  });
+
+  it('still reads what a neighbour sees, and a neighbour who no longer manages the rubbish day as confused', () => {
+    expect(observations('隣の家から変な臭いがしています')).toContain('smell');
+    expect(observations('隣の子どもだけで夜遅くまで家にいるみたい')).toContain('child_alone');
+    expect(observations('向かいのおじいさん、最近姿を見かけません')).toContain('not_seen');
+    const rubbishDay = observations('隣のおじいさん、ゴミの日がわからなくなってるみたい');
+    expect(rubbishDay).toContain('unwell_confused');
+    expect(rubbishDay).not.toContain('rubbish');
+    expect(observations('隣の家の庭にごみが山のように積み上がっている')).toContain('rubbish');
+  });
+
+  it('reads a small child slow to talk, noticed at nursery, as the disability window in every language', () => {
+    for (const text of [
+      '娘が2歳半なのに単語しか出ません。保育園の先生に相談してみてと言われました',
+      'むすこ は 3さい です。 ことば が おそい です。 せんせい に いわれました',
+      'Our daughter is 3 and hardly talks. The nursery teacher suggested we get her seen',
+      '儿子三岁了还不会叫爸爸，幼儿园老师建议去医院看看',
+      '네 살 딸이 말이 너무 늦어요. 어린이집 선생님이 상담받아 보라고 하셨어요',
+      'Minha filha tem 2 anos e quase não fala, a professora da creche mandou procurar ajuda',
+      'Bé nhà em 3 tuổi mà chưa nói được mấy từ, cô giáo bảo nên đi khám',
+    ]) {
+      const proposal = startProposal(understanding.classify(text));
+      expect(proposal, text).toEqual({ kind: 'start-self', values: ['disability'] });
+    }
+  });
+
+  it('reads days left empty by a retirement or a divorce as isolation in every language', () => {
+    for (const text of [
+      'Since the divorce the weekends are the worst, just me and the dog',
+      '이혼하고 혼자 살게 됐는데 주말이 너무 길어요',
+      'Depois que me separei, os dias ficaram vazios',
+      '退休了，在这边没什么朋友',
+    ])
+      expect(understanding.classify(text).fields[0], text).toBe('isolation');
+  });
+
+  it('reads a food bank, a home visit for a new parent and a place waited for as care_situation', () => {
+    for (const text of [
+      'Is there a food bank near the station?',
+      'Is there anyone who does home visits for new mums?',
+      'We have been waiting forever for a place for grandma',
+      'フードバンクはどこにありますか',
+      'Tem alguém que visita em casa as mães de recém-nascidos?',
+      '有没有食物银行',
+    ])
+      expect(frames(text), text).toContain('care_situation');
+  });
+
+  it('reads violence told as over (the partner dead, nothing now, everyone fine) as resolved_past', () => {
+    for (const text of [
+      '若い頃は夫に殴られたこともあったけど、もう亡くなって十年になります',
+      '昔は叩かれたこともあったけど今はない',
+      'Hồi xưa chồng cũ hay đánh em, giờ ai cũng ổn rồi',
+    ])
+      expect(frames(text), text).toContain('resolved_past');
+    expect(tier('昨日夫に叩かれた。今はない')).toBe('crisis');
+  });
+
+  it('does not keep "still tells me" as violence now, and reads a parent who will "kill me" for a forgotten birthday as an idiom', () => {
+    expect(frames('He used to hit me, that stopped, but he still tells me I am useless')).not.toContain(
+      'present',
+    );
+    expect(tier('He used to hit me, that stopped, but he still tells me I am useless')).not.toBe('crisis');
+    expect(tier('He hit me again last night and still tells me I am useless')).toBe('crisis');
+    expect(tier('He used to hit me, that stopped, but he still tells me he will kill me')).toBe('crisis');
+    expect(tier('my mom is going to kill me, I forgot to call her')).not.toBe('crisis');
+    expect(tier('my husband is going to kill me, he has a knife')).toBe('crisis');
+  });
+
+  it('reads no kick in 預けられる or 受けられる, and no child left alone in a parent with nobody to talk to', () => {
+    expect(tier('主人は出張が多くて、昼間に子どもを預けられるところを探しています')).not.toBe('crisis');
+    expect(tier('今、夫にけられた')).toBe('crisis');
+    expect(tier('子どもは小学生になったけど、昼間話す相手が誰もいない毎日です')).not.toBe('crisis');
+    expect(tier('小さい子どもが三日前から一人で、大人が誰もいないみたい')).toBe('crisis');
+  });
+
+  it('reads a parent far away who lives alone as the elderly window, not isolation (en)', () => {
+    expect(
+      startProposal(understanding.classify('My mother who lives alone in Osaka keeps forgetting to eat')),
+    ).toEqual({ kind: 'start-self', values: ['elderly'] });
+  });
+
+  it('reads a parent alone all day while the family works, or forgetting to eat, as the elderly window', () => {
+    for (const text of [
+      'はは は ひるま ずっと ひとり です。 わたし は しごと に いきます',
+      'My father who lives alone forgets to eat',
+    ])
+      expect(understanding.classify(text).fields[0], text).toBe('elderly');
   });
 });
