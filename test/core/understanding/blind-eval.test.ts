@@ -504,6 +504,34 @@ for (const set of DEVELOPMENT_SETS_14_AND_15)
  */
 const SEALED_SETS: FloorsOfSet[] = [
   {
+    file: 'test/fixtures/eval/sealed-22.yaml',
+    title: 'sealed set, round 19 confirmation (situations in every language; measured once after round 19)',
+    test: 'keeps at least what its first sight gave (every crisis alerted, asked 0.083, alerts 0.032, window 0.960, lowest language 0.919)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 1,
+      ordinaryConcern: 0.084,
+      ordinaryCrisis: 0.033,
+      windowAccuracy: 0.96,
+      windowAccuracyPerLanguage: 0.918,
+    },
+  },
+  {
+    file: 'test/fixtures/eval/sealed-21.yaml',
+    title: 'sealed set, round 19 confirmation (situations in every language; measured once after round 19)',
+    test: 'keeps at least what its first sight gave (every crisis alerted, asked 0.058, alerts 0.036, window 0.984, lowest language 0.944)',
+    floors: {
+      crisisReachNumbers: 1,
+      crisisReachCrisis: 1,
+      concernReachNumbers: 0.93,
+      ordinaryConcern: 0.058,
+      ordinaryCrisis: 0.037,
+      windowAccuracy: 0.984,
+      windowAccuracyPerLanguage: 0.944,
+    },
+  },
+  {
     file: 'test/fixtures/eval/sealed-20.yaml',
     title: 'sealed set, round 19 (situations in every language; measured once after round 19)',
     test: 'keeps at least what its first sight gave (crisis reached 1.000, alerted 0.933, asked 0.072, alerts 0.029, window 0.960, lowest language 0.944)',
