@@ -61,8 +61,9 @@ describe('LINE faults', () => {
     line.behaviour = { profile: (user) => (user === USER_A ? 'hang' : 'ja') };
     const s = await start({ LINE_PROFILE_TIMEOUT_MS: '3000' });
 
-    await write(s, USER_A, 'こんにちは');
-    await write(s, USER_B, 'こんにちは');
+    // Words in kanji alone could be Japanese or Chinese: the profile is asked which (kana would say).
+    await write(s, USER_A, '相談');
+    await write(s, USER_B, '相談');
 
     // B is answered at its normal latency, while A's lookup is still unanswered.
     await line.until(() => line.deliveredTo(USER_B).length === 1, 2_500, 'B to be answered');

@@ -98,6 +98,8 @@ export class ConversationHarness {
     readonly profileLanguages: Map<string, string>,
     /** What the engine told the channel of residents' languages (LINE links the rich menu then). */
     readonly languageChanges: Array<{ address: string; language: string }> = [],
+    /** Whose profile the engine asked the channel for, in order. */
+    readonly profileLookups: string[] = [],
   ) {}
 
   actions: CaseActions | undefined;
@@ -117,6 +119,7 @@ export class ConversationHarness {
     const store = options.store ?? (await openEmbeddedStore({ inMemory: true }));
     const clock = options.clock ?? new FakeClock();
     const languages = new Map<string, string>();
+    const profileLookups: string[] = [];
     let harness: ConversationHarness | undefined;
     const outbox = new Outbox(store.outbox, clock.now);
     const audit = new CaseAudit(store.audit, content.municipality.retention.auditYears, clock.now);
@@ -169,7 +172,10 @@ export class ConversationHarness {
       outbox,
       desk: new CaseDesk(store.cases, audit, content.municipality, handoff, clock.now),
       handoff,
-      lookupLanguage: async (_channel, address) => languages.get(address),
+      lookupLanguage: async (_channel, address) => {
+        profileLookups.push(address);
+        return languages.get(address);
+      },
       onLanguage: async (event, language) => {
         languageChanges.push({ address: event.address, language });
       },
@@ -178,7 +184,7 @@ export class ConversationHarness {
       now: clock.now,
       handover,
     });
-    harness = new ConversationHarness(store, clock, handle, languages, languageChanges);
+    harness = new ConversationHarness(store, clock, handle, languages, languageChanges, profileLookups);
     harness.escalation = escalation;
     harness.handover = handover;
     harness.actions = escalation

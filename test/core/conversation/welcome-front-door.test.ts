@@ -77,4 +77,27 @@ describe('the language a worry is written in', () => {
     await chose.say('介護保険のことを聞きたいです');
     expect(await language(chose.address)).toMatchObject({ language: 'en', languageSource: 'chosen' });
   });
+
+  it('asks for the profile only when the first words do not say which language they are in', async () => {
+    // Kana: Japanese, whatever the phone says; the profile would change nothing, so it is not read.
+    const written = h.resident();
+    h.profileLanguages.set(written.address, 'ko-KR');
+    await written.say('母の介護のことで相談したいです');
+    expect(h.profileLookups).not.toContain(written.address);
+    expect(await language(written.address)).toMatchObject({ language: 'ja', languageSource: 'detected' });
+
+    // A term any language uses, a command, a follow: the profile decides, as before.
+    for (const first of ['介護保険', 'メニュー', 'OK']) {
+      const r = h.resident();
+      h.profileLanguages.set(r.address, 'pt-BR');
+      await r.say(first);
+      expect(h.profileLookups, first).toContain(r.address);
+      expect(await language(r.address), first).toMatchObject({ language: 'pt-BR' });
+    }
+    const follower = h.resident();
+    h.profileLanguages.set(follower.address, 'en-US');
+    await follower.follow();
+    expect(h.profileLookups).toContain(follower.address);
+    expect(await language(follower.address)).toMatchObject({ language: 'en', languageSource: 'profile' });
+  });
 });
