@@ -173,8 +173,12 @@ describe('loadUnderstanding', () => {
       'bố tôi hay bị lạc đường',
       'meu pai se perde voltando para casa',
       '友達がいなくて寂しい',
-    ])
+      '남편이 일본 사람인데 저는 친구가 한 명도 없어요',
+    ]) {
       expect(outsider(text), text).toBe(false);
+      // Nor is the safety question asked about someone else: the writer is the one alone.
+      expect(understanding.readRisk(text).aboutSomeoneElse, text).toBe(false);
+    }
   });
 
   it('is deterministic: the same message always gives the same reading', () => {
