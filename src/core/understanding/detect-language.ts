@@ -53,17 +53,23 @@ export function unmistakableLanguage(text: string): Locale | undefined {
   return best && best.n >= 2 && best.n > (next?.n ?? 0) ? best.language : undefined;
 }
 
+/**
+ * The language to answer a message in: what the text leaves no doubt about (`unmistakableLanguage`),
+ * else the profile breaks the tie: kanji alone are Japanese unless the profile names another
+ * language, and Latin letters take the language with the most common words, then the profile's
+ * Latin-script language, then English. やさしい日本語 is kept for a resident who has it.
+ */
 export function detectLanguage(text: string, profileLanguage?: string): Locale | undefined {
+  const sure = unmistakableLanguage(text);
+  if (sure === 'ja') return profileLanguage === 'ja-easy' ? 'ja-easy' : 'ja';
+  if (sure) return sure;
   const nfkc = text.normalize('NFKC');
-  if (HANGUL.test(nfkc)) return 'ko';
-  if (KANA.test(nfkc)) return profileLanguage === 'ja-easy' ? 'ja-easy' : 'ja';
   if (HAN.test(nfkc)) {
     const japaneseProfile =
       profileLanguage === 'ja' || profileLanguage === 'ja-easy' || profileLanguage === undefined;
-    return CHINESE_CHARACTERS.test(nfkc) || !japaneseProfile ? 'zh' : 'ja';
+    return japaneseProfile ? 'ja' : 'zh';
   }
   if (!LATIN.test(nfkc)) return undefined;
-  if (VIETNAMESE_LETTERS.test(nfkc)) return 'vi';
   const [best] = hintWordCounts(nfkc);
   if (best && best.n > 0) return best.language;
   return profileLanguage === 'pt-BR' || profileLanguage === 'vi' ? profileLanguage : 'en';
