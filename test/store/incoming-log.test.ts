@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from '@photostructure/sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingEvent } from '../../src/core/ports/incoming-event.js';
 import type { Store } from '../../src/core/ports/store.js';
@@ -57,6 +58,43 @@ describe('the embedded store shared by an HTTP thread and a processing thread', 
     // Taken into the inbox: counted there, not twice.
     expect(await edge.inbox.countByStatus()).toMatchObject({ pending: 1, done: 1 });
     expect(await processor.inbox.countByStatus()).toMatchObject({ pending: 1, done: 1 });
+  });
+
+  it('commits the events asked for in one turn together: all of them stored, or none', async () => {
+    const edge = await openAs('write');
+    const processor = await openAs('read');
+    // Another connection to the log file makes one event id fail to insert, as a full disk would.
+    const saboteur = new DatabaseSync(path.join(data.dir, INCOMING_FILE));
+    saboteur.exec(
+      `CREATE TRIGGER refuse BEFORE INSERT ON incoming WHEN NEW.id = 'bad'
+       BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+    );
+    saboteur.close();
+    const t0 = new Date('2026-11-30T10:00:00Z');
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+
+    // Three webhooks in one turn of the event loop share one commit: one fails, none is stored,
+    // and each of the three webhooks is refused (LINE redelivers them).
+    const together = await Promise.allSettled([
+      add(edge, textEvent('e1', 'Ue', 'one', at(0))),
+      add(edge, textEvent('bad', 'Uf', 'two', at(1))),
+      add(edge, textEvent('e3', 'Ug', 'three', at(2))),
+    ]);
+    expect(together.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await processor.inbox.dueKeys(new Date(), 10)).toEqual([]);
+    expect((await edge.inbox.countByStatus()).pending).toBe(0);
+
+    // Redelivered one by one, each in a turn of its own: only the failing one is refused.
+    expect(await add(edge, textEvent('e1', 'Ue', 'one', at(0)))).toBe('added');
+    await expect(add(edge, textEvent('bad', 'Uf', 'two', at(1)))).rejects.toThrow(/refused/);
+    // A duplicate within one batch is stored once.
+    expect(
+      await Promise.all([
+        add(edge, textEvent('e3', 'Ug', 'three', at(2))),
+        add(edge, textEvent('e3', 'Ug', 'three', at(2))),
+      ]),
+    ).toEqual(['added', 'duplicate']);
+    expect(await processor.inbox.dueKeys(new Date(), 10)).toEqual(['line:Ue', 'line:Ug']);
   });
 
   it('takes events that arrive after a read that found the log empty or taken', async () => {
