@@ -399,6 +399,20 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       channels: { line: config.line ? 'on' : 'off', slack: config.slack ? 'on' : 'off' },
       store: store.kind,
     }),
+    mountWebhooks: (http) => {
+      if (role === 'processor' || !config.line) return;
+      http.use('/webhooks/line', webhookMetrics(metrics, 'line'));
+      http.use(
+        createLineWebhookRouter({
+          channelSecret: config.line.channelSecret,
+          bodyLimit: config.webhookBodyLimit,
+          logger: logger.child({ component: 'line-webhook' }),
+          ingest: async (events) => {
+            await ingest(events);
+          },
+        }),
+      );
+    },
     mountChannels: (http) => {
       // A processor serves no requests: its edge, on the other thread, does.
       if (role === 'processor') return;
@@ -457,18 +471,6 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           }),
         );
       }
-      if (!config.line) return;
-      http.use('/webhooks/line', webhookMetrics(metrics, 'line'));
-      http.use(
-        createLineWebhookRouter({
-          channelSecret: config.line.channelSecret,
-          bodyLimit: config.webhookBodyLimit,
-          logger: logger.child({ component: 'line-webhook' }),
-          ingest: async (events) => {
-            await ingest(events);
-          },
-        }),
-      );
     },
   });
 

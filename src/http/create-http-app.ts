@@ -10,8 +10,15 @@ export interface HttpAppOptions {
   metrics: Metrics;
   /** false while starting or shutting down: /readyz answers 503 so load balancers stop sending. */
   isAccepting: () => boolean;
-  /** Mounts the channel routes (webhooks); they read their own raw bodies. */
+  /** Mounts the channel routes (Slack, the playground); they read their own raw bodies. */
   mountChannels: (app: Express) => void;
+  /**
+   * Mounts the platform webhooks that log their own outcomes (every refusal and failure, with its
+   * reason), ahead of the request logger: at hundreds a second, a request logger's per-request
+   * child logger was a tenth of the acknowledging thread's work, for a line that is only written
+   * at debug level.
+   */
+  mountWebhooks?: (app: Express) => void;
   describe: () => Record<string, unknown>;
   /** Counts kept elsewhere (the processing thread's), added to this registry's at each scrape. */
   otherMetrics?: () => Promise<MetricsSnapshot[]>;
@@ -30,12 +37,14 @@ export function webhookMetrics(metrics: Metrics, channel: string): RequestHandle
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
+  const httpLog = options.logger.child({ component: 'http' });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  options.mountWebhooks?.(app);
   app.use(
     pinoHttp({
-      logger: options.logger.child({ component: 'http' }),
+      logger: httpLog,
       // Bodies and query strings can carry personal data; log the route and outcome only.
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({
@@ -79,7 +88,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.status(404).json({ error: 'not_found' });
   });
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    req.log?.error({ err }, 'unhandled request error');
+    // A webhook mounted ahead of the request logger has no req.log.
+    (req.log ?? httpLog).error({ err }, 'unhandled request error');
     if (res.headersSent) return;
     const status =
       typeof err?.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
