@@ -68,6 +68,11 @@ export interface ServiceOptions {
   wakeProcessor?: (queue: QueueName, keys: string[]) => void;
   /** The edge's way of reading the processor's counts for /metrics. */
   processorMetrics?: () => Promise<MetricsSnapshot>;
+  /**
+   * The processor's store could not commit and has stopped (turn-commit.ts): the thread must end,
+   * as a crash would, so that the process is restarted and the work is redone from what is stored.
+   */
+  onStoreFailure?: (error: Error) => void;
 }
 
 export type ServiceRole = 'all' | 'edge' | 'processor';
@@ -115,7 +120,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     config.municipalityConfigPath,
   );
   const ownsStore = !options.store;
-  const store = options.store ?? (await openStore(config.storage, role === 'all' ? undefined : role));
+  const store =
+    options.store ??
+    (await openStore(config.storage, role === 'all' ? undefined : role, (err) => {
+      logger.fatal({ err }, 'the store could not commit; stopping');
+      options.onStoreFailure?.(err);
+    }));
   const metrics = createMetrics(store);
   let accepting = false;
   let escalationTimer: NodeJS.Timeout | undefined;
@@ -177,6 +187,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     queue: new OutboxQueue({
       outbox: store.outbox,
       contacts: store.contacts,
+      flush: () => store.flush(),
       senders,
       logger,
       hashId,

@@ -13,6 +13,11 @@ export type DeliveryOutcome =
 export interface OutboxQueueOptions {
   outbox: OutboxRepository;
   contacts: ContactRepository;
+  /**
+   * Makes what has been written durable (Store.flush): called before each send, and after a reply's
+   * attempt is journaled, so that nothing is delivered that a crash could make the service forget.
+   */
+  flush?: () => Promise<void>;
   senders: ReadonlyMap<ChannelName, ChannelSender>;
   logger: Logger;
   hashId: (id: string) => string;
@@ -131,6 +136,7 @@ export class OutboxQueue implements KeyedQueue {
       );
     });
     try {
+      await this.options.flush?.();
       return await Promise.race([sender.send(item, this.now(), this.journal(item)), timeout]);
     } finally {
       clearTimeout(timer);
@@ -154,6 +160,7 @@ export class OutboxQueue implements KeyedQueue {
     return {
       replyAttempted: async () => {
         await outbox.markReplyAttempted(item.id, this.now());
+        await this.options.flush?.();
       },
       replyTokenSpent: async () => {
         await outbox.markReplyTokenSpent(item.id);

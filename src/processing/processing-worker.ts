@@ -35,7 +35,14 @@ function yieldCpuToTheHttpThread(): void {
 yieldCpuToTheHttpThread();
 
 try {
-  const service = await createService({ config, logger, instanceId, role: 'processor' });
+  const service = await createService({
+    config,
+    logger,
+    instanceId,
+    role: 'processor',
+    // Ends this thread; the HTTP thread hears of it and the process exits to be restarted.
+    onStoreFailure: () => process.exit(1),
+  });
   port.on('message', (message: ToProcessor) => {
     switch (message.type) {
       case 'wake':

@@ -13,6 +13,11 @@ export async function openStore(
    * acknowledging a webhook never waits for the processing thread's writes. MongoDB needs neither.
    */
   thread?: 'edge' | 'processor',
+  /**
+   * The processing thread's embedded store commits the writes of one turn of the event loop
+   * together; told when such a commit fails (the store has stopped, see turn-commit.ts).
+   */
+  onCommitFailure: (error: Error) => void = () => {},
 ): Promise<Store> {
   switch (settings.kind) {
     case 'mongo': {
@@ -25,6 +30,7 @@ export async function openStore(
         dataDir: settings.dataDir,
         synchronous: settings.synchronous,
         incoming: thread === 'edge' ? 'write' : thread === 'processor' ? 'read' : undefined,
+        groupCommit: thread === 'processor' ? { onFailure: onCommitFailure } : undefined,
       });
     }
   }

@@ -1,12 +1,15 @@
+import path from 'node:path';
+import { DatabaseSync, type DatabaseSyncInstance } from '@photostructure/sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KeyedQueueRunner } from '../../src/core/keyed-queue-runner.js';
 import { Outbox } from '../../src/core/outbox.js';
 import { OutboxQueue } from '../../src/core/outbox-queue.js';
 import type { ChannelSender, SendResult } from '../../src/core/ports/channel-sender.js';
 import type { OutboxRecord, Store } from '../../src/core/ports/store.js';
-import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
+import { DATABASE_FILE, openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { silentLogger } from '../support/silent-logger.js';
+import { tempDataDir } from '../support/test-service.js';
 
 /** A sender that answers from a script and records what it was asked to send. */
 class ScriptedSender implements ChannelSender {
@@ -160,5 +163,75 @@ describe('OutboxQueue', () => {
     await runner(sender).drain();
     expect(sender.sent).toEqual([]);
     expect(await store.outbox.countByStatus()).toMatchObject({ cancelled: 1, pending: 0 });
+  });
+});
+
+/**
+ * On the processing thread the store commits a turn's writes together (turn-commit.ts): what a
+ * send depends on must be committed before the send leaves, or a crash could forget a message
+ * that was delivered and deliver it again.
+ */
+describe('OutboxQueue on a store that commits by turns', () => {
+  let data: ReturnType<typeof tempDataDir>;
+  let store: Store;
+  let other: DatabaseSyncInstance;
+
+  beforeEach(async () => {
+    data = tempDataDir();
+    store = await openEmbeddedStore({
+      dataDir: data.dir,
+      incoming: 'read',
+      groupCommit: { onFailure: () => {} },
+    });
+    other = new DatabaseSync(path.join(data.dir, DATABASE_FILE));
+  });
+  afterEach(async () => {
+    other.close();
+    await store.close();
+    data.remove();
+  });
+
+  /** What another connection (a restarted process) would find of the item. */
+  const committed = (id: string) =>
+    other
+      .prepare("SELECT status, json_extract(doc, '$.replyAttemptedAt') AS attempted FROM outbox WHERE id = ?")
+      .get(id) as { status: string; attempted: unknown } | undefined;
+
+  it('commits the item before it is sent, and the reply attempt before the reply leaves', async () => {
+    const clock = new FakeClock();
+    const seen: Array<{ when: string; row: unknown }> = [];
+    const sender: ChannelSender = {
+      channel: 'line',
+      async send(item, _now, journal) {
+        seen.push({ when: 'send', row: committed(item.id) });
+        await journal?.replyAttempted();
+        seen.push({ when: 'reply attempted', row: committed(item.id) });
+        return { kind: 'sent' };
+      },
+    };
+    await new Outbox(store.outbox, clock.now).push('line', 'U1', [{ type: 'text', text: 'x' }]);
+    const id = (await store.outbox.oldestPending('line', 'U1'))?.id ?? '';
+    const runner = new KeyedQueueRunner({
+      queue: new OutboxQueue({
+        outbox: store.outbox,
+        contacts: store.contacts,
+        flush: () => store.flush(),
+        senders: new Map([['line', sender]]),
+        logger: silentLogger,
+        hashId: (address) => address,
+        now: clock.now,
+      }),
+      leases: store.leases,
+      owner: 'me',
+      logger: silentLogger,
+      now: clock.now,
+    });
+    await runner.drain();
+    expect(seen).toEqual([
+      { when: 'send', row: { status: 'pending', attempted: null } },
+      { when: 'reply attempted', row: { status: 'pending', attempted: expect.anything() } },
+    ]);
+    await store.flush();
+    expect(committed(id)).toMatchObject({ status: 'sent' });
   });
 });

@@ -18,6 +18,17 @@ afterAll(async () => {
 
 describeStoreContract('embedded (in memory)', () => openEmbeddedStore({ inMemory: true }));
 describeStoreContract('embedded (files)', async () => openEmbeddedStore({ dataDir: await tempDir() }));
+describeStoreContract('embedded (processing thread: one commit per turn)', async () =>
+  openEmbeddedStore({
+    dataDir: await tempDir(),
+    incoming: 'read',
+    groupCommit: {
+      onFailure: (error) => {
+        throw error;
+      },
+    },
+  }),
+);
 
 describe('embedded store files', () => {
   it('keeps one database file, in WAL mode, and reloads records with their Dates', async () => {

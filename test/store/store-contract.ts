@@ -38,5 +38,11 @@ export function describeStoreContract(
     it('pings', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
+
+    it('flushes, and what was written before is still read back', async () => {
+      await store.contacts.setFollowing('line', 'U-flush', true, new Date());
+      await expect(store.flush()).resolves.toBeUndefined();
+      expect(await store.contacts.get('line', 'U-flush')).toMatchObject({ following: true });
+    });
   });
 }

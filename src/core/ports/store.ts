@@ -531,5 +531,12 @@ export interface Store {
    * embedded store's append-only files); a no-op for MongoDB. Called after an erasure.
    */
   compact(): Promise<void>;
+  /**
+   * Resolves once every write made so far is committed, before something that depends on them
+   * leaves the process (a message sent). A backend that commits the writes of one moment together
+   * (the embedded store on the processing thread, turn-commit.ts) resolves with that commit; for the
+   * others there is nothing to wait for.
+   */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }

@@ -63,6 +63,7 @@ import {
   openDatabaseReadOnly,
   transaction,
 } from './sqlite-database.js';
+import { joiningTurns, TurnCommit } from './turn-commit.js';
 
 export type { EmbeddedSynchronous } from './sqlite-database.js';
 
@@ -72,6 +73,11 @@ export type EmbeddedStoreOptions =
       synchronous?: EmbeddedSynchronous | undefined;
       /** With a processing thread: the HTTP thread `write`s incoming events to a log of its own, the processing thread `read`s it (incoming-log.ts). */
       incoming?: IncomingLogMode | undefined;
+      /**
+       * The processing thread's store: the writes of one turn of the event loop are committed
+       * together (turn-commit.ts). `onFailure` is told when a commit fails; the store has stopped.
+       */
+      groupCommit?: { onFailure: (error: Error) => void } | undefined;
     }
   | { inMemory: true };
 
@@ -106,9 +112,11 @@ export async function openEmbeddedStore(opts: EmbeddedStoreOptions): Promise<Sto
     // no event it acknowledged is left behind.
     const incoming =
       opts.incoming ?? (existsSync(path.join(opts.dataDir, INCOMING_FILE)) ? 'read' : undefined);
-    if (!incoming) return store.store;
-    const log = openIncomingLog(opts.dataDir, synchronous);
-    return withIncomingLog(store.store, store.inbox, db, log, incoming);
+    const log = incoming && openIncomingLog(opts.dataDir, synchronous);
+    const opened = log ? withIncomingLog(store.store, store.inbox, db, log, incoming) : store.store;
+    return opts.groupCommit
+      ? committingByTurns(opened, new TurnCommit(db, opts.groupCommit.onFailure))
+      : opened;
   } catch (error) {
     db.close();
     throw error;
@@ -133,6 +141,36 @@ function withIncomingLog(
     async close() {
       await store.close();
       if (log.isOpen) log.close();
+    },
+  };
+}
+
+/** `store` with its writes committed a turn of the event loop at a time (turn-commit.ts). */
+function committingByTurns(store: Store, turn: TurnCommit): Store {
+  return {
+    kind: store.kind,
+    inbox: joiningTurns(store.inbox, turn),
+    outbox: joiningTurns(store.outbox, turn),
+    leases: joiningTurns(store.leases, turn),
+    contacts: joiningTurns(store.contacts, turn),
+    sessions: joiningTurns(store.sessions, turn),
+    cases: joiningTurns(store.cases, turn),
+    audit: joiningTurns(store.audit, turn),
+    timers: joiningTurns(store.timers, turn),
+    seen: joiningTurns(store.seen, turn),
+    watch: joiningTurns(store.watch, turn),
+    ping: () => store.ping(),
+    async compact() {
+      turn.commit();
+      await store.compact();
+    },
+    flush: () => turn.committed(),
+    async close() {
+      try {
+        turn.finish();
+      } finally {
+        await store.close();
+      }
     },
   };
 }
@@ -442,6 +480,10 @@ function embeddedStore(
       // Erased content is zeroed in the pages (secure_delete); the write-ahead log still holds the
       // earlier versions of those pages until it is checkpointed and truncated.
       if (durable) db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    },
+
+    async flush() {
+      // Every write is committed as it is made (turn-commit.ts commits them by turns instead).
     },
 
     async close() {

@@ -99,10 +99,12 @@ export function completeCreation(db: DatabaseSync): void {
 /**
  * Runs `work` in one transaction: all of its writes, or (when it throws) none. The write lock is
  * taken first (IMMEDIATE), so what `work` reads cannot change under it from another connection.
- * Inside a transaction already, `work` simply joins it.
+ * Inside a transaction already (an enclosing unit, or the group commit of the processing thread's
+ * turn), `work` runs in a savepoint of it: when it throws, its own writes are undone and the
+ * enclosing transaction's are kept.
  */
 export function transaction<T>(db: DatabaseSync, work: () => T): T {
-  if (db.isTransaction) return work();
+  if (db.isTransaction) return savepoint(db, work);
   db.exec('BEGIN IMMEDIATE');
   try {
     const result = work();
@@ -110,6 +112,20 @@ export function transaction<T>(db: DatabaseSync, work: () => T): T {
     return result;
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+function savepoint<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('SAVEPOINT unit');
+  try {
+    const result = work();
+    db.exec('RELEASE unit');
+    return result;
+  } catch (error) {
+    // SQLite itself rolls the whole transaction back on some errors (a full disk, an I/O error):
+    // then there is no savepoint left to return to.
+    if (db.isTransaction) db.exec('ROLLBACK TO unit; RELEASE unit');
     throw error;
   }
 }

@@ -380,6 +380,10 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
       // MongoDB keeps no old versions of a document where the service could read them back.
     },
 
+    async flush() {
+      // Each write is acknowledged by the server under the connection's write concern when it returns.
+    },
+
     async close() {
       if (ownsClient) await client.close();
     },
