@@ -1,4 +1,4 @@
-import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import { messagingApi } from '@line/bot-sdk';
 import { withDeadline } from '../../core/deadline.js';
 import {
   type ChannelSender,
@@ -8,6 +8,7 @@ import {
 } from '../../core/ports/channel-sender.js';
 import type { OutboxRecord } from '../../core/ports/store.js';
 import type { Logger } from '../../logger.js';
+import { type LineAnswer, LineMessageCalls } from './line-message-calls.js';
 import { renderLineMessages } from './line-message-renderer.js';
 
 type LineMethod = 'line.replyMessage' | 'line.pushMessage';
@@ -23,7 +24,10 @@ const BODY_EXCERPT_LENGTH = 200;
 /** Delivers outbox items through the Messaging API: a reply while the token is fresh, else a push. */
 export class LineSender implements ChannelSender {
   readonly channel = 'line' as const;
+  /** The loading animation, through the SDK. */
   private readonly client: messagingApi.MessagingApiClient;
+  /** Replies and pushes, on kept-alive connections (line-message-calls.ts). */
+  private readonly calls: LineMessageCalls;
   private readonly log: Logger;
 
   private readonly timeoutMs: number;
@@ -34,6 +38,12 @@ export class LineSender implements ChannelSender {
       baseURL: opts.apiBaseUrl,
     });
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.calls = new LineMessageCalls({
+      channelAccessToken: opts.channelAccessToken,
+      apiBaseUrl: opts.apiBaseUrl,
+      timeoutMs: this.timeoutMs,
+      userAgent: 'madoguchi',
+    });
     this.log = opts.logger.child({ channel: 'line', component: 'line-sender' });
   }
 
@@ -67,7 +77,7 @@ export class LineSender implements ChannelSender {
       await journal.replyAttempted();
       // No retry key: LINE answers a reply that carries X-Line-Retry-Key with 400.
       const reply = await this.call('line.replyMessage', now, () =>
-        this.client.replyMessage({ replyToken, messages }),
+        this.calls.reply({ replyToken, messages }),
       );
       if (reply.kind === 'failed' && reply.status === 400 && attemptedBefore) {
         log.info({ error: reply.error }, 'reply token already used by an earlier attempt: delivered then');
@@ -85,7 +95,7 @@ export class LineSender implements ChannelSender {
 
     // The outbox id is the retry key, so a push repeated after a lost response is not delivered twice.
     const push = await this.call('line.pushMessage', now, () =>
-      this.client.pushMessage({ to: item.address, messages }, item.id),
+      this.calls.push({ to: item.address, messages }, item.id),
     );
     return this.finish(log, 'push', push, replyTokenSpent);
   }
@@ -105,13 +115,24 @@ export class LineSender implements ChannelSender {
     }
   }
 
-  private async call(method: LineMethod, now: Date, request: () => Promise<unknown>): Promise<CallOutcome> {
+  /** Closes the kept-alive connections (at shutdown). */
+  close(): void {
+    this.calls.close();
+  }
+
+  private async call(
+    method: LineMethod,
+    now: Date,
+    request: () => Promise<LineAnswer>,
+  ): Promise<CallOutcome> {
+    let answer: LineAnswer;
     try {
-      await request();
-      return { kind: 'sent' };
+      answer = await request();
     } catch (error) {
-      return classify(method, error, now);
+      // No answer: the connection failed (ECONNRESET, ECONNREFUSED...) or the deadline passed.
+      return { kind: 'retry', error: `${method} network: ${summarise(error)}` };
     }
+    return classify(method, answer, now);
   }
 
   private finish(
@@ -137,25 +158,20 @@ export class LineSender implements ChannelSender {
   }
 }
 
-function classify(method: LineMethod, error: unknown, now: Date): CallOutcome {
-  if (error instanceof HTTPFetchError) {
-    const status = error.status;
-    const message = `${method} ${status}: ${excerpt(error.body)}`;
-    // 409 answers a push whose retry key LINE has already accepted: it was delivered before.
-    if (status === 409 && method === 'line.pushMessage') return { kind: 'sent' };
-    if (status === 429 || status >= 500) {
-      return { kind: 'retry', error: message, retryAfterMs: retryAfterMs(error.headers, now) };
-    }
-    return { kind: 'failed', status, error: message };
+function classify(method: LineMethod, answer: LineAnswer, now: Date): CallOutcome {
+  const { status } = answer;
+  if (status >= 200 && status < 300) return { kind: 'sent' };
+  const message = `${method} ${status}: ${excerpt(answer.body)}`;
+  // 409 answers a push whose retry key LINE has already accepted: it was delivered before.
+  if (status === 409 && method === 'line.pushMessage') return { kind: 'sent' };
+  if (status === 429 || status >= 500) {
+    return { kind: 'retry', error: message, retryAfterMs: retryAfterMs(answer.headers['retry-after'], now) };
   }
-  // The SDK JSON-parses 2xx bodies after the request succeeded; fetch itself never throws a SyntaxError.
-  if (error instanceof SyntaxError) return { kind: 'sent' };
-  // fetch rejects with a TypeError ("fetch failed") whose cause is the socket error (ECONNRESET...).
-  return { kind: 'retry', error: `${method} network: ${summarise(error)}` };
+  return { kind: 'failed', status, error: message };
 }
 
-function retryAfterMs(headers: Headers | undefined, now: Date): number | undefined {
-  const value = typeof headers?.get === 'function' ? headers.get('retry-after')?.trim() : undefined;
+function retryAfterMs(header: string | undefined, now: Date): number | undefined {
+  const value = header?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const at = Date.parse(value);

@@ -9,9 +9,17 @@ const TOKEN = 'test-access-token';
 const USER_ID = 'Ub3f7c91e2d4a6b8c0e2f4a6b8c0d2e4f';
 const NOW = new Date('2026-05-01T09:00:00.000Z');
 
-function sender(): LineSender {
-  return new LineSender({ channelAccessToken: TOKEN, apiBaseUrl: API, logger: pino({ level: 'silent' }) });
+function sender(timeoutMs?: number): LineSender {
+  return new LineSender({
+    channelAccessToken: TOKEN,
+    apiBaseUrl: API,
+    logger: pino({ level: 'silent' }),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
 }
+
+/** What a connection reset looks like on a socket. */
+const connectionReset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 
 function item(overrides: Partial<OutboxRecord> = {}): OutboxRecord {
   return {
@@ -255,23 +263,35 @@ describe('LineSender.send', () => {
   });
 
   it('retries a network error on push', async () => {
-    const push = pushScope().replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    const push = pushScope().replyWithError(connectionReset());
 
     const result = await sender().send(item(expired), NOW);
 
     expect(result).toMatchObject({ kind: 'retry', replyTokenSpent: false });
-    expect(result.kind === 'retry' && result.error).toMatch(/^line\.pushMessage network: /);
+    expect(result.kind === 'retry' && result.error).toMatch(/^line\.pushMessage network: .*ECONNRESET/);
     push.done();
   });
 
   it('retries a network error on reply with the token unspent (the retry replies again)', async () => {
-    const reply = replyScope().replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    const reply = replyScope().replyWithError(connectionReset());
 
     const result = await sender().send(item(), NOW);
 
     expect(result).toMatchObject({ kind: 'retry', replyTokenSpent: false });
-    expect(result.kind === 'retry' && result.error).toMatch(/^line\.replyMessage network: /);
+    expect(result.kind === 'retry' && result.error).toMatch(/^line\.replyMessage network: .*ECONNRESET/);
     reply.done();
+  });
+
+  it('gives up on a LINE that does not answer within the deadline, and retries', async () => {
+    const push = pushScope().delay(2_000).reply(200, {});
+
+    const result = await sender(100).send(item(expired), NOW);
+
+    expect(result).toMatchObject({ kind: 'retry', replyTokenSpent: false });
+    expect(result.kind === 'retry' && result.error).toMatch(
+      /^line\.pushMessage network: no answer within 100 ms/,
+    );
+    push.done();
   });
 
   it('counts a 2xx with an unreadable body as sent', async () => {
