@@ -113,6 +113,18 @@ describe('the embedded store shared by an HTTP thread and a processing thread', 
     expect((await processor.inbox.oldestPending('line:Ua'))?.id).toBe('e2');
   });
 
+  it('counts an event taken into the inbox while it counts, rather than missing it', async () => {
+    const edge = await openAs('write');
+    const processor = await openAs('read');
+    await add(edge, textEvent('e1', 'Uc', 'hello', new Date()));
+    // The count begins (it reads the inbox at once and the log a moment later); in between, the
+    // processing thread takes the event into the inbox and moves its cursor past it.
+    const counting = edge.inbox.countByStatus();
+    void processor.inbox.oldestPending('line:Uc');
+    expect((await counting).pending).toBe(1);
+    expect((await edge.inbox.countByStatus()).pending).toBe(1);
+  });
+
   it('drops a redelivery of an event already taken into the inbox', async () => {
     const edge = await openAs('write');
     const processor = await openAs('read');

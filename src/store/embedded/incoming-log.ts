@@ -146,8 +146,13 @@ export function inboxWritingToLog(
       });
     },
     async countByStatus() {
+      // The cursor first: the processing thread may take events into the inbox (and move the cursor)
+      // between these reads, and an event taken meanwhile is then counted in both places for a
+      // moment rather than in neither, which would say "nothing waits" while it does. Nothing here
+      // prunes the log between the two reads (pruning runs on this thread, after a commit).
+      const cursor = cursorOf();
       const counts = await inbox.countByStatus();
-      counts.pending += (waitingAfter.get(cursorOf()) as { n: number }).n;
+      counts.pending += (waitingAfter.get(cursor) as { n: number }).n;
       return counts;
     },
   };
