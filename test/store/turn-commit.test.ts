@@ -68,15 +68,21 @@ describe('the processing thread store: one commit per turn', () => {
     expect(failures).toEqual([]);
   });
 
-  it('stops when SQLite rolls the turn back, keeping nothing of it, and says so', async () => {
-    // Another connection installs a trigger that rolls back the whole transaction, as a full disk
-    // or an I/O error makes SQLite do.
+  /**
+   * A turn that writes, then meets a write SQLite answers by rolling the whole transaction back, as
+   * a full disk or an I/O error makes it do (here a trigger installed by another connection).
+   */
+  async function aTurnRolledBack(): Promise<void> {
     other.exec(
       `CREATE TRIGGER refuse BEFORE INSERT ON contacts WHEN NEW.id = 'line:Ubad'
        BEGIN SELECT RAISE(ROLLBACK, 'refused'); END`,
     );
     await store.outbox.enqueue([item('U1', 'written before the failure')]);
     await expect(store.contacts.setFollowing('line', 'Ubad', true, new Date())).rejects.toThrow(/refused/);
+  }
+
+  it('stops when SQLite rolls the turn back, keeping nothing of it, and says so', async () => {
+    await aTurnRolledBack();
     // The next call finds the turn's transaction gone: the store stops rather than go on without it.
     await expect(store.outbox.enqueue([item('U2', 'after')])).rejects.toThrow(/the store stopped/);
     expect(failures).toHaveLength(1);
@@ -88,12 +94,7 @@ describe('the processing thread store: one commit per turn', () => {
   });
 
   it('reports a turn rolled back by SQLite at the end of the turn, with no later call', async () => {
-    other.exec(
-      `CREATE TRIGGER refuse BEFORE INSERT ON contacts WHEN NEW.id = 'line:Ubad'
-       BEGIN SELECT RAISE(ROLLBACK, 'refused'); END`,
-    );
-    await store.outbox.enqueue([item('U1', 'written before the failure')]);
-    await expect(store.contacts.setFollowing('line', 'Ubad', true, new Date())).rejects.toThrow(/refused/);
+    await aTurnRolledBack();
     await endOfTurn();
     expect(failures.map((e) => e.message)).toEqual([expect.stringMatching(/the store stopped/)]);
     expect(outboxRows()).toBe(0);

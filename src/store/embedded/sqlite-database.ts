@@ -104,28 +104,21 @@ export function completeCreation(db: DatabaseSync): void {
  * enclosing transaction's are kept.
  */
 export function transaction<T>(db: DatabaseSync, work: () => T): T {
-  if (db.isTransaction) return savepoint(db, work);
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = work();
-    db.exec('COMMIT');
-    return result;
-  } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
+  return db.isTransaction
+    ? enclosed(db, work, 'SAVEPOINT unit', 'RELEASE unit', 'ROLLBACK TO unit; RELEASE unit')
+    : enclosed(db, work, 'BEGIN IMMEDIATE', 'COMMIT', 'ROLLBACK');
 }
 
-function savepoint<T>(db: DatabaseSync, work: () => T): T {
-  db.exec('SAVEPOINT unit');
+function enclosed<T>(db: DatabaseSync, work: () => T, begin: string, end: string, undo: string): T {
+  db.exec(begin);
   try {
     const result = work();
-    db.exec('RELEASE unit');
+    db.exec(end);
     return result;
   } catch (error) {
     // SQLite itself rolls the whole transaction back on some errors (a full disk, an I/O error):
-    // then there is no savepoint left to return to.
-    if (db.isTransaction) db.exec('ROLLBACK TO unit; RELEASE unit');
+    // then there is nothing left to undo.
+    if (db.isTransaction) db.exec(undo);
     throw error;
   }
 }
