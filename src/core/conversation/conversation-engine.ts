@@ -181,6 +181,10 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
     const choice = content.type === 'choice' ? decodeChoice(content.data) : null;
 
     if (content.type === 'text') {
+      // A live watcher code, and nothing else, is the person a resident gave it to joining (見守り).
+      // It is taken before the words are read for danger: six random letters can look like slang
+      // to the risk model ("kms…"), and the person joining must not be asked whether they want to die.
+      if (deps.watch && (await deps.watch.joinByCode(turn))) return;
       const risk = await deps.risk.assess(content.text, turn.language);
       if (risk.tier === 'crisis') return alarm(turn, risk, content.text);
       // A whole-message command ("最初から", "menu") is never read as a worry.
@@ -221,8 +225,6 @@ export function createConversationHandler(deps: ConversationDeps): EventHandler 
       return toMenu(turn);
     }
     if (choice?.kind === 'consent') return answerConsent(turn, choice);
-    // A watcher code from the person a resident gave it to links them (見守り's family or neighbour).
-    if (deps.watch && (await deps.watch.joinByCode(turn))) return;
     // Words written while a check-in waits answer it, and reach the case like any message.
     if (deps.watch && (await deps.watch.wrote(turn, (record) => relayWords(record, turn)))) return;
 

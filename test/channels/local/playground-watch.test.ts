@@ -221,4 +221,36 @@ describe('見守り in the playground, over the real core', () => {
     expect(family.text()).not.toContain('夕飯');
     expect(family.text()).not.toContain('玄関');
   });
+
+  it('takes a live code as the code even when its letters read like a worry, and only then', async () => {
+    const r = new PlaygroundResident(pg.app, () => pg.settle(), 'elder2');
+    const view = await agreed(r);
+    await r.tap(t('watch.consent.yes'));
+    await r.say('メニュー');
+    await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
+    await r.tap(t('watch.manage.invite'));
+    // About 3 % of random codes, written in lower case, read as a concern to the risk model; this
+    // is one of them. Before it is live, the same letters are read for danger like any message.
+    const worryLike = 'AZQELR';
+    const neighbour = new PlaygroundResident(pg.app, () => pg.settle(), 'neighbour');
+    await neighbour.follow();
+    await neighbour.say(worryLike.toLowerCase());
+    expect(neighbour.text()).not.toContain(t('watch.watcher.joined'));
+    // Read as a worry: the safety question (in the language its letters were taken for).
+    expect(['ja', 'en'].map((l) => t('safety-check.thanks', undefined, l))).toContainEqual(
+      expect.toSatisfy((thanks: string) => neighbour.text().includes(thanks)),
+    );
+
+    const expiresAt = new Date(Date.now() + 60 * 60_000);
+    await pg.store.watch.setWatcher(
+      view.id,
+      { watcherCode: worryLike, watcherCodeExpiresAt: expiresAt },
+      new Date(),
+    );
+    const family = new PlaygroundResident(pg.app, () => pg.settle(), 'son');
+    await family.follow();
+    await family.say(worryLike.toLowerCase());
+    expect(family.text()).toContain(t('watch.watcher.joined'));
+    expect((await pg.store.watch.get(view.id))?.watcherKey).toBe('local:son');
+  });
 });
