@@ -14,8 +14,9 @@ export interface OutboxQueueOptions {
   outbox: OutboxRepository;
   contacts: ContactRepository;
   /**
-   * Makes what has been written durable (Store.flush): called before each send, and after a reply's
-   * attempt is journaled, so that nothing is delivered that a crash could make the service forget.
+   * Resolves once what has been written is committed (Store.flush): awaited before each send, and
+   * after a reply's attempt is journaled, so that nothing is delivered that a crash could make the
+   * service forget.
    */
   flush?: () => Promise<void>;
   senders: ReadonlyMap<ChannelName, ChannelSender>;

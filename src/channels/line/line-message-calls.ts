@@ -73,7 +73,7 @@ export class LineMessageCalls {
     return this.post('/v2/bot/message/push', body, { 'x-line-retry-key': retryKey });
   }
 
-  /** Closes the idle sockets (at shutdown). */
+  /** Closes the kept-alive sockets (the bench, when it is done with them). */
   close(): void {
     this.agent.destroy();
   }

@@ -115,11 +115,6 @@ export class LineSender implements ChannelSender {
     }
   }
 
-  /** Closes the kept-alive connections (at shutdown). */
-  close(): void {
-    this.calls.close();
-  }
-
   private async call(
     method: LineMethod,
     now: Date,

@@ -7,9 +7,9 @@
  *
  * What leaves the process must not run ahead of what led to it: before every send the outbox queue
  * waits for the turn's commit (`Store.flush`), so a crash never forgets a message that was already
- * delivered; the sends of one turn wait for the same commit. A crash (or a kill) otherwise loses at most the writes of the turn it
- * interrupts, which is the same as crashing a moment earlier: the inbox still holds the events,
- * and their work is done again.
+ * delivered; the sends of one turn wait for the same commit. A crash (or a kill) otherwise loses
+ * at most the writes of the turn it interrupts, which is the same as crashing a moment earlier:
+ * the inbox still holds the events, and their work is done again.
  *
  * A commit that fails (a full disk, an I/O error), or a transaction that SQLite rolled back by
  * itself, would leave the turn's writes undone while the work that made them goes on, as if they
