@@ -65,6 +65,17 @@ describe('見守り in the playground, over the real core', () => {
     return view;
   }
 
+  /** A resident who said yes to 見守り and asked, from the menu, for a code to give a family member. */
+  async function invitingWatcher(name: string): Promise<{ r: PlaygroundResident; view: CaseView }> {
+    const r = new PlaygroundResident(pg.app, () => pg.settle(), name);
+    const view = await agreed(r);
+    await r.tap(t('watch.consent.yes'));
+    await r.say('メニュー');
+    await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
+    await r.tap(t('watch.manage.invite'));
+    return { r, view };
+  }
+
   it('asks the resident first; declining starts nothing and tells staff', async () => {
     const r = new PlaygroundResident(pg.app, () => pg.settle(), 'decliner');
     const view = await caseOf(r);
@@ -190,12 +201,7 @@ describe('見守り in the playground, over the real core', () => {
   });
 
   it('links a family member with the resident’s code: told of a missed streak, never of what was said', async () => {
-    const r = new PlaygroundResident(pg.app, () => pg.settle(), 'elder');
-    const view = await agreed(r);
-    await r.tap(t('watch.consent.yes'));
-    await r.say('メニュー');
-    await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
-    await r.tap(t('watch.manage.invite'));
+    const { r, view } = await invitingWatcher('elder');
     const code = /[A-HJ-NP-Z2-9]{6}/.exec(r.text())?.[0] ?? '';
     expect(code).toHaveLength(6);
 
@@ -223,12 +229,7 @@ describe('見守り in the playground, over the real core', () => {
   });
 
   it('takes a live code as the code even when its letters read like a worry, and only then', async () => {
-    const r = new PlaygroundResident(pg.app, () => pg.settle(), 'elder2');
-    const view = await agreed(r);
-    await r.tap(t('watch.consent.yes'));
-    await r.say('メニュー');
-    await r.send({ type: 'choice', data: 'o|welcome|menu|watch' });
-    await r.tap(t('watch.manage.invite'));
+    const { view } = await invitingWatcher('elder2');
     // About 3 % of random codes, written in lower case, read as a concern to the risk model; this
     // is one of them. Before it is live, the same letters are read for danger like any message.
     const worryLike = 'AZQELR';
