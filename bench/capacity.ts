@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseSync } from '@photostructure/sqlite';
 import { DATABASE_FILE } from '../src/store/embedded/embedded-store.js';
 import type { FakeLineStats } from './fake-line-api.js';
+import { f, median, spread } from './figures.js';
 import { loadLineWebhook } from './line-ingest.js';
 import { openLoop, percentile, residentId } from './open-loop.js';
 import type { ServerStats } from './serve.js';
@@ -296,21 +297,6 @@ async function measureMemory(lineApiPort: number, memoryResidents: number[]): Pr
     rmSync(root, { recursive: true, force: true });
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-const f = (n: number, digits = 1) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-    : '∞';
-/** "median (min–max)" of a figure over the rounds. */
-const spread = (xs: number[], digits = 1) =>
-  xs.length === 1
-    ? f(xs[0] as number, digits)
-    : `${f(median(xs), digits)} (${f(Math.min(...xs), digits)}–${f(Math.max(...xs), digits)})`;
 
 export async function runCapacity(o: CapacityOptions): Promise<void> {
   const lineApi = await startServerProcess('fake-line-api');

@@ -6,6 +6,7 @@
  */
 import { messagingApi } from '@line/bot-sdk';
 import { LineMessageCalls } from '../src/channels/line/line-message-calls.js';
+import { spread } from './figures.js';
 import { startServerProcess } from './start-server-process.js';
 
 const CONCURRENCY = 10;
@@ -60,4 +61,17 @@ export async function measureLineCalls(calls: number, rounds: number): Promise<L
     await fake.stop();
   }
   return figures;
+}
+
+export function printLineCalls(figures: LineCallFigures): void {
+  const { calls, sdkFetch, keptAlive } = figures;
+  const ratios = keptAlive.map((k, i) => k / (sdkFetch[i] as number));
+  console.log(
+    `\nA LINE reply: CPU of the sending process per call (ms), ${calls.toLocaleString('en-US')} calls a round, ${CONCURRENCY} at a time, ${sdkFetch.length} rounds alternating; median (min–max)`,
+  );
+  console.log(
+    '| baseline: the SDK client (fetch) | madoguchi: LineMessageCalls (node:http, kept alive) | ratio |',
+  );
+  console.log('| --- | --- | --- |');
+  console.log(`| ${spread(sdkFetch, 3)} | ${spread(keptAlive, 3)} | ${spread(ratios, 3)} |`);
 }

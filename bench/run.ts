@@ -8,7 +8,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { runCapacity, runMemory } from './capacity.js';
 import { measureHandoff } from './handoff.js';
-import { measureLineCalls } from './line-calls.js';
+import { measureLineCalls, printLineCalls } from './line-calls.js';
 import { measureUnderstanding, printUnderstanding } from './understanding.js';
 
 const quick = process.argv.includes('--quick');
@@ -20,22 +20,8 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 // In-process and first, before the servers load the machine.
 if (!only || only === 'understanding') printUnderstanding(measureUnderstanding());
 
-if (!only || only === 'line-calls') {
-  const calls = quick ? 3_000 : 10_000;
-  const f = await measureLineCalls(calls, quick ? 3 : 5);
-  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-  const range = (xs: number[]) =>
-    `${mid(xs).toFixed(3)} (${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
-  const ratios = f.keptAlive.map((k, i) => k / (f.sdkFetch[i] as number));
-  console.log(
-    `\nA LINE reply: CPU of the sending process per call (ms), ${calls.toLocaleString('en-US')} calls a round, 10 at a time, ${f.sdkFetch.length} rounds alternating; median (min–max)`,
-  );
-  console.log(
-    '| baseline: the SDK client (fetch) | madoguchi: LineMessageCalls (node:http, kept alive) | ratio |',
-  );
-  console.log('| --- | --- | --- |');
-  console.log(`| ${range(f.sdkFetch)} | ${range(f.keptAlive)} | ${range(ratios)} |`);
-}
+if (!only || only === 'line-calls')
+  printLineCalls(await measureLineCalls(quick ? 3_000 : 10_000, quick ? 3 : 5));
 
 if (!only || only === 'capacity')
   await runCapacity(
