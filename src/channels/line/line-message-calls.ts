@@ -9,13 +9,9 @@ export interface LineAnswer {
   body: string;
 }
 
-/** LINE did not answer: the connection failed or the deadline passed. */
+/** LINE did not answer: the connection failed (the socket's error is the cause) or the deadline passed. */
 export class LineCallError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'LineCallError';
   }
@@ -33,7 +29,7 @@ const MAX_SOCKETS = 64;
  * rarer calls (the loading animation, profiles, rich menus) still go through the SDK.
  *
  * Each call has a deadline: a socket that stays silent for `timeoutMs` is destroyed and the call
- * fails with code ETIMEDOUT, so a hung LINE never holds a connection or a worker.
+ * fails, so a hung LINE never holds a connection or a worker.
  */
 export class LineMessageCalls {
   private readonly base: URL;
@@ -103,17 +99,14 @@ export class LineMessageCalls {
           res.on('error', (error) => reject(networkError(error)));
         },
       );
-      req.on('timeout', () =>
-        req.destroy(new LineCallError(`no answer within ${this.timeoutMs} ms`, 'ETIMEDOUT')),
-      );
+      req.on('timeout', () => req.destroy(new LineCallError(`no answer within ${this.timeoutMs} ms`)));
       req.on('error', (error) => reject(networkError(error)));
       req.end(payload);
     });
   }
 }
 
+/** The socket's error as the cause, so that its code (ECONNRESET...) is named where it is logged. */
 function networkError(error: Error): LineCallError {
-  if (error instanceof LineCallError) return error;
-  const code = (error as { code?: unknown }).code;
-  return new LineCallError(error.message, typeof code === 'string' ? code : 'ECONNRESET', { cause: error });
+  return error instanceof LineCallError ? error : new LineCallError(error.message, { cause: error });
 }
