@@ -3,7 +3,7 @@ import { DatabaseSync, type DatabaseSyncInstance } from '@photostructure/sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KeyedQueueRunner } from '../../src/core/keyed-queue-runner.js';
 import { Outbox } from '../../src/core/outbox.js';
-import { OutboxQueue } from '../../src/core/outbox-queue.js';
+import { OutboxQueue, type OutboxQueueOptions } from '../../src/core/outbox-queue.js';
 import type { ChannelSender, SendResult } from '../../src/core/ports/channel-sender.js';
 import type { OutboxRecord, Store } from '../../src/core/ports/store.js';
 import { DATABASE_FILE, openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
@@ -33,6 +33,31 @@ async function waitUntil(predicate: () => boolean, ms = 5_000): Promise<void> {
   }
 }
 
+/** The outbox queue over `store` with one LINE sender, run by a queue runner, on `clock`. */
+function outboxRunner(
+  store: Store,
+  sender: ChannelSender,
+  clock: FakeClock,
+  extra: Partial<OutboxQueueOptions> = {},
+): KeyedQueueRunner {
+  return new KeyedQueueRunner({
+    queue: new OutboxQueue({
+      outbox: store.outbox,
+      contacts: store.contacts,
+      senders: new Map([['line', sender]]),
+      logger: silentLogger,
+      hashId: (id) => id,
+      now: clock.now,
+      backoff: { baseMs: 1_000, maxMs: 8_000 },
+      ...extra,
+    }),
+    leases: store.leases,
+    owner: 'me',
+    logger: silentLogger,
+    now: clock.now,
+  });
+}
+
 describe('OutboxQueue', () => {
   let store: Store;
   let clock: FakeClock;
@@ -43,24 +68,8 @@ describe('OutboxQueue', () => {
   });
   afterEach(() => store.close());
 
-  function runner(sender: ChannelSender, extra: { maxAttempts?: number; sendTimeoutMs?: number } = {}) {
-    return new KeyedQueueRunner({
-      queue: new OutboxQueue({
-        outbox: store.outbox,
-        contacts: store.contacts,
-        senders: new Map([['line', sender]]),
-        logger: silentLogger,
-        hashId: (id) => id,
-        now: clock.now,
-        backoff: { baseMs: 1_000, maxMs: 8_000 },
-        ...extra,
-      }),
-      leases: store.leases,
-      owner: 'me',
-      logger: silentLogger,
-      now: clock.now,
-    });
-  }
+  const runner = (sender: ChannelSender, extra: { maxAttempts?: number; sendTimeoutMs?: number } = {}) =>
+    outboxRunner(store, sender, clock, extra);
 
   const push = (address: string, text: string) =>
     new Outbox(store.outbox, clock.now).push('line', address, [{ type: 'text', text }]);
@@ -211,22 +220,7 @@ describe('OutboxQueue on a store that commits by turns', () => {
     };
     await new Outbox(store.outbox, clock.now).push('line', 'U1', [{ type: 'text', text: 'x' }]);
     const id = (await store.outbox.oldestPending('line', 'U1'))?.id ?? '';
-    const runner = new KeyedQueueRunner({
-      queue: new OutboxQueue({
-        outbox: store.outbox,
-        contacts: store.contacts,
-        flush: () => store.flush(),
-        senders: new Map([['line', sender]]),
-        logger: silentLogger,
-        hashId: (address) => address,
-        now: clock.now,
-      }),
-      leases: store.leases,
-      owner: 'me',
-      logger: silentLogger,
-      now: clock.now,
-    });
-    await runner.drain();
+    await outboxRunner(store, sender, clock, { flush: () => store.flush() }).drain();
     expect(seen).toEqual([
       { when: 'send', row: { status: 'pending', attempted: null } },
       { when: 'reply attempted', row: { status: 'pending', attempted: expect.anything() } },
