@@ -15,6 +15,8 @@ import path from 'node:path';
 import { pino } from 'pino';
 
 const dist = new URL('../dist/', import.meta.url);
+// As main.js does, before the service's modules load (see holdYoungGeneration).
+await import(new URL('processing/hold-young-generation.js', dist).href);
 const [{ loadConfig }, { startService }] = await Promise.all([
   import(new URL('config.js', dist).href),
   import(new URL('processing/start-service.js', dist).href),

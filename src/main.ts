@@ -1,3 +1,5 @@
+// First, before the modules below load: see holdYoungGeneration.
+import './processing/hold-young-generation.js';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';

@@ -6,17 +6,26 @@ import type { QueueName } from '../service.js';
 import type { FromProcessor, ProcessingWorkerData, ToProcessor } from './processing-messages.js';
 
 /**
+ * The processing thread's young generation, in MB (V8 makes it three times one semi-space: two
+ * 2 MB semi-spaces and their large objects). Left to itself, V8 grows it to 48 MB while the thread
+ * loads the dictionaries and models, and Node 20 keeps that for good (holdYoungGeneration). Measured
+ * at 10,000 residents on Node 20: RSS 340 MB before, 295 MB with both threads held small.
+ */
+const YOUNG_GENERATION_MB = 6;
+const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+
+/**
  * From the build, the worker is the .js beside this file. From source (tests, `tsx`), it is the .ts,
  * and a worker thread does not inherit the TypeScript loader: it registers tsx's first.
  */
 function startWorker(workerData: ProcessingWorkerData): Worker {
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./processing-worker.js', import.meta.url), { workerData });
+    return new Worker(new URL('./processing-worker.js', import.meta.url), { workerData, resourceLimits });
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./processing-worker.ts', import.meta.url).href;
   return new Worker(
     `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
-    { eval: true, workerData },
+    { eval: true, workerData, resourceLimits },
   );
 }
 

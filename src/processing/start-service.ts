@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createService, type Service } from '../service.js';
 import { ProcessingThread } from './processing-thread.js';
-import { releaseStartMemory } from './release-start-memory.js';
+import { letYoungGenerationGrow, releaseStartMemory } from './release-start-memory.js';
 
 export interface RunningService {
   service: Service;
@@ -45,6 +45,7 @@ export async function startService(options: {
     });
     logger.info('conversations are handled on a processing thread');
   }
+  letYoungGenerationGrow();
   releaseStartMemory();
   service.start();
   return {
