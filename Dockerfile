@@ -10,13 +10,15 @@ COPY src ./src
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime
-# MALLOC_ARENA_MAX=2: glibc gives each thread that allocates an arena of its own and keeps freed
-# memory in it; two arenas hold about 12 MB less for the same work (measured idle, two threads).
+# MALLOC_ARENA_MAX=1: glibc gives each thread that allocates an arena of its own and keeps freed
+# memory in it. Against one arena per thread, two held about 12 MB less at idle; one holds another
+# 8-10 MB less at idle on Node 24 and 12-20 MB less in a 500/s burst, for CPU within the noise
+# (three alternating bursts, 2.02-2.23 against 1.98-2.28 ms an event).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data \
-    MALLOC_ARENA_MAX=2
+    MALLOC_ARENA_MAX=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/* \

@@ -7,7 +7,7 @@ import { BENCH_LINE_SECRET } from './signed-line-webhook.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** What the Dockerfile sets for the service's process (beyond NODE_ENV), so the bench runs it alike. */
-const IMAGE_ENVIRONMENT = { MALLOC_ARENA_MAX: '2' };
+export const IMAGE_ENVIRONMENT = { MALLOC_ARENA_MAX: '1' };
 
 export interface ServerProcess {
   port: number;

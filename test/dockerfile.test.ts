@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IMAGE_ENVIRONMENT } from '../bench/start-server-process.js';
 import { projectRoot } from '../src/config.js';
 
 /** Docker cannot run on the CI machines, so the Dockerfile's promises are checked by reading it. */
@@ -35,8 +36,10 @@ describe('Dockerfile', () => {
     for (const stage of stages) expect(stage[0]?.args).toMatch(/^node:24-bookworm-slim\b/);
   });
 
-  it('keeps glibc to two malloc arenas for the service, as the bench runs it', () => {
-    expect(args('ENV').join(' ')).toMatch(/\bMALLOC_ARENA_MAX=2\b/);
+  it('keeps glibc to one malloc arena for the service, and the bench runs it the same way', () => {
+    expect(args('ENV').join(' ')).toMatch(/\bMALLOC_ARENA_MAX=1\b/);
+    for (const [name, value] of Object.entries(IMAGE_ENVIRONMENT))
+      expect(args('ENV').join(' ')).toMatch(new RegExp(`\\b${name}=${value}\\b`));
   });
 
   it('installs production dependencies only in the final stage', () => {
