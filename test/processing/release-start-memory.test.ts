@@ -3,7 +3,8 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { releaseStartMemory } from '../../src/processing/release-start-memory.js';
 
-const releaseStartMemoryModule = new URL('../../src/processing/release-start-memory.ts', import.meta.url).href;
+const releaseStartMemoryModule = new URL('../../src/processing/release-start-memory.ts', import.meta.url)
+  .href;
 
 /**
  * In a process of its own (the test runner's young generation has long grown): the young generation
