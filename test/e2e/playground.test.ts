@@ -181,6 +181,42 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+  it('takes the quick replies away as soon as the resident sends, as LINE does, and back if the send fails', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.click('#add-resident');
+    await quickReply(page, '近所・知人の心配').waitFor();
+
+    // The message is held on its way: the greeting's quick replies must not stay tappable meanwhile.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/residents/*/events', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.fill('#composer-input', '相談したいことがあります');
+    await page.press('#composer-input', 'Enter');
+    await expect.poll(() => page.locator('#quick-replies').isHidden()).toBe(true);
+    expect(await page.locator('#quick-replies .quick-reply').count()).toBe(0);
+    release();
+    await chat(page).locator('.bubble.resident', { hasText: '相談したいことがあります' }).waitFor();
+    await page.unroute('**/residents/*/events');
+
+    // A send the service refuses leaves the question as it was, quick replies included.
+    const before = await page.locator('#quick-replies .quick-reply').allTextContents();
+    await page.route('**/residents/*/events', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: '{"message":"unavailable"}' }),
+    );
+    await page.fill('#composer-input', 'もう一度');
+    await page.press('#composer-input', 'Enter');
+    await expect.poll(() => page.locator('#quick-replies .quick-reply').allTextContents()).toEqual(before);
+    await page.unroute('**/residents/*/events');
+    await page.close();
+  }, 60_000);
+
   it('walks 見守り: staff offer it, the resident agrees, missed check-ins alert the staff pane', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });
     const problems: string[] = [];

@@ -50,7 +50,15 @@ export class ResidentPane {
 
   track(id) {
     if (!this.residents.has(id)) {
-      this.residents.set(id, { id, epoch: undefined, after: 0, entries: [], typing: false, unread: false });
+      this.residents.set(id, {
+        id,
+        epoch: undefined,
+        after: 0,
+        entries: [],
+        typing: false,
+        unread: false,
+        quickRepliesSpent: false,
+      });
       localStorage.setItem(STORAGE_KEY, JSON.stringify([...this.residents.keys()]));
     }
     return this.residents.get(id);
@@ -80,8 +88,19 @@ export class ResidentPane {
   }
 
   async post(id, content) {
+    // As in LINE, the quick replies go away as soon as the resident sends anything, until the chat
+    // moves on: a tap on one while the message is on its way would answer a question that the
+    // message may already have answered.
+    const state = this.residents.get(id);
+    if (state) state.quickRepliesSpent = true;
+    if (id === this.current) this.renderQuickReplies([]);
     const { status, body } = await postJson(`/residents/${encodeURIComponent(id)}/events`, content);
-    if (status !== 202) this.toast(t('playground.error.request', { message: body.message ?? status }));
+    if (status !== 202) {
+      this.toast(t('playground.error.request', { message: body.message ?? status }));
+      // Nothing was sent: the question and its quick replies are still the ones to answer.
+      if (state) state.quickRepliesSpent = false;
+      if (id === this.current) this.renderChat();
+    }
     await this.poll();
   }
 
@@ -93,7 +112,7 @@ export class ResidentPane {
       if (page.epoch !== state.epoch) {
         // The service restarted: its memory of the chat is gone, so the pane starts over too.
         const restarted = state.epoch !== undefined;
-        Object.assign(state, { epoch: page.epoch, entries: [], after: 0 });
+        Object.assign(state, { epoch: page.epoch, entries: [], after: 0, quickRepliesSpent: false });
         if (restarted) continue;
       }
       const typingChanged = state.typing !== page.typing;
@@ -104,6 +123,7 @@ export class ResidentPane {
       state.after = Math.max(state.after, page.latest);
       if (fresh.length === 0 && !typingChanged) continue;
       state.entries.push(...fresh);
+      if (fresh.length > 0) state.quickRepliesSpent = false;
       if (state.id === this.current) this.renderChat();
       else if (fresh.length > 0) {
         state.unread = true;
@@ -137,7 +157,7 @@ export class ResidentPane {
       nodes.push(el('p', { className: 'chat-empty', text: t('playground.resident.empty') }));
     this.log.replaceChildren(...nodes);
     const last = entries.at(-1);
-    this.renderQuickReplies(last?.from === 'bot' ? last.quickReplies : []);
+    this.renderQuickReplies(last?.from === 'bot' && !state?.quickRepliesSpent ? last.quickReplies : []);
     // After the quick replies: showing them shortens the log, and the newest message must stay in view.
     this.log.scrollTop = this.log.scrollHeight;
   }
