@@ -181,8 +181,11 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+
   it('takes the quick replies away as soon as the resident sends, as LINE does, and back if the send fails', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(url);
     await page.waitForSelector('body[data-ready="true"]');
     await page.click('#add-resident');
@@ -214,6 +217,7 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
     await page.press('#composer-input', 'Enter');
     await expect.poll(() => page.locator('#quick-replies .quick-reply').allTextContents()).toEqual(before);
     await page.unroute('**/residents/*/events');
+    expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
 
