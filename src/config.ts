@@ -71,6 +71,15 @@ const envSchema = z.object({
    * auto: a thread whenever the playground is off and the store can be shared between threads.
    */
   PROCESSING: z.enum(['auto', 'thread', 'inline']).default('auto'),
+  /**
+   * How the processing thread shares the CPU with the thread that acknowledges webhooks:
+   * `idle` (Linux's SCHED_IDLE): it runs whenever a CPU has nothing else to do and steps aside the
+   * moment the HTTP thread wants that CPU. Nice values did not do that: at nice 10 or 19 the kernel
+   * still gave it its turns, and under a flood of webhooks acknowledgements waited behind it.
+   * `low`: nice 10, a smaller share when the CPU is short (also where SCHED_IDLE cannot be set).
+   * `normal`: the process's own priority.
+   */
+  PROCESSING_PRIORITY: z.enum(['idle', 'low', 'normal']).default('idle'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -141,7 +150,11 @@ export interface Config {
   deadlines: Deadlines;
   /** See PROCESSING: `thread` runs the queues and the engine on a worker thread. */
   processing: 'thread' | 'inline';
+  /** See PROCESSING_PRIORITY: the processing thread's share of the CPU. */
+  processingPriority: ProcessingPriority;
 }
+
+export type ProcessingPriority = Env['PROCESSING_PRIORITY'];
 
 export class ConfigError extends CodedError {
   constructor(readonly problems: string[]) {
@@ -250,5 +263,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboxSendMs: e.OUTBOX_SEND_TIMEOUT_MS,
     },
     processing: e.PROCESSING === 'inline' || !threadable ? 'inline' : 'thread',
+    processingPriority: e.PROCESSING_PRIORITY,
   };
 }

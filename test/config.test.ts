@@ -98,6 +98,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PROCESSING: 'sideways' })).toThrowError(/PROCESSING/);
   });
 
+  it('lets the processing thread step aside for acknowledgements (SCHED_IDLE) unless told otherwise', () => {
+    expect(loadConfig({}).processingPriority).toBe('idle');
+    expect(loadConfig({ PROCESSING_PRIORITY: 'low' }).processingPriority).toBe('low');
+    expect(loadConfig({ PROCESSING_PRIORITY: 'normal' }).processingPriority).toBe('normal');
+    expect(() => loadConfig({ PROCESSING_PRIORITY: 'realtime' })).toThrowError(/PROCESSING_PRIORITY/);
+  });
+
   it('takes how the embedded store commits from DATA_SYNC, normal by default, and refuses others', () => {
     expect(loadConfig({}).storage).toMatchObject({ kind: 'embedded', synchronous: 'normal' });
     expect(loadConfig({ DATA_SYNC: 'full' }).storage).toMatchObject({

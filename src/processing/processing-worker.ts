@@ -1,10 +1,9 @@
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../logger.js';
 import { processorCounts } from '../metrics.js';
 import { createService } from '../service.js';
 import type { FromProcessor, ProcessingWorkerData, ToProcessor } from './processing-messages.js';
+import { lowerThisThreadPriority } from './processing-priority.js';
 import { releaseStartMemory } from './release-start-memory.js';
 
 /**
@@ -18,21 +17,10 @@ const { config, instanceId } = workerData as ProcessingWorkerData;
 const logger = createLogger(config.logLevel).child({ thread: 'processing' });
 const say = (message: FromProcessor) => port.postMessage(message);
 
-/**
- * The HTTP thread acknowledges webhooks; when the machine is short of CPU, it goes first: this
- * thread runs at a lower priority (nice 10). On Linux a thread is a task with an id of its own
- * (/proc/thread-self), and setpriority on that id applies to this thread alone. Elsewhere both
- * threads keep the process's priority.
- */
-function yieldCpuToTheHttpThread(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
-  } catch (err) {
-    logger.debug({ err }, 'the processing thread keeps the process priority');
-  }
-}
-yieldCpuToTheHttpThread();
+// The HTTP thread acknowledges webhooks; when the machine is short of CPU, it goes first.
+const priority = await lowerThisThreadPriority(config.processingPriority);
+if (priority.reason) logger.info({ priority }, 'the processing thread runs at another priority than asked');
+else logger.debug({ priority }, 'processing thread priority set');
 
 try {
   const service = await createService({
