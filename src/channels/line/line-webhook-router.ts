@@ -32,7 +32,7 @@ export function createLineWebhookRouter(opts: LineWebhookRouterOptions): express
       if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
         // A parser mounted earlier (express.json) consumed the bytes the signature covers.
         log.error('LINE webhook body was parsed before this router: mount it before express.json()');
-        res.status(500).json({ error: 'body_already_parsed' });
+        answer(res, 500, { error: 'body_already_parsed' });
         return;
       }
       // No body at all (no Content-Length, no chunks) leaves req.body undefined.
@@ -42,15 +42,15 @@ export function createLineWebhookRouter(opts: LineWebhookRouterOptions): express
           break;
         case 'missing':
           log.warn('webhook without x-line-signature refused');
-          res.status(401).json({ error: 'missing_signature' });
+          answer(res, 401, { error: 'missing_signature' });
           return;
         case 'duplicate':
           log.warn('webhook with more than one x-line-signature refused');
-          res.status(401).json({ error: 'duplicate_signature' });
+          answer(res, 401, { error: 'duplicate_signature' });
           return;
         case 'invalid':
           log.warn({ bytes: body.length }, 'webhook with a wrong signature refused');
-          res.status(401).json({ error: 'invalid_signature' });
+          answer(res, 401, { error: 'invalid_signature' });
           return;
       }
 
@@ -59,14 +59,14 @@ export function createLineWebhookRouter(opts: LineWebhookRouterOptions): express
         json = JSON.parse(body.toString('utf8'));
       } catch {
         log.warn({ bytes: body.length }, 'signed webhook body is not JSON');
-        res.status(400).json({ error: 'malformed_json' });
+        answer(res, 400, { error: 'malformed_json' });
         return;
       }
 
       const conversion = convertLineEvents(json);
       if (conversion.kind === 'invalid') {
         log.warn({ issues: conversion.details }, 'signed webhook body does not match the LINE schema');
-        res.status(400).json({ error: conversion.error, details: conversion.details });
+        answer(res, 400, { error: conversion.error, details: conversion.details });
         return;
       }
       for (const skipped of conversion.ignored) log.debug(skipped, 'LINE event ignored');
@@ -78,12 +78,12 @@ export function createLineWebhookRouter(opts: LineWebhookRouterOptions): express
         } catch (error) {
           // 503 rather than 500: the body is fine and LINE's redelivery will bring it back.
           log.error({ err: error, eventIds: events.map((e) => e.id) }, 'LINE events could not be stored');
-          res.status(503).json({ error: 'ingest_failed' });
+          answer(res, 503, { error: 'ingest_failed' });
           return;
         }
       }
       log.debug({ accepted: events.length, ignored: conversion.ignored.length }, 'LINE webhook accepted');
-      res.status(200).json({ ok: true, accepted: events.length });
+      answer(res, 200, { ok: true, accepted: events.length });
     },
   );
 
@@ -96,10 +96,24 @@ export function createLineWebhookRouter(opts: LineWebhookRouterOptions): express
     const { status, code } = describeBodyError(err);
     if (status >= 500) log.error({ err }, 'LINE webhook failed');
     else log.warn({ status, code }, 'LINE webhook body could not be read');
-    res.status(status).json({ error: code });
+    answer(res, status, { error: code });
   });
 
   return router;
+}
+
+/**
+ * Writes a JSON answer with Node's own response calls. Express's res.json also computes an ETag
+ * (a hash of the body) and works out the charset: work on every webhook that LINE never reads.
+ */
+function answer(res: Response, status: number, body: Record<string, unknown>): void {
+  const json = JSON.stringify(body);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+    })
+    .end(json);
 }
 
 function describeBodyError(err: unknown): { status: number; code: string } {
