@@ -63,15 +63,31 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
     page.locator('#quick-replies .quick-reply', { hasText: label }).first();
   const chat = (page: Page) => page.locator('#chat-log');
 
-  it('walks a neighbour report to an accepted case and a staff reply reaching the resident', async () => {
+  /**
+   * A fresh page on the playground, ready to use, with the page errors it raises (and, when asked,
+   * the requests the service refused) collected for the test's last check.
+   */
+  async function openPlayground(options: { countRefusedRequests: boolean }) {
     const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
-    });
+    if (options.countRefusedRequests)
+      page.on('response', (response) => {
+        if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+      });
     await page.goto(url);
     await page.waitForSelector('body[data-ready="true"]');
+    return { page, problems };
+  }
+
+  /** Adds a resident and waits for the city's greeting to offer its first quick replies. */
+  async function addResident(page: Page): Promise<void> {
+    await page.click('#add-resident');
+    await quickReply(page, '近所・知人の心配').waitFor();
+  }
+
+  it('walks a neighbour report to an accepted case and a staff reply reaching the resident', async () => {
+    const { page, problems } = await openPlayground({ countRefusedRequests: true });
     await expect.poll(() => page.title()).toBe('madoguchi 練習場');
 
     // The resident: a new friend of the city's account, reporting a worry about a neighbour.
@@ -147,13 +163,8 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
   }, 90_000);
 
   it('walks a crisis into talk mode: the words reach the urgent case, staff accept and reply', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(url);
-    await page.waitForSelector('body[data-ready="true"]');
-    await page.click('#add-resident');
-    await quickReply(page, '近所・知人の心配').waitFor();
+    const { page, problems } = await openPlayground({ countRefusedRequests: false });
+    await addResident(page);
 
     // The alarm: the safety message, then a conversation rather than a form.
     await page.fill('#composer-input', '今から線路に飛び込む');
@@ -183,13 +194,8 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
   }, 60_000);
 
   it('takes the quick replies away as soon as the resident sends, as LINE does, and back if the send fails', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(url);
-    await page.waitForSelector('body[data-ready="true"]');
-    await page.click('#add-resident');
-    await quickReply(page, '近所・知人の心配').waitFor();
+    const { page, problems } = await openPlayground({ countRefusedRequests: false });
+    await addResident(page);
 
     // The message is held on its way: the greeting's quick replies must not stay tappable meanwhile.
     let release: () => void = () => {};
@@ -222,14 +228,7 @@ describe.skipIf(!hasChromium)('the playground in a real browser (Debian chromium
   }, 60_000);
 
   it('walks 見守り: staff offer it, the resident agrees, missed check-ins alert the staff pane', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 960 }, locale: 'ja-JP' });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
-    });
-    await page.goto(url);
-    await page.waitForSelector('body[data-ready="true"]');
+    const { page, problems } = await openPlayground({ countRefusedRequests: true });
     await page.click('#add-resident');
     await quickReply(page, '近所・知人の心配').click();
     await quickReply(page, 'ごみがたまっている').click();
