@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from '@photostructure/sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IncomingEvent } from '../../src/core/ports/incoming-event.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.js';
@@ -26,6 +26,7 @@ describe('the embedded store shared by an HTTP thread and a processing thread', 
     data = tempDataDir();
   });
   afterEach(async () => {
+    vi.useRealTimers();
     for (const store of open.splice(0)) await store.close();
     data.remove();
   });
@@ -152,6 +153,70 @@ describe('the embedded store shared by an HTTP thread and a processing thread', 
       type: 'text',
       text: 'still here?',
     });
+  });
+
+  it('numbers a new event past the cursor even after the log was pruned of everything taken', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-30T10:00:00Z') });
+    const edge = await openAs('write');
+    const processor = await openAs('read');
+    expect(await add(edge, textEvent('e1', 'Ua', 'one', new Date()))).toBe('added');
+    expect(await processor.inbox.dueKeys(new Date(), 10)).toEqual(['line:Ua']);
+    await processor.inbox.markDone('e1', new Date());
+    // A second later the log is pruned after the next commit, which here stores nothing: the
+    // cursor has passed every row. Were the log emptied, the next event would be numbered 1 again.
+    vi.setSystemTime(new Date('2026-11-30T10:00:02Z'));
+    expect(await add(edge, textEvent('e1', 'Ua', 'one', new Date()))).toBe('duplicate');
+    // The row kept for its number no longer holds what the resident wrote.
+    const file = new DatabaseSync(path.join(data.dir, INCOMING_FILE));
+    expect(file.prepare('SELECT seq, id, doc FROM incoming').all()).toEqual([{ seq: 1, id: 'e1', doc: '' }]);
+    file.close();
+    expect(await add(edge, textEvent('e2', 'Ua', 'two', new Date()))).toBe('added');
+    expect((await processor.inbox.oldestPending('line:Ua'))?.id).toBe('e2');
+  });
+
+  it('knows after a restart which events its log holds, and drops a redelivery of one', async () => {
+    const edge = await openAs('write');
+    expect(await add(edge, textEvent('e1', 'Ua', 'one', new Date()))).toBe('added');
+    await edge.close();
+    open.splice(0);
+    const edgeAgain = await openAs('write');
+    expect(await add(edgeAgain, textEvent('e1', 'Ua', 'one', new Date()))).toBe('duplicate');
+    expect((await edgeAgain.inbox.countByStatus()).pending).toBe(1);
+  });
+
+  it('upgrades a log written by an earlier version, keeping its numbers and what waits in it', async () => {
+    const edge = await openAs('write');
+    const processor = await openAs('read');
+    await add(edge, textEvent('e1', 'Ua', 'one', new Date()));
+    expect(await processor.inbox.dueKeys(new Date(), 10)).toEqual(['line:Ua']);
+    await processor.inbox.markDone('e1', new Date());
+    await add(edge, textEvent('e2', 'Ua', 'two', new Date()));
+    for (const store of open.splice(0)) await store.close();
+    // The earlier version's table: numbered by AUTOINCREMENT, its ids indexed.
+    const file = new DatabaseSync(path.join(data.dir, INCOMING_FILE));
+    file.exec(`
+      CREATE TABLE earlier (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL) STRICT;
+      INSERT INTO earlier SELECT seq, id, doc FROM incoming;
+      DROP TABLE incoming;
+      ALTER TABLE earlier RENAME TO incoming;`);
+    file.close();
+
+    const edgeAgain = await openAs('write');
+    const processorAgain = await openAs('read');
+    expect(await add(edgeAgain, textEvent('e2', 'Ua', 'two', new Date()))).toBe('duplicate');
+    expect(await add(edgeAgain, textEvent('e3', 'Ua', 'three', new Date()))).toBe('added');
+    // e1 is not handed over again (the cursor still counts in the upgraded log); e2 and e3 are.
+    expect((await processorAgain.inbox.oldestPending('line:Ua'))?.id).toBe('e2');
+    await processorAgain.inbox.markDone('e2', new Date());
+    expect((await processorAgain.inbox.oldestPending('line:Ua'))?.id).toBe('e3');
+    expect(await processorAgain.inbox.countByStatus()).toMatchObject({ pending: 1, done: 2 });
+
+    const check = new DatabaseSync(path.join(data.dir, INCOMING_FILE));
+    const { sql } = check.prepare("SELECT sql FROM sqlite_schema WHERE name = 'incoming'").get() as {
+      sql: string;
+    };
+    check.close();
+    expect(sql).not.toMatch(/AUTOINCREMENT|UNIQUE/);
   });
 
   it('takes the events of a log made anew (deleted, or a database restored without it)', async () => {

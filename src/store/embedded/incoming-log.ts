@@ -40,11 +40,29 @@ const CHECKPOINT_INTERVAL_MS = 1_000;
  */
 const WRITER_CHECKPOINT_PAGES = 10_000;
 
+/**
+ * `seq` is the rowid, which SQLite numbers one past the highest it holds. Pruning always keeps the
+ * highest row (incomingLogPruner), so a new event is always numbered past the cursor. The table has
+ * no index on `id` and no AUTOINCREMENT: each would add a page or more to every commit's write
+ * (random ids land on random index pages), about half the cost of an append. The writer knows
+ * which ids the log holds instead (inboxWritingToLog).
+ */
 const LOG_SCHEMA = `
-CREATE TABLE IF NOT EXISTS incoming (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL
-) STRICT;
+CREATE TABLE IF NOT EXISTS incoming (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS incoming_identity (id INTEGER PRIMARY KEY CHECK (id = 1), log_id TEXT NOT NULL) STRICT;`;
+
+/**
+ * A log written by an earlier version numbered its rows with AUTOINCREMENT and indexed their ids.
+ * It is copied into the table above with its numbers kept, so the cursor still counts in it.
+ */
+/** The content of the row pruning keeps (incomingLogPruner). */
+const TAKEN = '';
+
+const UPGRADE_LOG = `
+CREATE TABLE incoming_upgraded (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL) STRICT;
+INSERT INTO incoming_upgraded (seq, id, doc) SELECT seq, id, doc FROM incoming ORDER BY seq;
+DROP TABLE incoming;
+ALTER TABLE incoming_upgraded RENAME TO incoming;`;
 
 /**
  * The cursor lives in the main database, so taking events and moving it is one transaction. It
@@ -59,10 +77,34 @@ CREATE TABLE IF NOT EXISTS incoming_cursor (
 export function openIncomingLog(dataDir: string, synchronous: EmbeddedSynchronous): DatabaseSync {
   const log = openDatabaseFile(path.join(dataDir, INCOMING_FILE), synchronous);
   transaction(log, () => {
+    const table = log
+      .prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'incoming'")
+      .get() as { sql: string } | undefined;
+    if (table?.sql.includes('AUTOINCREMENT')) log.exec(UPGRADE_LOG);
     log.exec(LOG_SCHEMA);
     log.prepare('INSERT OR IGNORE INTO incoming_identity (id, log_id) VALUES (1, ?)').run(randomUUID());
   });
   return log;
+}
+
+/**
+ * Deletes the events the cursor has passed, except the highest-numbered row of the log: were the
+ * log left empty, SQLite would number the next event from 1 again, behind the cursor, and it would
+ * never be taken (the processing thread may move the cursor past everything between a commit and
+ * this call). That row keeps its number and id but not its content (a resident's words must not
+ * outlive the inbox's retention in here), and readers pass over it. Gives the ids it deleted.
+ */
+function incomingLogPruner(log: DatabaseSync): (cursor: number) => string[] {
+  const prune = log.prepare(
+    'DELETE FROM incoming WHERE seq <= ? AND seq < (SELECT max(seq) FROM incoming) RETURNING id',
+  );
+  const empty = log.prepare(`UPDATE incoming SET doc = '${TAKEN}' WHERE seq <= ? AND doc <> '${TAKEN}'`);
+  return (cursor) =>
+    transaction(log, () => {
+      const deleted = (prune.all(cursor) as Array<{ id: string }>).map((row) => row.id);
+      empty.run(cursor);
+      return deleted;
+    });
 }
 
 /** The cursor, counting in this log: back to its start when it counted in another one. */
@@ -102,9 +144,14 @@ export function inboxWritingToLog(
   log: DatabaseSync,
 ): InboxRepository {
   const cursorOf = cursorReader(db);
-  const append = log.prepare('INSERT INTO incoming (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
+  const append = log.prepare('INSERT INTO incoming (id, doc) VALUES (?, ?)');
   const waitingAfter = log.prepare('SELECT count(*) AS n FROM incoming WHERE seq > ?');
-  const prune = log.prepare('DELETE FROM incoming WHERE seq <= ?');
+  const prune = incomingLogPruner(log);
+  // The ids the log holds, in place of an index on the table: a redelivery while its first copy is
+  // still in the log is a duplicate (an older one is dropped when the inbox takes it).
+  const inLog = new Set(
+    (log.prepare('SELECT id FROM incoming').all() as Array<{ id: string }>).map((row) => row.id),
+  );
   // A checkpoint copies the write-ahead log into the file and waits for the disk (fsync) twice:
   // the processing thread does it (inboxReadingLog), not the thread that acknowledges webhooks.
   log.exec(`PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
@@ -114,22 +161,28 @@ export function inboxWritingToLog(
   function commitBatch(): void {
     const appends = batch;
     batch = [];
-    let outcomes: Array<'added' | 'duplicate'>;
+    // A duplicate is one still in the log, or earlier in this batch.
+    const ids = new Set<string>();
+    const fresh = new Set<PendingAppend>();
+    for (const pending of appends) {
+      if (inLog.has(pending.id) || ids.has(pending.id)) continue;
+      ids.add(pending.id);
+      fresh.add(pending);
+    }
     try {
-      outcomes = transaction(log, () =>
-        // A duplicate here is one still in the log (or earlier in this batch); an older one is
-        // dropped when the inbox takes it.
-        appends.map(({ id, json }) => (append.run(id, json).changes === 1 ? 'added' : 'duplicate')),
-      );
+      transaction(log, () => {
+        for (const { id, json } of fresh) append.run(id, json);
+      });
     } catch (error) {
       for (const pending of appends) pending.reject(error);
       return;
     }
-    for (const [i, pending] of appends.entries()) pending.resolve(outcomes[i] as 'added' | 'duplicate');
+    for (const id of ids) inLog.add(id);
+    for (const pending of appends) pending.resolve(fresh.has(pending) ? 'added' : 'duplicate');
     if (Date.now() - prunedAt >= PRUNE_INTERVAL_MS) {
       prunedAt = Date.now();
       try {
-        prune.run(cursorOf());
+        for (const id of prune(cursorOf())) inLog.delete(id);
       } catch {
         // Pruning only frees space; the next batch tries again.
       }
@@ -197,7 +250,7 @@ export function inboxReadingLog(
       const last = rows.at(-1);
       if (last)
         transaction(db, () => {
-          for (const row of rows) table.insert(fromJson<InboxDoc>(row.doc));
+          for (const row of rows) if (row.doc !== TAKEN) table.insert(fromJson<InboxDoc>(row.doc));
           moveCursor.run(last.seq);
         });
       if (rows.length < TRANSFER_BATCH) break;
