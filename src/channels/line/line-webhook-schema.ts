@@ -11,22 +11,34 @@ const nonEmpty = z.string().min(1);
 
 /**
  * Parses `{ type, ... }` values with `known` when their type is one of `knownTypes`, and lets every
- * other type through untouched as `{ known: false }`. A plain discriminated union would refuse the
- * unknown types; a plain union would hide the precise issues of a malformed known one.
+ * other type through untouched as `{ known: false }` once it passes `envelope`. A plain
+ * discriminated union would refuse the unknown types; a plain union would hide the precise issues
+ * of a malformed known one. A value of a known type is parsed by `known` alone, which checks
+ * everything the envelope does, so each event is read once.
  */
 function openUnion<Envelope extends z.ZodType<{ type: string }>, Known extends z.ZodType>(
   envelope: Envelope,
   knownTypes: readonly string[],
   known: Known,
 ) {
-  return envelope.transform((raw, ctx) => {
-    if (!knownTypes.includes(raw.type)) return { known: false as const, raw };
-    const parsed = known.safeParse(raw);
-    if (parsed.success) return { known: true as const, value: parsed.data as z.output<Known> };
-    for (const issue of parsed.error.issues) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  const isKnown = new Set(knownTypes);
+  return z.unknown().transform((input, ctx) => {
+    const refuse = (error: z.ZodError) => {
+      for (const issue of error.issues)
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      return z.NEVER;
+    };
+    const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+    if (typeof type === 'string' && isKnown.has(type)) {
+      const parsed = known.safeParse(input);
+      return parsed.success
+        ? { known: true as const, value: parsed.data as z.output<Known> }
+        : refuse(parsed.error);
     }
-    return z.NEVER;
+    const parsed = envelope.safeParse(input);
+    return parsed.success
+      ? { known: false as const, raw: parsed.data as z.output<Envelope> }
+      : refuse(parsed.error);
   });
 }
 
