@@ -43,8 +43,6 @@ export class ProcessingThread {
   private nextMetricsId = 1;
   private readonly waitingMetrics = new Map<number, (snapshot: MetricsSnapshot) => void>();
   private stopping = false;
-  /** The keys to wake, by queue, gathered in this turn of the event loop and sent at its end. */
-  private readonly wakes = new Map<QueueName, Set<string>>();
 
   private constructor(
     private readonly worker: Worker,
@@ -101,22 +99,8 @@ export class ProcessingThread {
     return thread;
   }
 
-  /**
-   * Under load one commit stores the events of several webhooks (incoming-log.ts), and each of them
-   * asks for a wake: they go as one message at the end of the turn, not one message (and one
-   * cross-thread signal) per webhook.
-   */
   wake(queue: QueueName, keys: string[]): void {
-    if (this.wakes.size === 0) setImmediate(() => this.sendWakes());
-    const waking = this.wakes.get(queue) ?? new Set<string>();
-    for (const key of keys) waking.add(key);
-    this.wakes.set(queue, waking);
-  }
-
-  private sendWakes(): void {
-    for (const [queue, keys] of this.wakes)
-      this.worker.postMessage({ type: 'wake', queue, keys: [...keys] } satisfies ToProcessor);
-    this.wakes.clear();
+    this.post({ type: 'wake', queue, keys });
   }
 
   /** The thread's counts; none if it does not answer in time (a scrape never hangs on it). */
@@ -157,8 +141,6 @@ export class ProcessingThread {
   }
 
   private post(message: ToProcessor): void {
-    // Wakes asked for earlier go first, so that the thread hears of every stored event before it stops.
-    this.sendWakes();
     this.worker.postMessage(message);
   }
 }
